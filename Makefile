@@ -1,0 +1,53 @@
+# fargate-service template: render it, test it, try it.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+CHECKOV_VENV := .venv-checkov
+BIN := $(VENV)/bin
+CHECKOV_VERSION := 3.3.30
+PYTEST_WORKERS ?= auto
+DEMO_DIR ?= .demo
+
+# A filesystem mirror of Terraform providers, when this machine has one: tests then install
+# providers from it through a CLI config of their own instead of the public registry.
+TF_PROVIDER_MIRROR ?= $(shell find / -maxdepth 4 -name registry.terraform.io -not -path '/proc/*' 2>/dev/null | head -n 1 | xargs -r dirname)
+export TF_PROVIDER_MIRROR
+
+.PHONY: help
+help: ## Show this help
+	@grep -hE '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
+
+$(BIN)/pytest: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check uv==0.13.9
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r pyproject.toml
+	@touch $@
+
+$(CHECKOV_VENV)/bin/checkov:
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --disable-pip-version-check checkov==$(CHECKOV_VERSION)
+	@touch $@
+
+.PHONY: install
+install: $(BIN)/pytest $(CHECKOV_VENV)/bin/checkov ## Create the virtualenvs the tests use
+
+.PHONY: test
+test: install ## Render every option combination and check each generated project
+	CHECKOV=$(abspath $(CHECKOV_VENV)/bin/checkov) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+.PHONY: lint
+lint: $(BIN)/pytest ## Lint the template's own Python (hooks and tests)
+	$(BIN)/ruff check hooks tests
+	$(BIN)/ruff format --check hooks tests
+
+.PHONY: demo
+demo: $(BIN)/pytest ## Render the default project into .demo/ and start it
+	rm -rf $(DEMO_DIR)
+	$(BIN)/cookiecutter . --no-input --output-dir $(DEMO_DIR)
+	@find $(DEMO_DIR) -type f -not -path '*/.git/*' | sort
+
+.PHONY: clean
+clean: ## Remove the virtualenvs, caches and the demo
+	rm -rf $(VENV) $(CHECKOV_VENV) .cache $(DEMO_DIR) .pytest_cache .ruff_cache

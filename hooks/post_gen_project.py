@@ -1,0 +1,83 @@
+"""Remove what the chosen options do not use, then tell the user what to do next.
+
+Cookiecutter renders this file with the answers before running it; copier runs it unrendered
+from `_tasks` and passes the same answers as JSON in argv[1].
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+RENDERED_ANSWERS = r"""{{ cookiecutter | tojson }}"""
+
+PROJECT = Path.cwd()
+
+
+def remove(*relative_paths: str) -> None:
+    for relative_path in relative_paths:
+        path = PROJECT / relative_path
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+
+
+def remove_database_files(package_name: str) -> None:
+    remove(
+        "alembic.ini",
+        "migrations",
+        f"src/{package_name}/db",
+        f"src/{package_name}/api/items.py",
+        "tests/test_items.py",
+        "tests/test_migrations.py",
+        "terraform/modules/database",
+        "terraform/tests/database.tftest.hcl",
+    )
+
+
+def choose_lock_file(database: str) -> None:
+    """Keep the uv lock of the chosen dependency set as uv.lock."""
+    locks = PROJECT / ".locks"
+    if not locks.is_dir():
+        return
+    variant = "none" if database == "none" else "database"
+    (locks / f"{variant}.uv.lock").replace(PROJECT / "uv.lock")
+    shutil.rmtree(locks)
+
+
+def remove_cookiecutter_only_files(answers: dict[str, str]) -> None:
+    """The copier answers file renders empty under cookiecutter: it has nothing to record."""
+    answers_file = PROJECT / ".copier-answers.yml"
+    if answers_file.exists() and not answers_file.read_text().strip():
+        answers_file.unlink()
+
+
+def print_next_steps(answers: dict[str, str]) -> None:
+    print(
+        f"""
+Created {answers["project_slug"]}/. Next steps:
+
+  cd {answers["project_slug"]}
+  git init && git add -A && git commit -m "Initial commit from fargate-service"
+  make install       # create the virtualenv from uv.lock
+  make run           # serve on http://127.0.0.1:8000 (docs at /docs)
+  make test          # the service's own test suite
+
+Then read README.md: "Deploying" takes you from an empty AWS account to `make deploy ENV=staging`.
+"""
+    )
+
+
+def main(answers: dict[str, str]) -> None:
+    if answers["database"] == "none":
+        remove_database_files(answers["package_name"])
+    choose_lock_file(answers["database"])
+    remove_cookiecutter_only_files(answers)
+    print_next_steps(answers)
+
+
+if __name__ == "__main__":
+    main(json.loads(sys.argv[1] if len(sys.argv) > 1 else RENDERED_ANSWERS))

@@ -1,0 +1,128 @@
+"""Render the template once per answer set and share the tree between tests and xdist workers.
+
+Renders are cached on disk under a key made of the template's content hash and the answers,
+so an unchanged template is never rendered twice, a changed one never reuses a stale tree, and
+two xdist workers asking for the same tree wait for one render instead of racing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from filelock import FileLock
+
+TEMPLATE_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_TEMPLATE = TEMPLATE_ROOT / "{{cookiecutter.project_slug}}"
+TEMPLATE_INPUTS = ("cookiecutter.json", "copier.yml", "hooks", PROJECT_TEMPLATE.name)
+CACHE_ROOT = Path(os.environ.get("TEMPLATE_TEST_CACHE", TEMPLATE_ROOT / ".cache")).resolve()
+IGNORED_NAMES = {"__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache", ".venv"}
+
+
+@dataclass(frozen=True)
+class Render:
+    """One cookiecutter run: its exit code, its output and the project folder it made."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    output_dir: Path
+
+    @property
+    def project(self) -> Path:
+        folders = [path for path in self.output_dir.iterdir() if path.is_dir()]
+        assert len(folders) == 1, f"expected one project folder, found {folders}"
+        return folders[0]
+
+
+def template_files() -> list[Path]:
+    files: list[Path] = []
+    for name in TEMPLATE_INPUTS:
+        path = TEMPLATE_ROOT / name
+        if path.is_file():
+            files.append(path)
+        elif path.is_dir():
+            files.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file() and not IGNORED_NAMES.intersection(p.parts)
+            )
+    return files
+
+
+@cache
+def template_hash() -> str:
+    digest = hashlib.sha256()
+    for path in template_files():
+        digest.update(str(path.relative_to(TEMPLATE_ROOT)).encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def answers_key(answers: dict[str, str]) -> str:
+    blob = json.dumps(answers, sort_keys=True).encode()
+    return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def run_cookiecutter(answers: dict[str, str], output_dir: Path) -> subprocess.CompletedProcess:
+    """Run the cookiecutter CLI as a user would, answers given on the command line."""
+    command = [
+        sys.executable,
+        "-m",
+        "cookiecutter",
+        str(TEMPLATE_ROOT),
+        "--no-input",
+        "--output-dir",
+        str(output_dir),
+        *(f"{key}={value}" for key, value in answers.items()),
+    ]
+    env = {**os.environ, "COOKIECUTTER_CONFIG": str(CACHE_ROOT / "cookiecutter-config.yaml")}
+    CACHE_ROOT.mkdir(parents=True, exist_ok=True)
+    (CACHE_ROOT / "cookiecutter-config.yaml").write_text(
+        f"cookiecutters_dir: {CACHE_ROOT / 'cookiecutters'}\n"
+        f"replay_dir: {CACHE_ROOT / 'replay'}\n"
+    )
+    return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+
+
+def render(answers: dict[str, str]) -> Render:
+    """The cookiecutter render for these answers, from the cache when it is there."""
+    key_dir = CACHE_ROOT / "renders" / template_hash() / answers_key(answers)
+    result_file = key_dir / "result.json"
+    key_dir.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(key_dir) + ".lock"):
+        if not result_file.exists():
+            staging = Path(tempfile.mkdtemp(dir=key_dir.parent, prefix=".staging-"))
+            result = run_cookiecutter(answers, staging / "output")
+            (staging / "output").mkdir(exist_ok=True)
+            (staging / "result.json").write_text(
+                json.dumps(
+                    {
+                        "answers": answers,
+                        "returncode": result.returncode,
+                        "stdout": result.stdout,
+                        "stderr": result.stderr,
+                    },
+                    indent=2,
+                )
+            )
+            shutil.rmtree(key_dir, ignore_errors=True)
+            staging.rename(key_dir)
+    stored = json.loads(result_file.read_text())
+    return Render(stored["returncode"], stored["stdout"], stored["stderr"], key_dir / "output")
+
+
+def copy_project(render_result: Render, destination: Path) -> Path:
+    """A private, writable copy of a rendered project, for tests that run or change it."""
+    target = destination / render_result.project.name
+    shutil.copytree(render_result.project, target, symlinks=True)
+    return target
