@@ -73,6 +73,19 @@ def answers_key(answers: dict[str, str]) -> str:
     return hashlib.sha256(blob).hexdigest()[:16]
 
 
+@cache
+def cookiecutter_config() -> Path:
+    """A user config that keeps cookiecutter's clones and replays inside the cache."""
+    CACHE_ROOT.mkdir(parents=True, exist_ok=True)
+    config = CACHE_ROOT / "cookiecutter-config.yaml"
+    partial = config.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_text(
+        f"cookiecutters_dir: {CACHE_ROOT / 'cookiecutters'}\nreplay_dir: {CACHE_ROOT / 'replay'}\n"
+    )
+    partial.replace(config)
+    return config
+
+
 def run_cookiecutter(answers: dict[str, str], output_dir: Path) -> subprocess.CompletedProcess:
     """Run the cookiecutter CLI as a user would, answers given on the command line."""
     command = [
@@ -85,12 +98,7 @@ def run_cookiecutter(answers: dict[str, str], output_dir: Path) -> subprocess.Co
         str(output_dir),
         *(f"{key}={value}" for key, value in answers.items()),
     ]
-    env = {**os.environ, "COOKIECUTTER_CONFIG": str(CACHE_ROOT / "cookiecutter-config.yaml")}
-    CACHE_ROOT.mkdir(parents=True, exist_ok=True)
-    (CACHE_ROOT / "cookiecutter-config.yaml").write_text(
-        f"cookiecutters_dir: {CACHE_ROOT / 'cookiecutters'}\n"
-        f"replay_dir: {CACHE_ROOT / 'replay'}\n"
-    )
+    env = {**os.environ, "COOKIECUTTER_CONFIG": str(cookiecutter_config())}
     return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
 
 

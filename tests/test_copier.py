@@ -1,0 +1,154 @@
+"""copier gives the same project as cookiecutter, refuses the same answers, and updates in place."""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+import subprocess
+import warnings
+from pathlib import Path
+
+import copier
+import pytest
+import yaml
+
+from tests.answer_tables import BAD_ANSWERS
+from tests.combinations import Combination
+from tests.rendering import TEMPLATE_INPUTS, TEMPLATE_ROOT, render
+from tests.tree import files, relative
+
+ANSWERS_FILE = ".copier-answers.yml"
+# Together these cover every value of every option.
+PARITY_SAMPLE = [
+    Combination("postgresql", "off", "single", "arm64"),
+    Combination("aurora-postgresql", "acm-route53", "one-per-az", "x86_64"),
+    Combination("none", "acm-existing", "none", "arm64"),
+    Combination("postgresql", "acm-existing", "one-per-az", "x86_64", {"aws_region": "us-east-1"}),
+]
+
+
+def git(*args: str, cwd: Path) -> str:
+    return subprocess.run(
+        ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+@pytest.fixture(scope="session")
+def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The template's own files committed to a fresh git repository and tagged v1.0.0."""
+    repo = tmp_path_factory.mktemp("template") / "fargate-service"
+    repo.mkdir()
+    for name in TEMPLATE_INPUTS:
+        source = TEMPLATE_ROOT / name
+        if source.is_dir():
+            shutil.copytree(
+                source, repo / name, symlinks=True, ignore=shutil.ignore_patterns("__pycache__")
+            )
+        else:
+            shutil.copy2(source, repo / name)
+    git("init", "--quiet", "--initial-branch=main", cwd=repo)
+    git("add", "--all", cwd=repo)
+    git("commit", "--quiet", "--message=Template v1", cwd=repo)
+    git("tag", "v1.0.0", cwd=repo)
+    return repo
+
+
+def copier_copy(template: Path, destination: Path, data: dict[str, str], ref: str) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # copier warns about its own deprecations and dirty repos
+        copier.run_copy(
+            str(template),
+            str(destination),
+            data=data,
+            defaults=True,
+            unsafe=True,  # the template's tasks run the validation and pruning hooks
+            quiet=True,
+            vcs_ref=ref,
+        )
+
+
+def tree_differences(left: Path, right: Path) -> list[str]:
+    left_files = {relative(left, path) for path in files(left)} - {ANSWERS_FILE}
+    right_files = {relative(right, path) for path in files(right)} - {ANSWERS_FILE}
+    differences = [f"only from cookiecutter: {name}" for name in sorted(left_files - right_files)]
+    differences += [f"only from copier: {name}" for name in sorted(right_files - left_files)]
+    for name in sorted(left_files & right_files):
+        if not filecmp.cmp(left / name, right / name, shallow=False):
+            differences.append(f"content differs: {name}")
+        elif (left / name).stat().st_mode != (right / name).stat().st_mode:
+            differences.append(f"mode differs: {name}")
+    return differences
+
+
+@pytest.mark.parametrize("combination", PARITY_SAMPLE, ids=lambda c: c.id)
+def test_copier_renders_the_same_tree_as_cookiecutter(
+    combination: Combination, template_repo: Path, tmp_path: Path
+) -> None:
+    from_cookiecutter = render(combination.answers)
+    assert from_cookiecutter.returncode == 0, from_cookiecutter.stderr
+    from_copier = tmp_path / "orders-api"
+    copier_copy(template_repo, from_copier, combination.answers, ref="HEAD")
+
+    assert tree_differences(from_cookiecutter.project, from_copier) == []
+    recorded = yaml.safe_load((from_copier / ANSWERS_FILE).read_text())
+    assert {key: recorded[key] for key in combination.answers} == combination.answers
+
+
+@pytest.mark.parametrize(("overrides", "message"), [row[1:] for row in BAD_ANSWERS],
+                         ids=[row[0] for row in BAD_ANSWERS])  # fmt: skip
+def test_copier_refuses_the_same_answers_with_the_same_message(
+    overrides: dict[str, str],
+    message: str,
+    template_repo: Path,
+    tmp_path: Path,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    destination = tmp_path / "orders-api"
+    with pytest.raises((ValueError, copier.errors.TaskError)) as refused:
+        copier_copy(template_repo, destination, overrides, ref="HEAD")
+    if isinstance(refused.value, ValueError):
+        # A validator refused it at the question: its message names the question first.
+        reported = str(refused.value).split(": ", 1)[1].replace("\n", "\\n")
+    else:
+        # The validation task (hooks/validation.py) refused it after the questions.
+        reported = capfd.readouterr().err.split("error: ", 1)[1].splitlines()[0]
+    assert reported == message
+    assert not destination.exists()
+
+
+def test_copier_update_brings_template_changes_and_keeps_local_edits(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    template = tmp_path / "template"
+    shutil.copytree(template_repo, template, symlinks=True)
+    project = tmp_path / "orders-api"
+    copier_copy(template, project, {"database": "none"}, ref="v1.0.0")
+    git("init", "--quiet", "--initial-branch=main", cwd=project)
+    git("add", "--all", cwd=project)
+    git("commit", "--quiet", "--message=Generated", cwd=project)
+
+    readme = project / "README.md"
+    readme.write_text("Owned by the payments team.\n\n" + readme.read_text())
+    git("commit", "--quiet", "--all", "--message=Local edit", cwd=project)
+
+    gitignore = template / "{{cookiecutter.project_slug}}" / ".gitignore"
+    if not gitignore.exists():
+        pytest.fail("the update test relies on the project template having a .gitignore")
+    gitignore.write_text(gitignore.read_text() + "# added in template v2\n.scratch/\n")
+    git("commit", "--quiet", "--all", "--message=Template v2", cwd=template)
+    git("tag", "v2.0.0", cwd=template)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        copier.run_update(str(project), defaults=True, unsafe=True, quiet=True, overwrite=True)
+
+    assert readme.read_text().startswith("Owned by the payments team.\n")
+    assert (project / ".gitignore").read_text().endswith(".scratch/\n")
+    answers = yaml.safe_load((project / ANSWERS_FILE).read_text())
+    assert answers["_commit"] == "v2.0.0"
+    assert answers["database"] == "none"
+    assert not (project / "alembic.ini").exists(), "the update must prune like the first copy"

@@ -1,0 +1,101 @@
+"""The pre-generation hook refuses bad answers with one exact message and leaves nothing behind."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from hooks import validation
+from tests.answer_tables import BAD_ANSWERS, GOOD_EDGE_CASES
+from tests.rendering import TEMPLATE_ROOT, render, run_cookiecutter
+
+DEFAULTS = {
+    key: value
+    for key, value in json.loads((TEMPLATE_ROOT / "cookiecutter.json").read_text()).items()
+    if not key.startswith("_")
+}
+
+
+def answers_with(overrides: dict[str, str]) -> dict[str, str]:
+    """The answers cookiecutter would hold: defaults (first choice, rendered) plus overrides."""
+    answers = {
+        "project_name": "Orders API",
+        "project_slug": "orders-api",
+        "package_name": "orders_api",
+        "description": DEFAULTS["description"],
+        "author_name": DEFAULTS["author_name"],
+        "author_email": DEFAULTS["author_email"],
+        "github_repository": "acme/orders-api",
+        "aws_region": "us-east-1",
+        "database": "postgresql",
+        "https": "off",
+        "domain_name": "",
+        "route53_zone": "",
+        "certificate_arn": "",
+        "nat_gateways": "single",
+        "cpu_architecture": "arm64",
+    }
+    return {**answers, **overrides}
+
+
+def test_the_table_has_at_least_25_bad_answers() -> None:
+    assert len(BAD_ANSWERS) >= 25
+    assert len({row_id for row_id, _, _ in BAD_ANSWERS}) == len(BAD_ANSWERS)
+
+
+@pytest.mark.parametrize(("overrides", "message"), [row[1:] for row in BAD_ANSWERS],
+                         ids=[row[0] for row in BAD_ANSWERS])  # fmt: skip
+def test_validation_gives_exactly_one_message(overrides: dict[str, str], message: str) -> None:
+    assert validation.validate(answers_with(overrides)) == [message]
+
+
+@pytest.mark.parametrize(("overrides", "message"), [row[1:] for row in BAD_ANSWERS],
+                         ids=[row[0] for row in BAD_ANSWERS])  # fmt: skip
+def test_cookiecutter_refuses_and_leaves_no_folder(
+    overrides: dict[str, str], message: str, tmp_path: Path
+) -> None:
+    output = tmp_path / "output"
+    result = run_cookiecutter(overrides, output)
+    assert result.returncode != 0
+    errors = re.findall(r"^error: (.*)$", result.stderr, flags=re.MULTILINE)
+    assert errors == [message]
+    assert "1 answer(s) to fix; nothing was generated." in result.stderr
+    assert not output.exists() or not any(output.iterdir())
+
+
+@pytest.mark.parametrize("overrides", [row[1] for row in GOOD_EDGE_CASES],
+                         ids=[row[0] for row in GOOD_EDGE_CASES])  # fmt: skip
+def test_good_edge_cases_generate(overrides: dict[str, str]) -> None:
+    result = render(overrides)
+    assert result.returncode == 0, result.stderr
+    slug = overrides.get("project_slug", "orders-api")
+    assert result.project.name == slug
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    errors = validation.validate(
+        answers_with({"project_slug": "Bad Slug", "author_email": "nobody", "aws_region": "mars-1"})
+    )
+    assert [error.split(" ", 1)[0] for error in errors] == [
+        "project_slug",
+        "author_email",
+        "aws_region",
+    ]
+
+
+def test_region_list_is_the_same_in_every_place() -> None:
+    import yaml
+
+    cookiecutter_regions = DEFAULTS["aws_region"]
+    copier_regions = yaml.safe_load((TEMPLATE_ROOT / "copier.yml").read_text())["aws_region"]
+    assert cookiecutter_regions[0] == "us-east-1"
+    assert tuple(cookiecutter_regions) == validation.AWS_REGIONS
+    assert tuple(copier_regions["choices"]) == validation.AWS_REGIONS
+
+
+def test_choices_are_the_same_in_every_place() -> None:
+    for name, accepted in validation.CHOICES.items():
+        assert tuple(DEFAULTS[name]) == accepted, name
