@@ -38,15 +38,24 @@ test: install ## Render every option combination and check each generated projec
 	CHECKOV=$(abspath $(CHECKOV_VENV)/bin/checkov) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 .PHONY: lint
-lint: $(BIN)/pytest ## Lint the template's own Python (hooks and tests)
-	$(BIN)/ruff check hooks tests
-	$(BIN)/ruff format --check hooks tests
+lint: $(BIN)/pytest ## Lint the template's own Python (hooks, tests, benchmarks)
+	$(BIN)/ruff check hooks tests benchmarks
+	$(BIN)/ruff format --check hooks tests benchmarks
 
 .PHONY: demo
-demo: $(BIN)/pytest ## Render the default project into .demo/ and start it
+demo: $(BIN)/pytest ## Render the default project into .demo/ and serve it on SQLite
 	rm -rf $(DEMO_DIR)
 	$(BIN)/cookiecutter . --no-input --output-dir $(DEMO_DIR)
-	@find $(DEMO_DIR) -type f -not -path '*/.git/*' | sort
+	@echo "Serving the generated project: open http://127.0.0.1:8000/docs (Ctrl-C stops it)"
+	$(MAKE) -C $(DEMO_DIR)/orders-api install run UV=$(abspath $(BIN))/uv
+
+.PHONY: locks
+locks: $(BIN)/pytest ## Regenerate the generated project's uv.lock files after its pyproject changes
+	$(BIN)/python -m tests.locks
+
+.PHONY: bench
+bench: $(BIN)/pytest ## Benchmark the generated service against bare FastAPI and raw asyncpg (needs wrk)
+	$(BIN)/python -m benchmarks.service
 
 .PHONY: clean
 clean: ## Remove the virtualenvs, caches and the demo

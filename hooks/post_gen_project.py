@@ -41,26 +41,24 @@ def remove_database_files(package_name: str) -> None:
 def choose_lock_file(database: str) -> None:
     """Keep the uv lock of the chosen dependency set as uv.lock."""
     locks = PROJECT / ".locks"
-    if not locks.is_dir():
-        return
     variant = "none" if database == "none" else "database"
     (locks / f"{variant}.uv.lock").replace(PROJECT / "uv.lock")
     shutil.rmtree(locks)
 
 
-def remove_cookiecutter_only_files(answers: dict[str, str]) -> None:
+def remove_empty_copier_answers() -> None:
     """The copier answers file renders empty under cookiecutter: it has nothing to record."""
     answers_file = PROJECT / ".copier-answers.yml"
     if answers_file.exists() and not answers_file.read_text().strip():
         answers_file.unlink()
 
 
-def print_next_steps(answers: dict[str, str]) -> None:
+def print_next_steps() -> None:
     print(
         f"""
-Created {answers["project_slug"]}/. Next steps:
+Created {PROJECT.name}/. Next steps:
 
-  cd {answers["project_slug"]}
+  cd {PROJECT.name}
   git init && git add -A && git commit -m "Initial commit from fargate-service"
   make install       # create the virtualenv from uv.lock
   make run           # serve on http://127.0.0.1:8000 (docs at /docs)
@@ -75,8 +73,8 @@ def main(answers: dict[str, str]) -> None:
     if answers["database"] == "none":
         remove_database_files(answers["package_name"])
     choose_lock_file(answers["database"])
-    remove_cookiecutter_only_files(answers)
-    print_next_steps(answers)
+    remove_empty_copier_answers()
+    print_next_steps()
 
 
 if __name__ == "__main__":

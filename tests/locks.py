@@ -1,0 +1,45 @@
+"""Regenerate the generated project's uv locks after changing its pyproject.toml.
+
+    .venv/bin/python -m tests.locks
+
+Renders the default project once per dependency set, runs `uv lock` in it on Python 3.12 and
+stores the result as `.locks/<set>.uv.lock`, with the project's own name put back as a template
+variable. uv accepts the lock whatever the project name sorts next to (the template tests check
+`uv lock --check` with names at both ends of the alphabet).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+from tests.generated import MISSING_TOOLCHAIN, UV, project_environment, run
+from tests.rendering import PROJECT_TEMPLATE, run_cookiecutter
+
+# Each dependency set, and a database answer that selects it.
+LOCKS = {"database": "postgresql", "none": "none"}
+
+
+def regenerate() -> None:
+    for lock_name, database in LOCKS.items():
+        with tempfile.TemporaryDirectory() as output:
+            result = run_cookiecutter({"database": database}, Path(output))
+            assert result.returncode == 0, result.stderr
+            (project,) = Path(output).iterdir()
+            (project / "uv.lock").unlink()
+            run([str(UV), "lock"], project, project_environment())
+            text = (project / "uv.lock").read_text()
+        own_entry = re.compile(rf'^name = "{re.escape(project.name)}"$', re.MULTILINE)
+        assert len(own_entry.findall(text)) == 1
+        template = own_entry.sub('name = "{{ cookiecutter.project_slug }}"', text)
+        (PROJECT_TEMPLATE / ".locks" / f"{lock_name}.uv.lock").write_text(template)
+        packages = len(re.findall(r"^\[\[package\]\]$", text, re.MULTILINE))
+        print(f"{lock_name}.uv.lock: {packages} packages")
+
+
+if __name__ == "__main__":
+    if MISSING_TOOLCHAIN:
+        sys.exit(f"cannot lock: {MISSING_TOOLCHAIN}")
+    regenerate()

@@ -1,0 +1,127 @@
+"""Throwaway PostgreSQL servers for the tests that run a generated service against one.
+
+Each server is a copy of one cached `initdb` cluster, owned by the `postgres` user (the server
+refuses to run as root), listening on a free loopback port with its socket inside its own
+folder, so xdist workers never share one. Tests can stop and restart it mid-test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+
+from filelock import FileLock
+
+from tests.rendering import CACHE_ROOT
+
+SERVER_USER = "postgres"
+MISSING = "PostgreSQL server binaries (initdb, pg_ctl) not on PATH"
+# Durability off: these clusters live for one test.
+FAST_SETTINGS = ("fsync=off", "synchronous_commit=off", "full_page_writes=off")
+
+
+def binaries_present() -> bool:
+    return shutil.which("initdb") is not None and shutil.which("pg_ctl") is not None
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def as_server_user(*command: str) -> list[str]:
+    if os.geteuid() == 0:
+        return ["runuser", "-u", SERVER_USER, "--", *command]
+    return list(command)
+
+
+def hand_to_server_user(path: Path) -> None:
+    if os.geteuid() == 0:
+        shutil.chown(path, SERVER_USER, SERVER_USER)
+
+
+def server_version() -> str:
+    output = subprocess.run(["pg_ctl", "--version"], capture_output=True, text=True, check=True)
+    return output.stdout.split()[-1]
+
+
+def template_cluster() -> Path:
+    """One initdb per server version, shared by every test and worker (initdb takes seconds)."""
+    root = CACHE_ROOT / "postgres"
+    root.mkdir(parents=True, exist_ok=True)
+    hand_to_server_user(root)
+    cluster = root / f"template-{server_version()}"
+    with FileLock(str(cluster) + ".lock"):
+        if not (cluster / "PG_VERSION").exists():
+            shutil.rmtree(cluster, ignore_errors=True)
+            staging = Path(tempfile.mkdtemp(dir=root, prefix=".initdb-"))
+            hand_to_server_user(staging)
+            subprocess.run(
+                as_server_user(
+                    "initdb",
+                    "--pgdata",
+                    str(staging),
+                    "--username=postgres",
+                    "--auth=trust",
+                    "--encoding=UTF8",
+                    "--no-sync",
+                ),
+                check=True,
+                capture_output=True,
+            )
+            staging.rename(cluster)
+    return cluster
+
+
+class PostgresServer:
+    """A private server; `url` is what a generated service's DATABASE_URL should be."""
+
+    def __init__(self) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="pg-"))
+        hand_to_server_user(self.root)
+        self.data = self.root / "data"
+        # Copy as the server user: the cluster must stay its, with its permissions.
+        subprocess.run(
+            as_server_user("cp", "-a", str(template_cluster()), str(self.data)), check=True
+        )
+        self.port = free_port()
+        self.url = f"postgresql+asyncpg://postgres:postgres@127.0.0.1:{self.port}/postgres"
+
+    def _pg_ctl(self, *arguments: str) -> None:
+        subprocess.run(
+            as_server_user("pg_ctl", "--pgdata", str(self.data), *arguments),
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+
+    def start(self) -> None:
+        options = [
+            f"-p {self.port}",
+            "-c listen_addresses=127.0.0.1",
+            f"-c unix_socket_directories={self.root}",
+            *(f"-c {setting}" for setting in FAST_SETTINGS),
+        ]
+        self._pg_ctl(
+            "start", "--wait", "--log", str(self.root / "server.log"), "-o", " ".join(options)
+        )
+
+    def stop(self) -> None:
+        self._pg_ctl("stop", "--wait", "--mode=fast")
+
+    def is_running(self) -> bool:
+        return (self.data / "postmaster.pid").exists()
+
+    def log(self) -> str:
+        path = self.root / "server.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def close(self) -> None:
+        if self.is_running():
+            self.stop()
+        shutil.rmtree(self.root, ignore_errors=True)

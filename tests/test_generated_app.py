@@ -1,0 +1,445 @@
+"""The generated service itself, for each database choice: its lock, its own make targets on
+SQLite and on a real PostgreSQL 15, the real server (item lifecycle, SIGTERM under load,
+readiness while the database goes away and comes back), its Dockerfile and its compose file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests import postgres
+from tests.combinations import Combination, one_per_database
+from tests.generated import (
+    MISSING_TOOLCHAIN,
+    UV,
+    Server,
+    dockerfile_command,
+    project_environment,
+    run,
+    sync,
+)
+from tests.rendering import Render, copy_project, render
+
+VARIANTS = one_per_database()
+WITH_DATABASE = [combination for combination in VARIANTS if combination.database != "none"]
+
+needs_toolchain = pytest.mark.skipif(MISSING_TOOLCHAIN is not None, reason=str(MISSING_TOOLCHAIN))
+needs_postgres = pytest.mark.skipif(not postgres.binaries_present(), reason=postgres.MISSING)
+
+
+def ids(combinations: list[Combination]) -> list[str]:
+    return [combination.database for combination in combinations]
+
+
+def rendered(combination: Combination, **extra: str) -> Render:
+    result = render({**combination.answers, **extra})
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def package_name(project: Path) -> str:
+    (package,) = (project / "src").iterdir()
+    return package.name
+
+
+@pytest.fixture
+def database() -> Iterator[postgres.PostgresServer]:
+    server = postgres.PostgresServer()
+    server.start()
+    yield server
+    server.close()
+
+
+# --- the lock -------------------------------------------------------------------------------------
+
+
+@needs_toolchain
+@pytest.mark.parametrize("combination", VARIANTS, ids=ids(VARIANTS))
+# uv sorts locked packages by name, the project's own among them: try names on either side.
+@pytest.mark.parametrize("project_name", ["Orders API", "Aardvark", "Zeta Service"])
+def test_lock_matches_pyproject(combination: Combination, project_name: str, tmp_path: Path):
+    project = copy_project(rendered(combination, project_name=project_name), tmp_path)
+
+    run([str(UV), "lock", "--check"], project, project_environment())
+
+
+@needs_toolchain
+@pytest.mark.parametrize("combination", VARIANTS, ids=ids(VARIANTS))
+def test_no_database_packages_without_a_database(combination: Combination):
+    lock = (rendered(combination).project / "uv.lock").read_text()
+    locked = set(re.findall(r'^name = "([^"]+)"', lock, flags=re.MULTILINE))
+
+    database_packages = {"sqlalchemy", "alembic", "asyncpg", "aiosqlite", "greenlet"}
+    if combination.database == "none":
+        assert not locked & database_packages
+    else:
+        assert database_packages <= locked
+
+
+# --- the project's own checks ---------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@needs_toolchain
+@pytest.mark.parametrize("combination", VARIANTS, ids=ids(VARIANTS))
+def test_make_lint_typecheck_test_on_sqlite(combination: Combination, tmp_path: Path):
+    project = copy_project(rendered(combination), tmp_path)
+    sync(project)
+
+    targets = ["lint", "typecheck", "test"] if combination.database == "none" else ["test"]
+    output = run(["make", *targets, "PYTEST_ARGS=-rs"], project, project_environment()).stdout
+
+    if combination.database != "none":
+        assert "database: sqlite" in output
+    assert " passed" in output
+    assert " failed" not in output
+
+
+@pytest.mark.slow
+@needs_toolchain
+@needs_postgres
+@pytest.mark.parametrize("combination", WITH_DATABASE, ids=ids(WITH_DATABASE))
+def test_make_lint_typecheck_test_on_postgresql(
+    combination: Combination, database: postgres.PostgresServer, tmp_path: Path
+):
+    project = copy_project(rendered(combination), tmp_path)
+    sync(project)
+
+    env = project_environment(DATABASE_URL=database.url)
+    output = run(["make", "lint", "typecheck", "test", "PYTEST_ARGS=-rs"], project, env).stdout
+
+    assert "database: postgresql" in output
+    assert " passed" in output
+    # The migration race test only runs on PostgreSQL: nothing may be skipped here.
+    assert "SKIPPED" not in output
+    assert " failed" not in output
+
+
+# --- the running server ---------------------------------------------------------------------------
+
+
+def start_server(project: Path, database_url: str | None) -> Server:
+    env = project_environment(LOG_LEVEL="INFO")
+    if database_url is not None:
+        env["DATABASE_URL"] = database_url
+        run([str(project / ".venv/bin/alembic"), "upgrade", "head"], project, env)
+    return Server(project, env)
+
+
+def item_lifecycle(base_url: str) -> None:
+    with httpx.Client(base_url=base_url, timeout=10) as client:
+        created = client.post("/items", json={"name": "widget", "description": "blue"})
+        assert created.status_code == 201, created.text
+        item = created.json()
+        location = created.headers["location"]
+
+        assert client.get(location).json() == item
+        assert client.post("/items", json={"name": "widget"}).status_code == 409
+        assert client.post("/items", json={"name": ""}).status_code == 422
+        assert client.get("/items", params={"limit": 1000}).status_code == 422
+
+        page = client.get("/items", params={"limit": 50}).json()
+        assert [listed["id"] for listed in page["items"]] == [item["id"]]
+
+        patched = client.patch(location, json={"description": "red"})
+        assert patched.status_code == 200
+        assert patched.json()["description"] == "red"
+
+        assert client.delete(location).status_code == 204
+        missing = client.get(location)
+        assert missing.status_code == 404
+        assert missing.json() == {"detail": f"Item {item['id']} not found"}
+
+
+async def sigterm_during_burst(server: Server, with_items: bool) -> tuple[list[int], list[str]]:
+    """SIGTERM while requests are in flight; returns their statuses and the burst's failures.
+
+    The in-flight requests (item creates whose body is still arriving when SIGTERM lands) must
+    all complete. So must every request of the burst (16 clients in a loop) sent before the
+    signal. Requests sent after it may be refused or reset unanswered: the server is draining,
+    and on ECS the load balancer has stopped sending it traffic by then.
+    """
+    in_flight: list[tuple[asyncio.StreamReader, asyncio.StreamWriter, bytes]] = []
+    if with_items:
+        for number in range(32):
+            body = json.dumps({"name": f"in-flight-{number}"}).encode()
+            reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+            writer.write(
+                b"POST /items HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+                + f"Content-Length: {len(body)}\r\n\r\n".encode()
+                + body[:-1]
+            )
+            await writer.drain()
+            in_flight.append((reader, writer, body[-1:]))
+
+    failures: list[str] = []
+    sent_before_signal = 0
+    sigterm_at = float("inf")
+    stop = asyncio.Event()
+
+    async def client_loop() -> None:
+        nonlocal sent_before_signal
+        path = "/items?limit=10" if with_items else "/health"
+        async with httpx.AsyncClient(base_url=server.base_url, timeout=30) as client:
+            while not stop.is_set():
+                sent_at = time.monotonic()
+                try:
+                    response = await client.get(path)
+                except httpx.TransportError as error:
+                    if sent_at < sigterm_at:
+                        failures.append(f"sent before SIGTERM: {error!r}")
+                    return
+                if sent_at < sigterm_at:
+                    sent_before_signal += 1
+                if response.status_code != 200:
+                    failures.append(f"{response.status_code}: {response.text}")
+
+    clients = [asyncio.create_task(client_loop()) for _ in range(16)]
+    await asyncio.sleep(0.5)  # the burst is on, and every held request has reached the app
+    sigterm_at = time.monotonic()
+    server.process.send_signal(signal.SIGTERM)
+    await asyncio.sleep(0.3)  # shutdown has begun: the listener is closed
+    if in_flight:
+        assert server.process.poll() is None, "the server exited with requests in flight"
+
+    in_flight_statuses = []
+    for reader, writer, body_end in in_flight:
+        writer.write(body_end)
+        await writer.drain()
+        status_line = await asyncio.wait_for(reader.readline(), timeout=10)
+        in_flight_statuses.append(int(status_line.split()[1]))
+        writer.close()
+    stop.set()
+    await asyncio.gather(*clients)
+    assert sent_before_signal > 0, "the burst sent no request"
+    return in_flight_statuses, failures
+
+
+@pytest.mark.slow
+@needs_toolchain
+@needs_postgres
+@pytest.mark.parametrize("combination", VARIANTS, ids=ids(VARIANTS))
+def test_server_serves_items_and_drains_on_sigterm(
+    combination: Combination, tmp_path: Path, request: pytest.FixtureRequest
+):
+    project = copy_project(rendered(combination), tmp_path)
+    sync(project)
+    with_items = combination.database != "none"
+    database = request.getfixturevalue("database") if with_items else None
+    server = start_server(project, database.url if database else None)
+    try:
+        start_to_live = server.wait_until_live()
+        assert start_to_live < 10, f"{start_to_live:.1f}s from start to the first 200"
+
+        with httpx.Client(base_url=server.base_url) as client:
+            health = client.get("/health", headers={"X-Request-ID": "probe-1"})
+            assert health.json()["status"] == "ok"
+            assert health.headers["x-request-id"] == "probe-1"
+            assert client.get("/health/ready").status_code == 200
+            assert client.get("/info").json()["name"] == project.name
+        if with_items:
+            item_lifecycle(server.base_url)
+
+        in_flight, burst_failures = asyncio.run(sigterm_during_burst(server, with_items))
+        exit_code = server.process.wait(timeout=30)
+    finally:
+        server.close()
+
+    assert in_flight == [201] * len(in_flight)
+    assert burst_failures == []
+    # uvicorn re-raises the SIGTERM it handled once shut down (PID 1 in a container exits 0).
+    assert exit_code in (0, -15), server.log()
+    entries = server.log_entries()
+    messages = [entry["message"] for entry in entries]
+    assert "Application shutdown complete." in messages
+    access = [entry for entry in entries if entry.get("path") == "/health" and "status" in entry]
+    assert any(entry.get("request_id") == "probe-1" for entry in access)
+    fields = {"method", "status", "duration_ms", "request_id"}
+    assert all(fields <= entry.keys() for entry in access)
+
+
+@pytest.mark.slow
+@needs_toolchain
+@needs_postgres
+@pytest.mark.parametrize("combination", WITH_DATABASE, ids=ids(WITH_DATABASE))
+def test_readiness_follows_the_database(
+    combination: Combination, database: postgres.PostgresServer, tmp_path: Path
+):
+    project = copy_project(rendered(combination), tmp_path)
+    sync(project)
+    server = start_server(project, database.url)
+    try:
+        server.wait_until_live()
+        with httpx.Client(base_url=server.base_url, timeout=10) as client:
+            assert client.get("/health/ready").status_code == 200
+
+            database.stop()
+            not_ready = client.get("/health/ready")
+            assert not_ready.status_code == 503
+            assert not_ready.json()["status"] == "unavailable"
+            assert not_ready.json()["reason"].startswith("database unreachable")
+            assert client.get("/health").status_code == 200
+            items = client.get("/items")
+            assert items.status_code == 500
+            assert items.json() == {"detail": "Internal Server Error"}
+
+            database.start()
+            deadline = time.monotonic() + 15
+            while client.get("/health/ready").status_code != 200:
+                assert time.monotonic() < deadline, "still not ready 15s after the database"
+                time.sleep(0.2)
+            assert client.get("/items").status_code == 200
+    finally:
+        server.close()
+
+
+# --- the container --------------------------------------------------------------------------------
+
+
+def dockerfile_stages(project: Path) -> list[list[dict]]:
+    from dockerfile_parse import DockerfileParser
+
+    stages: list[list[dict]] = []
+    for instruction in DockerfileParser(path=str(project / "Dockerfile")).structure:
+        if instruction["instruction"] == "FROM":
+            stages.append([])
+        if stages:
+            stages[-1].append(instruction)
+    return stages
+
+
+def dockerignore_allows(project: Path, source: str) -> bool:
+    """Whether .dockerignore (the '*' then '!path' style this template uses) keeps `source`."""
+    rules = [
+        line.strip()
+        for line in (project / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    kept = True
+    for rule in rules:
+        negated = rule.startswith("!")
+        pattern = rule.removeprefix("!").rstrip("/")
+        if pattern == "*" or Path(source.rstrip("/")).match(pattern):
+            kept = negated
+    return kept
+
+
+@pytest.mark.parametrize("combination", VARIANTS, ids=ids(VARIANTS))
+def test_dockerfile_is_hadolint_clean(combination: Combination):
+    project = rendered(combination).project
+    hadolint = Path(UV or "").parent / "hadolint"
+    result = subprocess.run(
+        [str(hadolint), "--failure-threshold", "style", str(project / "Dockerfile")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("combination", VARIANTS, ids=ids(VARIANTS))
+def test_dockerfile_copies_only_what_exists_and_is_sent(combination: Combination):
+    project = rendered(combination).project
+    for stage in dockerfile_stages(project):
+        for instruction in stage:
+            if instruction["instruction"] != "COPY" or "--from=" in instruction["value"]:
+                continue
+            *sources, _destination = instruction["value"].split()
+            for source in sources:
+                assert (project / source).exists(), f"COPY {source}: not in the project"
+                assert dockerignore_allows(project, source), f"COPY {source}: .dockerignored"
+
+
+@pytest.mark.parametrize("combination", VARIANTS, ids=ids(VARIANTS))
+def test_dockerfile_runtime_stage_is_lean_pinned_and_unprivileged(combination: Combination):
+    project = rendered(combination).project
+    stages = dockerfile_stages(project)
+    assert len(stages) >= 2, "expected a builder and a runtime stage"
+    for stage in stages:
+        base = stage[0]["value"].split()[0]
+        assert re.fullmatch(r"python:3\.12\.\d+-slim-\w+", base), f"unpinned base image {base}"
+    runtime = stages[-1]
+    text = "\n".join(f"{item['instruction']} {item['value']}" for item in runtime)
+
+    users = [item["value"] for item in runtime if item["instruction"] == "USER"]
+    assert users, "the runtime stage runs as root"
+    assert users[-1].split(":")[0] not in {"root", "0"}
+    for tool in ("gcc", "build-essential", "apt-get install", "pip install", "uv "):
+        assert tool not in text, f"the runtime stage installs or uses {tool!r}"
+    assert "PYTHONDONTWRITEBYTECODE=1" in text
+    healthcheck = next(item["value"] for item in runtime if item["instruction"] == "HEALTHCHECK")
+    assert '["python"' in healthcheck
+    assert "curl" not in healthcheck
+    assert dockerfile_command(project)[0] == "uvicorn"  # exec form, JSON array
+    assert '"--timeout-graceful-shutdown"' in text
+
+
+@pytest.mark.slow
+@needs_toolchain
+@pytest.mark.parametrize("combination", VARIANTS, ids=ids(VARIANTS))
+def test_dockerfile_command_imports_in_the_runtime_environment(
+    combination: Combination, tmp_path: Path
+):
+    """What the builder stage installs (no dev dependencies, project not editable) serves CMD."""
+    project = copy_project(rendered(combination), tmp_path)
+    bin_dir = sync(project, "--no-dev", "--no-editable")
+    command = dockerfile_command(project)
+    module, factory = command[command.index("--factory") + 1].split(":")
+
+    outside = tmp_path / "elsewhere"  # not the project folder: nothing importable by accident
+    outside.mkdir()
+    script = f"import {module}; {module}.{factory}"
+    run([str(bin_dir / "python"), "-c", script], outside, project_environment())
+    assert (bin_dir / command[0]).exists()
+    if combination.database != "none":
+        assert (bin_dir / "alembic").exists()
+        locked = (project / "uv.lock").read_text()
+        assert 'name = "aiosqlite"' in locked
+        site_packages = next((project / ".venv/lib").glob("python3.12/site-packages"))
+        assert not (site_packages / "aiosqlite").exists(), "SQLite driver in the image"
+
+
+@pytest.mark.parametrize("combination", VARIANTS, ids=ids(VARIANTS))
+def test_compose_file_is_valid_and_prod_profile_is_locked_down(combination: Combination):
+    project = rendered(combination).project
+    check = Path(UV or "").parent / "check-jsonschema"
+    result = subprocess.run(
+        [
+            str(check),
+            "--builtin-schema",
+            "vendor.compose-spec",
+            str(project / "docker-compose.yml"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    import yaml
+
+    services = yaml.safe_load((project / "docker-compose.yml").read_text())["services"]
+    prod = services["api-prod"]
+    assert prod["read_only"] is True
+    assert prod["user"].split(":")[0] not in {"root", "0"}
+    assert prod["profiles"] == ["prod"]
+    if combination.database == "none":
+        assert set(services) == {"api", "api-prod"}
+    else:
+        assert re.fullmatch(r"postgres:\d+(-alpine)?", services["db"]["image"])
+        assert "healthcheck" in services["db"]
+        assert services["migrate"]["command"] == ["alembic", "upgrade", "head"]
+        assert services["api"]["depends_on"] == {
+            "db": {"condition": "service_healthy"},
+            "migrate": {"condition": "service_completed_successfully"},
+        }

@@ -1,0 +1,51 @@
+"""Probes: liveness for the container health check, readiness for the load balancer."""
+
+{% if cookiecutter.database != "none" %}
+import asyncio
+import logging
+
+from fastapi import APIRouter, Request, Response, status
+
+from {{ cookiecutter.package_name }}.config import Settings
+from {{ cookiecutter.package_name }}.db.engine import ping
+from {{ cookiecutter.package_name }}.schemas import Health
+
+logger = logging.getLogger(__name__)
+{% else %}
+from fastapi import APIRouter
+
+from {{ cookiecutter.package_name }}.schemas import Health
+{% endif %}
+
+router = APIRouter(prefix="/health", tags=["health"])
+
+
+@router.get("")
+async def liveness() -> Health:
+    """The process is up and serving. No I/O, so a slow dependency never gets the task killed."""
+    return Health(status="ok")
+
+
+{% if cookiecutter.database != "none" %}
+@router.get(
+    "/ready",
+    responses={status.HTTP_503_SERVICE_UNAVAILABLE: {"model": Health}},
+)
+async def readiness(request: Request, response: Response) -> Health:
+    """Ready for traffic: the database answers within the readiness timeout."""
+    settings: Settings = request.app.state.settings
+    try:
+        async with asyncio.timeout(settings.readiness_timeout):
+            await ping(request.app.state.engine)
+    except Exception as error:
+        reason = f"database unreachable: {type(error).__name__}"
+        logger.warning("Not ready: %s", reason, extra={"error": str(error)})
+        response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+        return Health(status="unavailable", reason=reason)
+    return Health(status="ok")
+{% else %}
+@router.get("/ready")
+async def readiness() -> Health:
+    """Ready for traffic. Check the service's dependencies here when it gets some."""
+    return Health(status="ok")
+{% endif %}

@@ -1,0 +1,93 @@
+"""All runtime settings, read once from the environment (and a local `.env` file)."""
+
+import sys
+{% if cookiecutter.database != "none" %}
+from typing import Literal, Self
+
+from pydantic import SecretStr, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy import URL, make_url
+
+# Used when no database is configured in the local environment: a working service with no
+# Docker and no PostgreSQL. Outside `local` a missing database is a configuration error.
+LOCAL_SQLITE_URL = "sqlite+aiosqlite:///local.db"
+{% else %}
+from typing import Literal
+
+from pydantic import ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+{% endif %}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    environment: Literal["local", "staging", "production"] = "local"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # The image tag or commit the deploy pipeline passes in; shown by GET /info.
+    app_version: str = "dev"
+{% if cookiecutter.database != "none" %}
+
+    # Either one URL (local, compose, tests) ...
+    database_url: SecretStr | None = None
+    # ... or its parts, the way ECS injects them: host, port and name as plain variables,
+    # user and password from the RDS-managed secret in Secrets Manager.
+    db_host: str | None = None
+    db_port: int = 5432
+    db_name: str | None = None
+    db_user: str | None = None
+    db_password: SecretStr | None = None
+
+    # Connections per process. A fixed pool: overflow connections are opened and closed with
+    # each burst, and every one costs PostgreSQL a new backend process.
+    db_pool_size: int = 20
+    db_max_overflow: int = 0
+    db_connect_timeout: float = 5.0
+    # Seconds the readiness probe waits for the database before reporting it down.
+    readiness_timeout: float = 2.0
+
+    @model_validator(mode="after")
+    def require_database_outside_local(self) -> Self:
+        if self.database_url is not None:
+            return self
+        if self.db_host is None and self.environment == "local":
+            return self
+        required = {
+            "DB_HOST": self.db_host,
+            "DB_NAME": self.db_name,
+            "DB_USER": self.db_user,
+            "DB_PASSWORD": self.db_password,
+        }
+        missing = [name for name, value in required.items() if not value]
+        if missing:
+            raise ValueError(f"set DATABASE_URL, or {', '.join(missing)}")
+        return self
+
+    @property
+    def sqlalchemy_url(self) -> URL:
+        if self.database_url is not None:
+            return make_url(self.database_url.get_secret_value())
+        if self.db_host is None:
+            return make_url(LOCAL_SQLITE_URL)
+        return URL.create(
+            "postgresql+asyncpg",
+            username=self.db_user,
+            password=self.db_password.get_secret_value() if self.db_password else None,
+            host=self.db_host,
+            port=self.db_port,
+            database=self.db_name,
+        )
+{% endif %}
+
+
+def load_settings() -> Settings:
+    """The settings, or exit with a message naming every missing or invalid variable."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = []
+        for detail in error.errors():
+            variable = "_".join(str(part) for part in detail["loc"]).upper()
+            message = detail["msg"].removeprefix("Value error, ")
+            problems.append(f"  {variable}: {message}" if variable else f"  {message}")
+        sys.exit("Invalid configuration:\n" + "\n".join(problems))

@@ -1,0 +1,1 @@
+"""Database engine, connections and table models."""

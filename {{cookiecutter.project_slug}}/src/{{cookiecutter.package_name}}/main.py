@@ -1,0 +1,52 @@
+"""The application factory, for `uvicorn --factory {{ cookiecutter.package_name }}.main:create_app`."""
+
+{% if cookiecutter.database != "none" %}
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from {{ cookiecutter.package_name }}.api import health, info, items
+from {{ cookiecutter.package_name }}.config import Settings, load_settings
+from {{ cookiecutter.package_name }}.db.engine import create_engine
+from {{ cookiecutter.package_name }}.logs import configure_logging
+from {{ cookiecutter.package_name }}.middleware import RequestContextMiddleware
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # The pool connects lazily: the app starts, and reports not ready, while the database is down.
+    engine = create_engine(app.state.settings)
+    app.state.engine = engine
+    yield
+    # Runs after uvicorn has drained in-flight requests on SIGTERM.
+    await engine.dispose()
+{% else %}
+from fastapi import FastAPI
+
+from {{ cookiecutter.package_name }}.api import health, info
+from {{ cookiecutter.package_name }}.config import Settings, load_settings
+from {{ cookiecutter.package_name }}.logs import configure_logging
+from {{ cookiecutter.package_name }}.middleware import RequestContextMiddleware
+{% endif %}
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or load_settings()
+    configure_logging(settings.log_level)
+
+    app = FastAPI(
+        title="{{ cookiecutter.project_name }}",
+        version=settings.app_version,
+{% if cookiecutter.database != "none" %}
+        lifespan=lifespan,
+{% endif %}
+    )
+    app.state.settings = settings
+    app.include_router(health.router)
+    app.include_router(info.router)
+{% if cookiecutter.database != "none" %}
+    app.include_router(items.router)
+{% endif %}
+    app.add_middleware(RequestContextMiddleware)
+    return app

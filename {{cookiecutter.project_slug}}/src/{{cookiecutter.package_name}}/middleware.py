@@ -1,0 +1,84 @@
+"""Request id, access log and last-resort error handling, as one pure ASGI middleware.
+
+Pure ASGI rather than Starlette's BaseHTTPMiddleware, which wraps every response in a stream
+and costs about a third of the throughput of a cheap endpoint.
+"""
+
+import logging
+import re
+import secrets
+import time
+
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from {{ cookiecutter.package_name }}.logs import request_id_var
+
+REQUEST_ID_HEADER = b"x-request-id"
+# An incoming id is trusted only if it looks like one (the load balancer's, or a caller's).
+_VALID_REQUEST_ID = re.compile(rb"[A-Za-z0-9._:-]{1,128}")
+
+logger = logging.getLogger(__name__)
+
+
+def _incoming_request_id(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == REQUEST_ID_HEADER:
+            return value.decode() if _VALID_REQUEST_ID.fullmatch(value) else None
+    return None
+
+
+class RequestContextMiddleware:
+    """Tags each request with an id, echoes it as X-Request-ID and logs one line per request.
+
+    Any exception that escapes a route becomes a JSON 500 (the traceback goes to the log, never
+    to the client).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        request_id = _incoming_request_id(scope) or secrets.token_hex(16)
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        status = 500
+        response_started = False
+
+        async def send_with_request_id(message: Message) -> None:
+            nonlocal status, response_started
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                response_started = True
+                message["headers"] = [
+                    *message.get("headers", ()),
+                    (REQUEST_ID_HEADER, request_id.encode()),
+                ]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_request_id)
+        except Exception:
+            logger.exception("Unhandled error")
+            if response_started:
+                raise  # too late for an error response: uvicorn drops the connection
+            error = JSONResponse({"detail": "Internal Server Error"}, status_code=500)
+            await error(scope, receive, send_with_request_id)
+        finally:
+            logger.info(
+                "%s %s %d",
+                scope["method"],
+                scope["path"],
+                status,
+                extra={
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                },
+            )
+            request_id_var.reset(token)

@@ -1,0 +1,92 @@
+import pytest
+
+{% if cookiecutter.database != "none" %}
+from {{ cookiecutter.package_name }}.config import LOCAL_SQLITE_URL, load_settings
+
+DATABASE_VARIABLES = ("DATABASE_URL", "DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD")
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Start each test from no configuration at all (and away from any local .env file)."""
+    for name in (*DATABASE_VARIABLES, "ENVIRONMENT", "LOG_LEVEL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+
+
+def test_local_default_is_an_sqlite_file() -> None:
+    assert load_settings().sqlalchemy_url.render_as_string() == LOCAL_SQLITE_URL
+
+
+def test_database_url_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://app:pw@db:5432/app")
+    monkeypatch.setenv("DB_HOST", "elsewhere")
+
+    assert load_settings().sqlalchemy_url.host == "db"
+
+
+def test_url_from_the_parts_ecs_injects(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    monkeypatch.setenv("DB_HOST", "orders.cluster-abc.us-east-1.rds.amazonaws.com")
+    monkeypatch.setenv("DB_NAME", "orders")
+    monkeypatch.setenv("DB_USER", "app")
+    # Generated passwords contain characters that must be escaped in a URL.
+    generated = "p@ss/w:rd#1"
+    monkeypatch.setenv("DB_PASSWORD", generated)
+
+    url = load_settings().sqlalchemy_url
+
+    assert url.drivername == "postgresql+asyncpg"
+    assert url.host == "orders.cluster-abc.us-east-1.rds.amazonaws.com"
+    assert url.port == 5432
+    assert url.password == generated
+    assert "p%40ss%2Fw%3Ard%231" in url.render_as_string(hide_password=False)
+
+
+def test_production_without_a_database_exits_naming_what_is_missing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    monkeypatch.setenv("DB_HOST", "db.internal")
+
+    with pytest.raises(SystemExit) as exit_info:
+        load_settings()
+
+    message = str(exit_info.value.code)
+    assert "DB_NAME" in message
+    assert "DB_USER" in message
+    assert "DB_PASSWORD" in message
+    assert "DB_HOST" not in message
+
+
+{% else %}
+from {{ cookiecutter.package_name }}.config import load_settings
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Start each test from no configuration at all (and away from any local .env file)."""
+    for name in ("ENVIRONMENT", "LOG_LEVEL", "APP_VERSION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+
+
+def test_defaults_suit_local_development() -> None:
+    settings = load_settings()
+
+    assert settings.environment == "local"
+    assert settings.log_level == "INFO"
+
+
+{% endif %}
+def test_invalid_values_exit_naming_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOG_LEVEL", "LOUD")
+
+    with pytest.raises(SystemExit) as exit_info:
+        load_settings()
+
+    assert "LOG_LEVEL" in str(exit_info.value.code)

@@ -1,0 +1,162 @@
+from typing import Any
+
+import pytest
+from httpx import AsyncClient
+
+pytestmark = pytest.mark.anyio
+
+
+async def create(client: AsyncClient, name: str, **fields: Any) -> dict[str, Any]:
+    response = await client.post("/items", json={"name": name, **fields})
+    assert response.status_code == 201, response.text
+    item: dict[str, Any] = response.json()
+    return item
+
+
+async def test_create_then_get(client: AsyncClient) -> None:
+    response = await client.post("/items", json={"name": "widget", "description": "blue"})
+
+    assert response.status_code == 201
+    created = response.json()
+    assert created["name"] == "widget"
+    assert created["description"] == "blue"
+    assert response.headers["location"] == f"/items/{created['id']}"
+    fetched = await client.get(response.headers["location"])
+    assert fetched.status_code == 200
+    assert fetched.json() == created
+
+
+async def test_get_missing_item_is_404(client: AsyncClient) -> None:
+    response = await client.get("/items/999999")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Item 999999 not found"}
+
+
+@pytest.mark.parametrize("item_id", ["abc", "0", str(2**63)])
+async def test_invalid_ids_are_422(client: AsyncClient, item_id: str) -> None:
+    response = await client.get(f"/items/{item_id}")
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["path", "item_id"]
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "name"),
+        ({"name": ""}, "name"),
+        ({"name": "x" * 101}, "name"),
+        ({"name": "ok", "description": "x" * 1001}, "description"),
+        ({"name": "ok", "colour": "red"}, "colour"),
+    ],
+)
+async def test_invalid_bodies_are_422_naming_the_field(
+    client: AsyncClient, body: dict[str, Any], field: str
+) -> None:
+    response = await client.post("/items", json=body)
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", field]
+
+
+async def test_duplicate_name_is_409(client: AsyncClient) -> None:
+    await create(client, "widget")
+
+    response = await client.post("/items", json={"name": "widget"})
+
+    assert response.status_code == 409
+    assert "widget" in response.json()["detail"]
+
+
+async def test_list_pages_through_every_item_once(client: AsyncClient) -> None:
+    created = [(await create(client, f"item-{number:02}"))["id"] for number in range(5)]
+
+    seen: list[int] = []
+    after: int | None = None
+    while True:
+        params = {"limit": 2} if after is None else {"limit": 2, "after": after}
+        page = (await client.get("/items", params=params)).json()
+        seen += [item["id"] for item in page["items"]]
+        after = page["next_after"]
+        if after is None:
+            break
+
+    assert seen == created
+
+
+async def test_list_defaults_and_empty_table(client: AsyncClient) -> None:
+    response = await client.get("/items")
+
+    assert response.status_code == 200
+    assert response.json() == {"items": [], "next_after": None}
+
+
+@pytest.mark.parametrize("limit", [0, 101, -1])
+async def test_page_size_is_bounded(client: AsyncClient, limit: int) -> None:
+    response = await client.get("/items", params={"limit": limit})
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "limit"]
+
+
+async def test_maximum_page_size_is_accepted(client: AsyncClient) -> None:
+    response = await client.get("/items", params={"limit": 100})
+
+    assert response.status_code == 200
+
+
+async def test_patch_changes_only_the_given_fields(client: AsyncClient) -> None:
+    item = await create(client, "widget", description="blue")
+
+    response = await client.patch(f"/items/{item['id']}", json={"description": "red"})
+
+    assert response.status_code == 200
+    assert response.json()["name"] == "widget"
+    assert response.json()["description"] == "red"
+    assert response.json()["updated_at"] >= item["updated_at"]
+
+
+async def test_patch_with_nothing_to_change_returns_the_item(client: AsyncClient) -> None:
+    item = await create(client, "widget")
+
+    response = await client.patch(f"/items/{item['id']}", json={})
+
+    assert response.status_code == 200
+    assert response.json() == item
+
+
+async def test_patch_cannot_null_the_name(client: AsyncClient) -> None:
+    item = await create(client, "widget")
+
+    response = await client.patch(f"/items/{item['id']}", json={"name": None})
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "name"]
+
+
+async def test_patch_to_a_taken_name_is_409(client: AsyncClient) -> None:
+    await create(client, "widget")
+    other = await create(client, "gadget")
+
+    response = await client.patch(f"/items/{other['id']}", json={"name": "widget"})
+
+    assert response.status_code == 409
+
+
+async def test_patch_missing_item_is_404(client: AsyncClient) -> None:
+    response = await client.patch("/items/999999", json={"name": "widget"})
+
+    assert response.status_code == 404
+
+
+async def test_delete(client: AsyncClient) -> None:
+    item = await create(client, "widget")
+
+    deleted = await client.delete(f"/items/{item['id']}")
+    deleted_again = await client.delete(f"/items/{item['id']}")
+
+    assert deleted.status_code == 204
+    assert deleted.content == b""
+    assert deleted_again.status_code == 404
+    assert (await client.get(f"/items/{item['id']}")).status_code == 404

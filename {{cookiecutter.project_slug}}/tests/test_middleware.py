@@ -1,0 +1,89 @@
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import pytest
+from httpx import ASGITransport, AsyncClient
+
+from {{ cookiecutter.package_name }}.config import Settings
+from {{ cookiecutter.package_name }}.main import create_app
+
+pytestmark = pytest.mark.anyio
+
+
+@asynccontextmanager
+async def serve(settings: Settings) -> AsyncIterator[AsyncClient]:
+    """A client of the app with a route that fails. Logs go to the current (captured) stdout."""
+    app = create_app(settings.model_copy(update={"log_level": "INFO"}))
+
+    @app.get("/boom")
+    async def boom() -> None:
+        raise RuntimeError("secret detail")
+
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
+        yield client
+
+
+def log_lines(capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+
+
+async def test_request_id_is_generated_and_echoed(settings: Settings) -> None:
+    async with serve(settings) as client:
+        first = await client.get("/health")
+        second = await client.get("/health")
+
+    assert len(first.headers["x-request-id"]) == 32
+    assert first.headers["x-request-id"] != second.headers["x-request-id"]
+
+
+async def test_incoming_request_id_is_kept(settings: Settings) -> None:
+    async with serve(settings) as client:
+        response = await client.get("/health", headers={"X-Request-ID": "lb-1234.abc"})
+
+    assert response.headers["x-request-id"] == "lb-1234.abc"
+
+
+async def test_malformed_request_id_is_replaced(settings: Settings) -> None:
+    async with serve(settings) as client:
+        response = await client.get("/health", headers={"X-Request-ID": 'a b"c' * 50})
+
+    assert len(response.headers["x-request-id"]) == 32
+
+
+async def test_one_json_log_line_per_request(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async with serve(settings) as client:
+        response = await client.get("/health", headers={"X-Request-ID": "req-1"})
+
+    access = [line for line in log_lines(capsys) if line.get("path") == "/health"]
+    assert response.status_code == 200
+    assert len(access) == 1
+    assert access[0]["method"] == "GET"
+    assert access[0]["status"] == 200
+    assert access[0]["request_id"] == "req-1"
+    assert access[0]["duration_ms"] >= 0
+
+
+async def test_unhandled_error_is_a_json_500_without_the_traceback(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async with serve(settings) as client:
+        response = await client.get("/boom")
+
+    assert response.status_code == 500
+    assert response.json() == {"detail": "Internal Server Error"}
+    assert "secret detail" not in response.text
+    errors = [line for line in log_lines(capsys) if line["level"] == "ERROR"]
+    assert "RuntimeError: secret detail" in errors[0]["exception"]
+    assert errors[0]["request_id"] == response.headers["x-request-id"]
+
+
+async def test_unknown_route_is_a_json_404(settings: Settings) -> None:
+    async with serve(settings) as client:
+        response = await client.get("/nope")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not Found"}
