@@ -114,7 +114,7 @@ def test_copier_refuses_the_same_answers_with_the_same_message(
         # A validator refused it at the question: its message names the question first.
         reported = str(refused.value).split(": ", 1)[1].replace("\n", "\\n")
     else:
-        # The validation task (hooks/validation.py) refused it after the questions.
+        # The validation task (hooks/pre_gen_project.py) refused it after the questions.
         reported = capfd.readouterr().err.split("error: ", 1)[1].splitlines()[0]
     assert reported == message
     assert not destination.exists()

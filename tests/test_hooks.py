@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hooks import validation
+from hooks import pre_gen_project as validation
 from tests.answer_tables import BAD_ANSWERS, GOOD_EDGE_CASES
 from tests.rendering import TEMPLATE_ROOT, render, run_cookiecutter
 
