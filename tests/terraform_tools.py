@@ -1,0 +1,609 @@
+"""Run Terraform and checkov over rendered projects, once per distinct tree, shared by workers.
+
+Terraform is the slow part of the template suite, so every expensive result is memoized on
+disk under the render cache: keyed by a content hash of the tree it checked (plus this file,
+so a harness change re-runs everything), computed by whichever xdist worker gets the lock
+first and read by the others. Each combination still gets its own assertions on the result.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock
+from tftest import TerraformPlanOutput
+
+from .rendering import CACHE_ROOT, TEMPLATE_ROOT, Render
+
+TERRAFORM_CACHE = CACHE_ROOT / "terraform"
+CHECKOV_CACHE = CACHE_ROOT / "checkov"
+ENVIRONMENTS = ("staging", "production")
+
+# A commit-SHA-like tag for the plans: the tag is a required variable of the root module.
+TEST_IMAGE_TAG = "3f2c9e1d8b7a6f5e4d3c2b1a09f8e7d6c5b4a392"
+TEST_ACCOUNT_ID = "123456789012"
+TEST_SECRET_NAME = "rds!db-0a1b2c3d-AbCdEf"
+
+# Added to a private copy of the root module: one plan of the whole stack per environment,
+# with that environment's tfvars pasted in as the run's variables (test-file variables win
+# over -var-file, so the tfvars cannot be passed on the command line).
+STACK_PLAN_FILE = "tests/harness_stack_plan.tftest.hcl"
+STACK_PLAN_TEMPLATE = """\
+mock_provider "aws" {{
+  override_during = plan
+
+  mock_data "aws_availability_zones" {{
+    defaults = {{
+      names = ["{region}a", "{region}b", "{region}c"]
+    }}
+  }}
+
+  mock_data "aws_caller_identity" {{
+    defaults = {{
+      account_id = "{account}"
+    }}
+  }}
+
+  mock_data "aws_ecr_repository" {{
+    defaults = {{
+      arn            = "arn:aws:ecr:{region}:{account}:repository/{project}"
+      repository_url = "{account}.dkr.ecr.{region}.amazonaws.com/{project}"
+    }}
+  }}
+
+  # Known at plan time, so the task definition and the policies that embed them can be read.
+  mock_resource "aws_cloudwatch_log_group" {{
+    defaults = {{
+      arn = "arn:aws:logs:{region}:{account}:log-group:/mocked"
+    }}
+  }}
+
+  mock_resource "aws_db_instance" {{
+    defaults = {{
+      address            = "{project}.abcdefghijkl.{region}.rds.amazonaws.com"
+      master_user_secret = [{{ secret_arn = "{secret_arn}", secret_status = "active" }}]
+    }}
+  }}
+
+  mock_resource "aws_rds_cluster" {{
+    defaults = {{
+      endpoint           = "{project}.cluster-abcdefghijkl.{region}.rds.amazonaws.com"
+      master_user_secret = [{{ secret_arn = "{secret_arn}", secret_status = "active" }}]
+    }}
+  }}
+}}
+{runs}"""
+STACK_RUN_TEMPLATE = """
+run "{name}" {{
+  command = plan
+
+  variables {{
+    image_tag        = "{image_tag}"
+    nat_gateways     = "{nat_gateways}"
+    cpu_architecture = "{cpu_architecture}"
+{tfvars}
+  }}
+}}
+"""
+
+# Root variables whose default is the only trace the nat_gateways and cpu_architecture answers
+# leave in the root module (tests/ and READMEs aside). Root trees that differ only there share
+# one check, whose stack plans set each of these values explicitly.
+OPTION_VARIABLES = {
+    "nat_gateways": ("single", "one-per-az", "none"),
+    "cpu_architecture": ("ARM64", "X86_64"),
+}
+
+
+def option_default_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(rf'(variable "{name}" {{[^}}]*?default\s*=\s*)"([^"]*)"', re.S)
+
+
+def variable_default(variables_tf: str, name: str) -> str:
+    match = option_default_pattern(name).search(variables_tf)
+    assert match, f"variables.tf has no string default for {name}"
+    return match.group(2)
+
+
+def stack_run_name(environment: str, nat_gateways: str, cpu_architecture: str) -> str:
+    return f"stack_{environment}_{nat_gateways.replace('-', '_')}_{cpu_architecture.lower()}"
+
+
+def root_key(terraform_dir: Path) -> str:
+    """Content hash of the root module with the option-only defaults blanked out."""
+    digest = hashlib.sha256()
+    for path in tree_files(terraform_dir):
+        relative = path.relative_to(terraform_dir).as_posix()
+        if relative.startswith(("bootstrap/", "tests/")) or relative.endswith(".md"):
+            continue
+        content = path.read_text()
+        if relative == "variables.tf":
+            for name in OPTION_VARIABLES:
+                content = option_default_pattern(name).sub(r'\1"<option>"', content)
+        digest.update(relative.encode() + b"\0" + content.encode() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+class ToolMissing(Exception):
+    """A tool the checks need is not installed here; the message says which."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One command of a check: what ran, how it ended, what it said."""
+
+    command: str
+    returncode: int
+    output: str
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+    def report(self) -> str:
+        return f"$ {self.command} (exit {self.returncode}, {self.seconds:.1f}s)\n{self.output}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Terraform installation
+
+
+@cache
+def terraform_binary() -> str:
+    binary = shutil.which("terraform")
+    if binary is None:
+        raise ToolMissing("terraform is not on PATH")
+    return binary
+
+
+@cache
+def provider_mirror() -> Path | None:
+    """The filesystem mirror named by TF_PROVIDER_MIRROR, or None to use the normal install."""
+    named = os.environ.get("TF_PROVIDER_MIRROR", "").strip()
+    if not named:
+        return None
+    mirror = Path(named)
+    if not (mirror / "registry.terraform.io").is_dir():
+        raise ToolMissing(f"TF_PROVIDER_MIRROR={named} holds no registry.terraform.io/ folder")
+    return mirror
+
+
+@cache
+def terraform_env() -> dict[str, str]:
+    env = {
+        **os.environ,
+        "TF_IN_AUTOMATION": "1",
+        "TF_INPUT": "0",
+        "CHECKPOINT_DISABLE": "1",
+        "NO_COLOR": "1",
+    }
+    mirror = provider_mirror()
+    if mirror is not None:
+        config = (
+            TERRAFORM_CACHE / f"cli-{hashlib.sha256(str(mirror).encode()).hexdigest()[:8]}.tfrc"
+        )
+        write_atomically(
+            config,
+            "provider_installation {\n"
+            "  filesystem_mirror {\n"
+            f"    path    = {json.dumps(str(mirror))}\n"
+            '    include = ["registry.terraform.io/*/*"]\n'
+            "  }\n"
+            "  direct {\n"
+            '    exclude = ["registry.terraform.io/*/*"]\n'
+            "  }\n"
+            "}\n",
+        )
+        env["TF_CLI_CONFIG_FILE"] = str(config)
+    elif not Path(env.get("TF_CLI_CONFIG_FILE", "~/.terraformrc")).expanduser().exists():
+        env.pop("TF_CLI_CONFIG_FILE", None)
+    return env
+
+
+@cache
+def terraform_version() -> str:
+    output = subprocess.run(
+        [terraform_binary(), "version", "-json"],
+        capture_output=True,
+        text=True,
+        env=terraform_env(),
+        check=True,
+    ).stdout
+    return json.loads(output)["terraform_version"]
+
+
+def run(command: list[str], cwd: Path, stdout: Path | None = None) -> Step:
+    """Run a command; its output is returned, or with `stdout` stdout goes to that file."""
+    started = time.monotonic()
+    with open(stdout, "w") if stdout else contextlib.nullcontext(subprocess.PIPE) as out:
+        result = subprocess.run(
+            command,
+            cwd=cwd,
+            stdout=out,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=terraform_env(),
+            check=False,
+        )
+    return Step(
+        command=" ".join([Path(command[0]).name, *command[1:]]),
+        returncode=result.returncode,
+        output=((result.stdout or "") + result.stderr).strip(),
+        seconds=time.monotonic() - started,
+    )
+
+
+def terraform(*args: str, cwd: Path, stdout: Path | None = None) -> Step:
+    return run([terraform_binary(), *args], cwd, stdout)
+
+
+# ---------------------------------------------------------------------------------------------
+# Memoization
+
+
+def write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists() and path.read_text() == text:
+        return
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(handle, "w") as file:
+        file.write(text)
+    os.replace(temporary, path)
+
+
+@cache
+def harness_hash() -> str:
+    """Changes whenever this file does, so results computed by an older harness are dropped."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+
+
+def tree_files(root: Path) -> Iterator[Path]:
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and ".terraform" not in path.relative_to(root).parts:
+            yield path
+
+
+def tree_hash(root: Path, exclude: Iterable[str] = ()) -> str:
+    excluded = tuple(exclude)
+    digest = hashlib.sha256()
+    for path in tree_files(root):
+        relative = path.relative_to(root).as_posix()
+        if relative.startswith(excluded):
+            continue
+        digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+_loaded: dict[Path, dict[str, Any]] = {}
+
+
+def memoized(directory: Path, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """compute() once per directory across processes; its JSON result from then on."""
+    if directory in _loaded:
+        return _loaded[directory]
+    result_file = directory / "result.json"
+    directory.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(directory) + ".lock"):
+        if not result_file.exists():
+            write_atomically(result_file, json.dumps(compute()))
+    _loaded[directory] = json.loads(result_file.read_text())
+    return _loaded[directory]
+
+
+# ---------------------------------------------------------------------------------------------
+# Terraform checks of one tree
+
+
+def stack_plan_file(terraform_dir: Path) -> str:
+    """The harness test file for this root module, built from its own environment tfvars."""
+    variables = (terraform_dir / "variables.tf").read_text()
+    tfvars = {
+        environment: "\n".join(
+            f"    {line}" if line.strip() else ""
+            for line in (terraform_dir / "environments" / f"{environment}.tfvars")
+            .read_text()
+            .splitlines()
+        )
+        for environment in ENVIRONMENTS
+    }
+    runs = "".join(
+        STACK_RUN_TEMPLATE.format(
+            name=stack_run_name(environment, nat_gateways, cpu_architecture),
+            image_tag=TEST_IMAGE_TAG,
+            nat_gateways=nat_gateways,
+            cpu_architecture=cpu_architecture,
+            tfvars=tfvars[environment],
+        )
+        for environment in ENVIRONMENTS
+        for nat_gateways in OPTION_VARIABLES["nat_gateways"]
+        for cpu_architecture in OPTION_VARIABLES["cpu_architecture"]
+    )
+    region = variable_default(variables, "aws_region")
+    return STACK_PLAN_TEMPLATE.format(
+        region=region,
+        account=TEST_ACCOUNT_ID,
+        project=variable_default(variables, "project"),
+        secret_arn=f"arn:aws:secretsmanager:{region}:{TEST_ACCOUNT_ID}:secret:{TEST_SECRET_NAME}",
+        runs=runs,
+    )
+
+
+def parse_test_json(lines: Iterable[str]) -> dict[str, Any]:
+    """The run outcomes, trimmed plans and errors of `terraform test -json [-verbose]`."""
+    runs: dict[str, str] = {}
+    plans: dict[str, Any] = {}
+    errors: list[str] = []
+    summary: dict[str, Any] = {}
+    for line in lines:
+        try:
+            message = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        kind = message.get("type")
+        key = f"{message.get('@testfile')}::{message.get('@testrun')}"
+        if kind == "test_run" and message["test_run"].get("progress") == "complete":
+            runs[key] = message["test_run"]["status"]
+        elif kind == "test_plan" and message.get("@testfile") == STACK_PLAN_FILE:
+            plans[message["@testrun"]] = trimmed(message["test_plan"])
+        elif kind == "test_summary":
+            summary = message["test_summary"]
+        elif message.get("@level") == "error" or kind == "diagnostic":
+            diagnostic = message.get("diagnostic", {})
+            errors.append(
+                f"{key}: {message.get('@message')}"
+                + (f"\n  {diagnostic.get('detail')}" if diagnostic.get("detail") else "")
+            )
+    return {"runs": runs, "plans": plans, "errors": errors, "summary": summary}
+
+
+def steps_record(steps: dict[str, Step], test_errors: list[str]) -> dict[str, Any]:
+    return {
+        name: {
+            "command": step.command,
+            "returncode": step.returncode,
+            "seconds": round(step.seconds, 2),
+            # `terraform test -json` output is one JSON message a line: keep only its errors
+            "output": "\n".join(test_errors) if name == "test" else step.output,
+        }
+        for name, step in steps.items()
+    }
+
+
+def run_tests(work: Path, *, validate: bool, test_args: tuple[str, ...] = ()) -> dict[str, Any]:
+    """terraform init (+ validate) + test in a scratch copy; the outcome, plans trimmed."""
+    steps = {"init": terraform("init", "-backend=false", "-input=false", "-no-color", cwd=work)}
+    if steps["init"].ok and validate:
+        steps["validate"] = terraform("validate", "-no-color", cwd=work)
+    parsed: dict[str, Any] = {"errors": []}
+    if steps["init"].ok:
+        # A verbose plan carries every provider schema (megabytes): stream it through a file.
+        output = work.parent / "test-output.jsonl"
+        steps["test"] = terraform("test", "-json", "-no-color", *test_args, cwd=work, stdout=output)
+        with output.open() as lines:
+            parsed = parse_test_json(lines)
+        output.unlink()
+    return {"steps": steps_record(steps, parsed["errors"]), **parsed}
+
+
+def trimmed(plan: dict[str, Any]) -> dict[str, Any]:
+    """What the assertions read from a plan (its full JSON carries every provider schema)."""
+    return {key: plan[key] for key in ("resource_changes", "output_changes") if key in plan}
+
+
+def scratch_copy(scratch: str, sources: dict[str, Path]) -> Path:
+    """A terraform/ folder in scratch holding the given files and folders, by relative path."""
+    work = Path(scratch) / "terraform"
+    for relative, source in sources.items():
+        target = work / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns(".terraform"))
+        else:
+            shutil.copy2(source, target)
+    return work
+
+
+@dataclass(frozen=True)
+class TreeResult:
+    """What init, validate and `terraform test` said about one Terraform tree."""
+
+    raw: dict[str, Any]
+    # the option values of the render this result stands for (see OPTION_VARIABLES)
+    selection: dict[str, str] = field(default_factory=dict)
+
+    def step(self, name: str) -> Step:
+        step = self.raw["steps"].get(name)
+        if step is None:
+            return Step(name, -1, "not run: an earlier step failed\n" + self.report(), 0.0)
+        return Step(step["command"], step["returncode"], step["output"], step["seconds"])
+
+    @property
+    def runs(self) -> dict[str, str]:
+        return self.raw.get("runs", {})
+
+    def plan(self, environment: str) -> TerraformPlanOutput:
+        name = stack_run_name(environment, **self.selection)
+        assert name in self.raw["plans"], f"no stack plan {name}\n{self.report()}"
+        return TerraformPlanOutput(self.raw["plans"][name])
+
+    def report(self) -> str:
+        return "\n\n".join(self.step(name).report() for name in self.raw["steps"])
+
+
+def check_root(render: Render) -> TreeResult:
+    """init and validate the root module, and plan the whole stack once per environment."""
+    terraform_dir = render.project / "terraform"
+    # bootstrap/ is a configuration of its own and tests/ is run suite by suite.
+    key = f"root-{root_key(terraform_dir)}-{harness_hash()}"
+
+    def compute() -> dict[str, Any]:
+        sources = {
+            path.name: path
+            for path in terraform_dir.iterdir()
+            if path.name not in ("bootstrap", "tests", ".terraform")
+        }
+        with tempfile.TemporaryDirectory(prefix="root-", dir=TERRAFORM_CACHE) as scratch:
+            work = scratch_copy(scratch, sources)
+            (work / STACK_PLAN_FILE).parent.mkdir(exist_ok=True)
+            (work / STACK_PLAN_FILE).write_text(stack_plan_file(work))
+            return run_tests(work, validate=True, test_args=("-verbose",))
+
+    variables = (terraform_dir / "variables.tf").read_text()
+    selection = {name: variable_default(variables, name) for name in OPTION_VARIABLES}
+    return TreeResult(memoized(TERRAFORM_CACHE / key, compute), selection)
+
+
+SUITE_TARGET = re.compile(r'source\s*=\s*"\./modules/([\w-]+)"')
+
+
+def check_suite(render: Render, suite: Path) -> TreeResult:
+    """One generated tests/*.tftest.hcl, run next to the one module its run blocks target.
+
+    Every run block of a suite plans a single module (`module { source = "./modules/x" }`), so
+    the suite's outcome depends only on that file, that module and the provider pins: running
+    it in a tree holding just those gives the same result, and lets the combinations that
+    render them identically share one run. The root module itself is validated and planned by
+    check_root.
+    """
+    terraform_dir = render.project / "terraform"
+    targets = set(SUITE_TARGET.findall(suite.read_text()))
+    assert len(targets) == 1, f"{suite.name} must test exactly one module, not {targets}"
+    module = terraform_dir / "modules" / targets.pop()
+    key = hashlib.sha256(
+        b"".join(
+            [
+                suite.read_bytes(),
+                (terraform_dir / "versions.tf").read_bytes(),
+                tree_hash(module).encode(),
+            ]
+        )
+    ).hexdigest()[:16]
+
+    def compute() -> dict[str, Any]:
+        sources = {
+            "versions.tf": terraform_dir / "versions.tf",
+            f"modules/{module.name}": module,
+            f"tests/{suite.name}": suite,
+        }
+        with tempfile.TemporaryDirectory(prefix="suite-", dir=TERRAFORM_CACHE) as scratch:
+            return run_tests(scratch_copy(scratch, sources), validate=False)
+
+    return TreeResult(memoized(TERRAFORM_CACHE / f"suite-{key}-{harness_hash()}", compute))
+
+
+def check_bootstrap(render: Render) -> TreeResult:
+    """init, validate and `terraform test` terraform/bootstrap."""
+    bootstrap_dir = render.project / "terraform" / "bootstrap"
+    key = f"bootstrap-{tree_hash(bootstrap_dir)}-{harness_hash()}"
+
+    def compute() -> dict[str, Any]:
+        with tempfile.TemporaryDirectory(prefix="bootstrap-", dir=TERRAFORM_CACHE) as scratch:
+            work = Path(scratch) / "bootstrap"
+            shutil.copytree(bootstrap_dir, work, ignore=shutil.ignore_patterns(".terraform"))
+            return run_tests(work, validate=True)
+
+    return TreeResult(memoized(TERRAFORM_CACHE / key, compute))
+
+
+def terraform_ready() -> None:
+    """Raise ToolMissing unless terraform and the provider source are usable."""
+    terraform_binary()
+    provider_mirror()
+    TERRAFORM_CACHE.mkdir(parents=True, exist_ok=True)
+    terraform_env()
+
+
+# ---------------------------------------------------------------------------------------------
+# checkov
+
+
+@cache
+def checkov_binary() -> str:
+    named = os.environ.get("CHECKOV") or str(TEMPLATE_ROOT / ".venv-checkov" / "bin" / "checkov")
+    if not Path(named).is_file():
+        raise ToolMissing(f"checkov is not installed at {named} (run `make install`)")
+    return named
+
+
+CHECKOV_FRAMEWORKS = ("terraform", "dockerfile", "github_actions")
+
+
+def checkov_batch(renders: dict[str, Render], group: str) -> dict[str, Any]:
+    """One checkov run over copies of several projects (startup dominates a single run)."""
+    key = hashlib.sha256(
+        json.dumps(
+            {name: tree_hash(render.project) for name, render in sorted(renders.items())}
+        ).encode()
+    ).hexdigest()[:16]
+    return memoized(CHECKOV_CACHE / f"{group}-{key}-{harness_hash()}", lambda: run_checkov(renders))
+
+
+def run_checkov(renders: dict[str, Render]) -> dict[str, Any]:
+    CHECKOV_CACHE.mkdir(parents=True, exist_ok=True)
+    reports: dict[str, dict[str, list[dict[str, str]]]] = {
+        name: {"failed": [], "skipped": [], "parsing_errors": []} for name in renders
+    }
+    with tempfile.TemporaryDirectory(prefix="batch-", dir=CHECKOV_CACHE) as scratch:
+        for name, render in renders.items():
+            shutil.copytree(render.project, Path(scratch) / name, symlinks=True)
+        command = [
+            checkov_binary(),
+            "--directory",
+            scratch,
+            "--framework",
+            *CHECKOV_FRAMEWORKS,
+            "--skip-download",
+            "--compact",
+            "--output",
+            "json",
+        ]
+        started = time.monotonic()
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        seconds = round(time.monotonic() - started, 1)
+        # exit 1 just means failed checks, which the tests report per project
+        if result.returncode not in (0, 1):
+            return {
+                "error": f"checkov exited {result.returncode}:\n{result.stderr}",
+                "seconds": seconds,
+            }
+        try:
+            parsed = json.loads(result.stdout)
+        except json.JSONDecodeError:
+            return {
+                "error": f"checkov printed no JSON:\n{result.stdout}\n{result.stderr}",
+                "seconds": seconds,
+            }
+        for framework_report in parsed if isinstance(parsed, list) else [parsed]:
+            results = framework_report.get("results", {})
+            for outcome in ("failed", "skipped"):
+                for check in results.get(f"{outcome}_checks", []):
+                    name, _, path = check["file_path"].lstrip("/").partition("/")
+                    reports[name][outcome].append(
+                        {
+                            "check_id": check["check_id"],
+                            "check_name": check.get("check_name") or "",
+                            "resource": check.get("resource") or "",
+                            "file": path,
+                            "comment": (check.get("check_result") or {}).get("suppress_comment")
+                            or "",
+                        }
+                    )
+            for path in results.get("parsing_errors", []):
+                relative = Path(path).resolve().relative_to(Path(scratch).resolve())
+                name, _, rest = relative.as_posix().partition("/")
+                reports[name]["parsing_errors"].append({"file": rest})
+    return {"error": None, "reports": reports, "seconds": seconds}

@@ -1,0 +1,621 @@
+"""The generated Terraform, for every option combination: formatted, valid, tested, secure.
+
+Terraform and checkov runs are memoized per distinct tree (see terraform_tools), so the 54
+combinations cost one `terraform test` per distinct root module, one per distinct bootstrap/
+and one checkov run per database choice; every combination still gets its own assertions.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import hcl2
+import pytest
+
+from .combinations import CERTIFICATE_ARN, COMBINATIONS, DOMAIN_NAME, Combination
+from .rendering import Render, render
+from .terraform_tools import (
+    ENVIRONMENTS,
+    TEST_ACCOUNT_ID,
+    TEST_IMAGE_TAG,
+    TEST_SECRET_NAME,
+    ToolMissing,
+    check_bootstrap,
+    check_root,
+    check_suite,
+    checkov_batch,
+    checkov_binary,
+    terraform,
+    terraform_ready,
+)
+
+# Combinations that differ in database or https come first: those are the ones with distinct
+# root modules, bootstrap/ trees and checkov batches, so xdist workers start on different
+# expensive checks instead of waiting for each other's lock on the same one.
+ORDERED = sorted(
+    COMBINATIONS, key=lambda c: (c.nat_gateways, c.cpu_architecture, c.database, c.https)
+)
+IDS = [combination.id for combination in ORDERED]
+MODULES = ("network", "load_balancer", "service", "database")
+PROJECT = "orders-api"
+REGION = "us-east-1"
+
+by_combination = pytest.mark.parametrize("combination", ORDERED, ids=IDS)
+by_environment = pytest.mark.parametrize("environment", ENVIRONMENTS)
+
+
+@pytest.fixture(scope="session")
+def terraform_available() -> None:
+    try:
+        terraform_ready()
+    except ToolMissing as missing:
+        pytest.skip(str(missing))
+
+
+@pytest.fixture(scope="session")
+def checkov_available() -> None:
+    try:
+        checkov_binary()
+    except ToolMissing as missing:
+        pytest.skip(str(missing))
+
+
+def rendered(combination: Combination) -> Render:
+    result = render(combination.answers)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def terraform_dir(combination: Combination) -> Path:
+    return rendered(combination).project / "terraform"
+
+
+def module_dirs(combination: Combination) -> list[Path]:
+    root = terraform_dir(combination)
+    return [
+        root,
+        root / "bootstrap",
+        *sorted(p for p in (root / "modules").iterdir() if p.is_dir()),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Files and layout
+
+
+@by_combination
+def test_layout(combination: Combination) -> None:
+    root = terraform_dir(combination)
+    modules = MODULES if combination.database != "none" else MODULES[:-1]
+    assert sorted(p.name for p in (root / "modules").iterdir()) == sorted(modules)
+    for module in [root / "bootstrap", *(root / "modules" / name for name in modules)]:
+        for name in ("main.tf", "variables.tf", "outputs.tf", "versions.tf", "README.md"):
+            assert (module / name).is_file(), f"{module.relative_to(root)} lacks {name}"
+    for name in ("main.tf", "variables.tf", "outputs.tf", "versions.tf", "providers.tf"):
+        assert (root / name).is_file()
+    for environment in ENVIRONMENTS:
+        assert (root / "environments" / f"{environment}.tfvars").is_file()
+        assert (root / "environments" / f"{environment}.backend.hcl").is_file()
+    expected_tests = {"network", "load_balancer", "service"} | (
+        {"database"} if combination.database != "none" else set()
+    )
+    assert {
+        p.name.removesuffix(".tftest.hcl") for p in (root / "tests").iterdir()
+    } == expected_tests
+    assert [p.name for p in (root / "bootstrap" / "tests").iterdir()] == ["bootstrap.tftest.hcl"]
+
+
+def text_files(root: Path) -> dict[str, str]:
+    return {
+        path.relative_to(root).as_posix(): path.read_text()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+# What an option leaves out must leave no trace: not a variable, not a comment.
+ABSENT_WORDS: dict[tuple[str, str], re.Pattern[str]] = {
+    ("https", "off"): re.compile(r"domain_name|certificate|route ?53|\bacm\b", re.I),
+    ("https", "acm-existing"): re.compile(r"route ?53", re.I),
+    ("database", "none"): re.compile(
+        r"database|\brds\b|postgres|aurora|alembic|migration|\bDB_|secrets ?manager|5432", re.I
+    ),
+    ("database", "postgresql"): re.compile(r"aurora|serverless|aws_rds_cluster", re.I),
+    ("database", "aurora-postgresql"): re.compile(r"aws_db_instance|multi_az", re.I),
+}
+
+
+@by_combination
+def test_no_template_syntax_or_unused_options(combination: Combination) -> None:
+    files = text_files(terraform_dir(combination))
+    for name, text in files.items():
+        for leftover in ("{{", "{%", "{#", "cookiecutter."):
+            assert leftover not in text, f"{name} holds {leftover!r}"
+        assert "%{" not in text, f"{name} uses a Terraform template directive"
+    for (option, value), pattern in ABSENT_WORDS.items():
+        if combination.answers[option] != value:
+            continue
+        leaks = [
+            f"{name}:{number}: {line.strip()}"
+            for name, text in files.items()
+            for number, line in enumerate(text.splitlines(), 1)
+            if pattern.search(line)
+        ]
+        assert not leaks, f"{option}={value} leaves traces:\n" + "\n".join(leaks)
+
+
+@by_combination
+def test_no_blank_line_litter(combination: Combination) -> None:
+    """Conditional blocks must not leave double blank lines or blank lines at block edges."""
+    for name, text in text_files(terraform_dir(combination)).items():
+        assert "\n\n\n" not in text, f"{name} has two blank lines in a row"
+        assert not re.search(r"\{\n\n|\n\n\s*\}", text), f"{name} has a blank line at a block edge"
+        assert text.endswith("\n") and not text.endswith("\n\n"), f"{name} must end in one newline"
+
+
+@by_combination
+def test_terraform_fmt(combination: Combination, terraform_available: None) -> None:
+    step = terraform(
+        "fmt", "-check", "-recursive", "-diff", "-no-color", cwd=terraform_dir(combination)
+    )
+    assert step.ok, step.report()
+
+
+def hcl(path: Path) -> dict[str, Any]:
+    with path.open() as file:
+        return hcl2.load(file)
+
+
+def unquote(value: Any) -> Any:
+    return value[1:-1] if isinstance(value, str) and value.startswith('"') else value
+
+
+@by_combination
+def test_variables_and_outputs_are_documented(combination: Combination) -> None:
+    problems: list[str] = []
+    for module in module_dirs(combination):
+        where = module.relative_to(terraform_dir(combination).parent)
+        for block in hcl(module / "variables.tf").get("variable", []):
+            for name, body in block.items():
+                for attribute in ("description", "type"):
+                    if not unquote(body.get(attribute, "")).strip():
+                        problems.append(f"{where}: variable {unquote(name)} has no {attribute}")
+        for block in hcl(module / "outputs.tf").get("output", []):
+            for name, body in block.items():
+                if not unquote(body.get("description", "")).strip():
+                    problems.append(f"{where}: output {unquote(name)} has no description")
+    assert not problems, "\n".join(problems)
+
+
+@by_combination
+def test_version_pins_and_backend(combination: Combination) -> None:
+    for module in module_dirs(combination):
+        (settings,) = hcl(module / "versions.tf")["terraform"]
+        assert unquote(settings["required_version"]) == ">= 1.10", module
+        (providers,) = settings["required_providers"]
+        assert {key: unquote(value) for key, value in providers["aws"].items()} == {
+            "source": "hashicorp/aws",
+            "version": "~> 5.100",
+        }, module
+    root = terraform_dir(combination)
+    (settings,) = hcl(root / "versions.tf")["terraform"]
+    assert settings["backend"] == [{'"s3"': {"__is_block__": True}}]
+    for environment in ENVIRONMENTS:
+        backend = hcl(root / "environments" / f"{environment}.backend.hcl")
+        assert backend["use_lockfile"] is True and backend["encrypt"] is True
+        assert unquote(backend["key"]) == f"{environment}/terraform.tfstate"
+        assert "dynamodb_table" not in backend
+
+
+@by_combination
+def test_environment_settings(combination: Combination) -> None:
+    """Staging is cheap and disposable; production is highly available and protected."""
+    root = terraform_dir(combination)
+    staging = hcl(root / "environments" / "staging.tfvars")
+    production = hcl(root / "environments" / "production.tfvars")
+    assert unquote(staging["environment"]) == "staging"
+    assert unquote(production["environment"]) == "production"
+    assert staging["desired_count"] == 1 and staging["use_fargate_spot"] is True
+    assert staging["log_retention_days"] <= 30
+    assert production["desired_count"] >= 2 and production["min_capacity"] >= 2
+    assert production["use_fargate_spot"] is False
+    assert production["load_balancer_deletion_protection"] is True
+    if combination.database == "postgresql":
+        assert staging["database_multi_az"] is False and production["database_multi_az"] is True
+    if combination.database == "aurora-postgresql":
+        assert staging["database_instance_count"] == 1
+        assert production["database_instance_count"] >= 2
+    if combination.database != "none":
+        assert production["database_deletion_protection"] is True
+        assert production["database_skip_final_snapshot"] is False
+        assert staging["database_skip_final_snapshot"] is True
+
+
+# ---------------------------------------------------------------------------------------------
+# terraform init / validate / test
+
+
+@by_combination
+def test_root_module_validates(combination: Combination, terraform_available: None) -> None:
+    result = check_root(rendered(combination))
+    assert result.step("init").ok, result.report()
+    assert result.step("validate").ok, result.report()
+
+
+def generated_suites(combination: Combination) -> list[Path]:
+    return sorted((terraform_dir(combination) / "tests").glob("*.tftest.hcl"))
+
+
+@by_combination
+def test_generated_terraform_tests_pass(
+    combination: Combination, terraform_available: None
+) -> None:
+    runs: dict[str, str] = {}
+    for suite in generated_suites(combination):
+        result = check_suite(rendered(combination), suite)
+        assert result.step("test").ok, result.report()
+        runs |= result.runs
+    assert runs and set(runs.values()) == {"pass"}, runs
+    nat_run = {
+        "single": "a_single_nat_gateway_serves_both_zones",
+        "one-per-az": "one_nat_gateway_per_zone",
+        "none": "no_nat_gateway",
+    }[combination.nat_gateways]
+    listener_run = (
+        "http_listener_forwards_to_the_tasks"
+        if combination.https == "off"
+        else "http_redirects_to_https"
+    )
+    expected = {
+        f"tests/network.tftest.hcl::{nat_run}",
+        f"tests/load_balancer.tftest.hcl::{listener_run}",
+        "tests/service.tftest.hcl::task_definition",
+    }
+    if combination.database != "none":
+        expected |= {
+            "tests/service.tftest.hcl::migrations_run_before_the_app",
+            "tests/database.tftest.hcl::production_defaults_are_highly_available_and_protected",
+        }
+    assert expected <= set(runs), sorted(runs)
+    migrations = "tests/service.tftest.hcl::migrations_run_before_the_app"
+    assert (migrations in runs) == (combination.database != "none")
+
+
+@by_combination
+def test_bootstrap_validates_and_its_tests_pass(
+    combination: Combination, terraform_available: None
+) -> None:
+    result = check_bootstrap(rendered(combination))
+    for step in ("init", "validate", "test"):
+        assert result.step(step).ok, result.report()
+    assert set(result.runs.values()) == {"pass"}, result.runs
+    assert (
+        "tests/bootstrap.tftest.hcl::deploy_roles_trust_only_their_github_environment"
+        in result.runs
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The whole stack, planned per environment with its tfvars
+
+
+class Plan:
+    """The resources a plan creates, by type, with their planned attribute values."""
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+        self.changes = [
+            change for change in raw.resource_changes.values() if change["mode"] == "managed"
+        ]
+
+    def of_type(self, resource_type: str) -> list[dict[str, Any]]:
+        return [
+            change["change"]["after"] for change in self.changes if change["type"] == resource_type
+        ]
+
+    def one(self, resource_type: str) -> dict[str, Any]:
+        (resource,) = self.of_type(resource_type)
+        return resource
+
+    def named(self, resource_type: str, name: str) -> list[dict[str, Any]]:
+        return [
+            change["change"]["after"]
+            for change in self.changes
+            if change["type"] == resource_type and change["name"] == name
+        ]
+
+    def types(self) -> Counter[str]:
+        return Counter(change["type"] for change in self.changes)
+
+    def output(self, name: str) -> Any:
+        return self.raw.output_changes[name]["after"]
+
+    def containers(self) -> list[dict[str, Any]]:
+        return json.loads(self.one("aws_ecs_task_definition")["container_definitions"])
+
+
+def stack_plan(combination: Combination, environment: str) -> Plan:
+    return Plan(check_root(rendered(combination)).plan(environment))
+
+
+@by_combination
+@by_environment
+def test_stack_plan_creates_everything_fresh(
+    combination: Combination, environment: str, terraform_available: None
+) -> None:
+    plan = stack_plan(combination, environment)
+    assert plan.changes
+    assert {tuple(change["change"]["actions"]) for change in plan.changes} == {("create",)}
+    for output in (
+        "aws_region",
+        "cluster_name",
+        "service_name",
+        "ecr_repository_url",
+        "service_url",
+        "log_group_name",
+    ):
+        assert output in plan.raw.output_changes, f"missing output {output}"
+    name = f"{PROJECT}-{environment}"
+    assert plan.output("aws_region") == REGION
+    assert plan.output("cluster_name") == name
+    assert plan.output("service_name") == name
+    assert plan.output("log_group_name") == f"/ecs/{name}"
+    assert (
+        plan.output("ecr_repository_url")
+        == f"{TEST_ACCOUNT_ID}.dkr.ecr.{REGION}.amazonaws.com/{PROJECT}"
+    )
+
+
+@by_combination
+@by_environment
+def test_stack_plan_load_balancer(
+    combination: Combination, environment: str, terraform_available: None
+) -> None:
+    plan = stack_plan(combination, environment)
+    listeners = {listener["port"]: listener for listener in plan.of_type("aws_lb_listener")}
+    ingress_ports = sorted(
+        rule["from_port"]
+        for rule in plan.named("aws_vpc_security_group_ingress_rule", "http")
+        + plan.named("aws_vpc_security_group_ingress_rule", "https")
+    )
+    domain = DOMAIN_NAME if environment == "production" else f"staging.{DOMAIN_NAME}"
+    if combination.https == "off":
+        assert sorted(listeners) == [80], "HTTPS off: no 443 listener"
+        assert listeners[80]["default_action"][0]["type"] == "forward"
+        assert ingress_ports == [80]
+        assert not plan.of_type("aws_acm_certificate") and not plan.of_type("aws_route53_record")
+    else:
+        assert sorted(listeners) == [80, 443]
+        redirect = listeners[80]["default_action"][0]
+        assert redirect["type"] == "redirect"
+        expected = {"protocol": "HTTPS", "port": "443", "status_code": "HTTP_301"}
+        assert expected.items() <= redirect["redirect"][0].items()
+        assert listeners[443]["protocol"] == "HTTPS"
+        assert listeners[443]["ssl_policy"].startswith("ELBSecurityPolicy-TLS13-")
+        assert listeners[443]["default_action"][0]["type"] == "forward"
+        assert ingress_ports == [80, 443]
+        assert plan.output("service_url") == f"https://{domain}"
+    if combination.https == "acm-route53":
+        assert plan.one("aws_acm_certificate")["domain_name"] == domain
+        assert [record["name"] for record in plan.named("aws_route53_record", "alias")] == [domain]
+        assert len(plan.of_type("aws_route53_record")) == 2
+    if combination.https == "acm-existing":
+        assert listeners[443]["certificate_arn"] == CERTIFICATE_ARN
+        assert not plan.of_type("aws_acm_certificate") and not plan.of_type("aws_route53_record")
+    load_balancer = plan.one("aws_lb")
+    assert load_balancer["drop_invalid_header_fields"] is True
+    assert load_balancer["enable_deletion_protection"] is (environment == "production")
+
+
+@by_combination
+@by_environment
+def test_stack_plan_network(
+    combination: Combination, environment: str, terraform_available: None
+) -> None:
+    plan = stack_plan(combination, environment)
+    expected = {"single": 1, "one-per-az": 2, "none": 0}[combination.nat_gateways]
+    assert len(plan.of_type("aws_nat_gateway")) == expected
+    assert len(plan.of_type("aws_eip")) == expected
+    assert len(plan.named("aws_route", "private_nat")) == (2 if expected else 0)
+    assert len(plan.of_type("aws_subnet")) == 4
+    assert (
+        plan.one("aws_vpc")["cidr_block"]
+        == {"staging": "10.10.0.0/16", "production": "10.20.0.0/16"}[environment]
+    )
+    service = plan.one("aws_ecs_service")
+    assert service["network_configuration"][0]["assign_public_ip"] is (
+        combination.nat_gateways == "none"
+    )
+
+
+@by_combination
+@by_environment
+def test_stack_plan_service(
+    combination: Combination, environment: str, terraform_available: None
+) -> None:
+    plan = stack_plan(combination, environment)
+    task = plan.one("aws_ecs_task_definition")
+    architecture = {"arm64": "ARM64", "x86_64": "X86_64"}[combination.cpu_architecture]
+    assert task["runtime_platform"][0]["cpu_architecture"] == architecture
+    containers = {container["name"]: container for container in plan.containers()}
+    image = f"{TEST_ACCOUNT_ID}.dkr.ecr.{REGION}.amazonaws.com/{PROJECT}:{TEST_IMAGE_TAG}"
+    assert {container["image"] for container in containers.values()} == {image}
+    app = containers["app"]
+    assert app["readonlyRootFilesystem"] is True and app["user"] != "0"
+    assert app["portMappings"][0]["containerPort"] == 8000
+    assert {"sourceVolume": "tmp", "containerPath": "/tmp", "readOnly": False} in app["mountPoints"]
+    if combination.database == "none":
+        assert list(containers) == ["app"], "no database: no migrate init container"
+        assert "secrets" not in app and "dependsOn" not in app
+    else:
+        assert list(containers) == ["migrate", "app"]
+        migrate = containers["migrate"]
+        assert migrate["command"] == ["alembic", "upgrade", "head"]
+        assert migrate["essential"] is False
+        assert app["dependsOn"] == [{"containerName": "migrate", "condition": "SUCCESS"}]
+        for container in (migrate, app):
+            names = {variable["name"] for variable in container["environment"]}
+            assert {"DB_HOST", "DB_PORT", "DB_NAME"} <= names
+            assert [secret["name"] for secret in container["secrets"]] == ["DB_USER", "DB_PASSWORD"]
+    service = plan.one("aws_ecs_service")
+    staging = environment == "staging"
+    assert service["desired_count"] == (1 if staging else 2)
+    strategy = [provider["capacity_provider"] for provider in service["capacity_provider_strategy"]]
+    assert strategy == (["FARGATE_SPOT"] if staging else ["FARGATE"])
+    assert service["deployment_circuit_breaker"] == [{"enable": True, "rollback": True}]
+    scaling = plan.one("aws_appautoscaling_target")
+    assert (scaling["min_capacity"], scaling["max_capacity"]) == ((1, 2) if staging else (2, 6))
+    assert len(plan.of_type("aws_appautoscaling_policy")) == 3
+    retention = {
+        group["name"]: group["retention_in_days"]
+        for group in plan.of_type("aws_cloudwatch_log_group")
+    }
+    assert retention[f"/ecs/{PROJECT}-{environment}"] == (14 if staging else 365)
+
+
+@by_combination
+@by_environment
+def test_stack_plan_database(
+    combination: Combination, environment: str, terraform_available: None
+) -> None:
+    plan = stack_plan(combination, environment)
+    database_types = {t for t in plan.types() if t.startswith(("aws_db_", "aws_rds_"))}
+    production = environment == "production"
+    if combination.database == "none":
+        assert not database_types, "database=none must create no database resources"
+        return
+    if combination.database == "postgresql":
+        assert database_types == {
+            "aws_db_instance",
+            "aws_db_parameter_group",
+            "aws_db_subnet_group",
+        }
+        database = plan.one("aws_db_instance")
+        assert database["multi_az"] is production
+    else:
+        assert database_types == {
+            "aws_rds_cluster",
+            "aws_rds_cluster_instance",
+            "aws_rds_cluster_parameter_group",
+            "aws_db_subnet_group",
+        }
+        database = plan.one("aws_rds_cluster")
+        assert len(plan.of_type("aws_rds_cluster_instance")) == (2 if production else 1)
+    assert database["storage_encrypted"] is True
+    assert database["deletion_protection"] is production
+    assert database["skip_final_snapshot"] is not production
+    assert database["final_snapshot_identifier"] == (
+        f"{PROJECT}-production-final" if production else None
+    )
+    ingress = plan.named("aws_vpc_security_group_ingress_rule", "from_service")
+    assert [rule["from_port"] for rule in ingress] == [5432]
+    # The execution role reads exactly one secret: the database's.
+    (policy,) = plan.named("aws_iam_role_policy", "execution")
+    secret_statements = [
+        statement
+        for statement in json.loads(policy["policy"])["Statement"]
+        if "secretsmanager" in json.dumps(statement["Action"])
+    ]
+    assert secret_statements == [
+        {
+            "Sid": "ReadTheDatabaseSecret",
+            "Effect": "Allow",
+            "Action": "secretsmanager:GetSecretValue",
+            "Resource": f"arn:aws:secretsmanager:{REGION}:{TEST_ACCOUNT_ID}"
+            f":secret:{TEST_SECRET_NAME}",
+        }
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# checkov
+
+
+def checkov_report(combination: Combination) -> dict[str, Any]:
+    """checkov over every combination with the same database choice, run once."""
+    group = [c for c in COMBINATIONS if c.database == combination.database]
+    batch = checkov_batch({c.id: rendered(c) for c in group}, group=combination.database)
+    assert batch["error"] is None, batch["error"]
+    return batch["reports"][combination.id]
+
+
+@by_combination
+def test_checkov_finds_nothing(combination: Combination, checkov_available: None) -> None:
+    report = checkov_report(combination)
+    assert not report["parsing_errors"], report["parsing_errors"]
+    failures = [
+        f"{check['check_id']} {check['resource']} ({check['file']}): {check['check_name']}"
+        for check in report["failed"]
+    ]
+    assert not failures, "checkov failed checks:\n" + "\n".join(failures)
+
+
+# Every check skipped in the generated Terraform, as (file, resource, check). A new skip must be
+# added here on purpose, with its reason written next to it in the code.
+ALWAYS_SKIPPED = {
+    ("bootstrap/main.tf", "aws_s3_bucket.state", "CKV_AWS_18"),
+    ("bootstrap/main.tf", "aws_s3_bucket.state", "CKV_AWS_144"),
+    ("bootstrap/main.tf", "aws_s3_bucket.state", "CKV2_AWS_62"),
+    ("modules/network/main.tf", "data.aws_availability_zones.available", "CKV_AWS_394"),
+    ("modules/load_balancer/main.tf", "aws_vpc_security_group_ingress_rule.http", "CKV_AWS_260"),
+    ("modules/load_balancer/main.tf", "aws_lb.this", "CKV2_AWS_28"),
+}
+SKIPPED_WITHOUT_HTTPS = {
+    ("modules/load_balancer/main.tf", "aws_lb.this", "CKV2_AWS_20"),
+    ("modules/load_balancer/main.tf", "aws_lb_target_group.this", "CKV_AWS_378"),
+    ("modules/load_balancer/main.tf", "aws_lb_listener.http", "CKV_AWS_2"),
+    ("modules/load_balancer/main.tf", "aws_lb_listener.http", "CKV_AWS_103"),
+}
+SKIPPED_WITH_AURORA = {
+    ("modules/database/main.tf", "aws_rds_cluster.this", "CKV2_AWS_8"),
+}
+
+
+def expected_skips(combination: Combination) -> set[tuple[str, str, str]]:
+    skips = set(ALWAYS_SKIPPED)
+    if combination.https == "off":
+        skips |= SKIPPED_WITHOUT_HTTPS
+    if combination.database == "aurora-postgresql":
+        skips |= SKIPPED_WITH_AURORA
+    return skips
+
+
+SKIP_COMMENT = re.compile(r"#\s*checkov:skip=([A-Z0-9_]+)(?::\s*(.*))?")
+BLOCK_START = re.compile(r'^(resource|data) "([\w-]+)" "([\w-]+)"')
+
+
+def skip_comments(root: Path) -> dict[tuple[str, str, str], str]:
+    """Every `# checkov:skip=` in the tree, with the block it sits in and its reason."""
+    skips: dict[tuple[str, str, str], str] = {}
+    for path in sorted(root.rglob("*.tf")):
+        block = "<outside any block>"
+        for line in path.read_text().splitlines():
+            if start := BLOCK_START.match(line):
+                kind, resource_type, name = start.groups()
+                block = f"{'data.' if kind == 'data' else ''}{resource_type}.{name}"
+            if comment := SKIP_COMMENT.search(line):
+                check, reason = comment.groups()
+                skips[(path.relative_to(root).as_posix(), block, check)] = (reason or "").strip()
+    return skips
+
+
+@by_combination
+def test_checkov_skips_are_the_expected_ones(combination: Combination) -> None:
+    skips = skip_comments(terraform_dir(combination))
+    assert set(skips) == expected_skips(combination)
+    for skip, reason in skips.items():
+        assert len(reason) > 20, f"{skip} needs a one-line reason"
+
+
+@by_combination
+def test_checkov_honours_the_skips(combination: Combination, checkov_available: None) -> None:
+    """Each skip comment really silences its check (a typo would let it pass unnoticed)."""
+    skipped = {
+        (check["file"].removeprefix("terraform/"), check["check_id"])
+        for check in checkov_report(combination)["skipped"]
+    }
+    assert skipped == {(file, check) for file, _, check in expected_skips(combination)}

@@ -1,0 +1,151 @@
+# Plan-only tests of the bootstrap configuration against a mocked AWS provider.
+# Run from terraform/bootstrap: terraform init && terraform test
+
+mock_provider "aws" {
+  override_during = plan
+
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "123456789012"
+    }
+  }
+
+  mock_resource "aws_s3_bucket" {
+    defaults = {
+      arn = "arn:aws:s3:::{{ cookiecutter.project_slug }}-tfstate-123456789012"
+    }
+  }
+
+  mock_resource "aws_ecr_repository" {
+    defaults = {
+      arn = "arn:aws:ecr:{{ cookiecutter.aws_region }}:123456789012:repository/{{ cookiecutter.project_slug }}"
+    }
+  }
+
+  mock_resource "aws_kms_key" {
+    defaults = {
+      arn = "arn:aws:kms:{{ cookiecutter.aws_region }}:123456789012:key/11111111-2222-3333-4444-555555555555"
+    }
+  }
+
+  mock_resource "aws_iam_openid_connect_provider" {
+    defaults = {
+      arn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+    }
+  }
+}
+
+run "state_bucket" {
+  command = plan
+
+  assert {
+    condition     = aws_s3_bucket.state.bucket == "{{ cookiecutter.project_slug }}-tfstate-123456789012"
+    error_message = "The state bucket name must carry the account ID, which makes it globally unique."
+  }
+
+  assert {
+    condition     = aws_s3_bucket_versioning.state.versioning_configuration[0].status == "Enabled"
+    error_message = "The state bucket must keep old versions of the state."
+  }
+
+  assert {
+    condition     = one(aws_s3_bucket_server_side_encryption_configuration.state.rule).apply_server_side_encryption_by_default[0].sse_algorithm == "aws:kms"
+    error_message = "The state bucket must be encrypted with KMS."
+  }
+
+  assert {
+    condition = (
+      aws_s3_bucket_public_access_block.state.block_public_acls &&
+      aws_s3_bucket_public_access_block.state.block_public_policy &&
+      aws_s3_bucket_public_access_block.state.ignore_public_acls &&
+      aws_s3_bucket_public_access_block.state.restrict_public_buckets
+    )
+    error_message = "Public access to the state bucket must be blocked."
+  }
+
+  assert {
+    condition     = jsondecode(aws_s3_bucket_policy.state.policy).Statement[0].Effect == "Deny" && jsondecode(aws_s3_bucket_policy.state.policy).Statement[0].Condition.Bool["aws:SecureTransport"] == "false"
+    error_message = "The state bucket must refuse requests without TLS."
+  }
+}
+
+run "ecr_repository" {
+  command = plan
+
+  assert {
+    condition     = aws_ecr_repository.app.name == "{{ cookiecutter.project_slug }}" && aws_ecr_repository.app.image_tag_mutability == "IMMUTABLE"
+    error_message = "The image repository must have immutable tags."
+  }
+
+  assert {
+    condition     = aws_ecr_repository.app.image_scanning_configuration[0].scan_on_push
+    error_message = "Images must be scanned on push."
+  }
+
+  assert {
+    condition     = jsondecode(aws_ecr_lifecycle_policy.app.policy).rules[1].selection.countNumber == 30
+    error_message = "The repository must keep the 30 most recent images."
+  }
+}
+
+run "deploy_roles_trust_only_their_github_environment" {
+  command = plan
+
+  assert {
+    condition     = length(aws_iam_openid_connect_provider.github) == 1 && one(aws_iam_openid_connect_provider.github).url == "https://token.actions.githubusercontent.com"
+    error_message = "Expected the GitHub Actions OIDC provider."
+  }
+
+  assert {
+    condition     = keys(aws_iam_role.deploy) == ["production", "staging"]
+    error_message = "Expected one deploy role per environment."
+  }
+
+  assert {
+    condition = alltrue([
+      for environment, role in aws_iam_role.deploy :
+      jsondecode(role.assume_role_policy).Statement[0].Condition.StringEquals == {
+        "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com"
+        "token.actions.githubusercontent.com:sub" = "repo:{{ cookiecutter.github_repository }}:environment:${environment}"
+      }
+    ])
+    error_message = "Each deploy role must trust exactly repo:{{ cookiecutter.github_repository }}:environment:<its environment>."
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.deploy["staging"].assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == "repo:{{ cookiecutter.github_repository }}:environment:staging"
+    error_message = "The staging role must trust only the staging environment of {{ cookiecutter.github_repository }}."
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.deploy["production"].assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == "repo:{{ cookiecutter.github_repository }}:environment:production"
+    error_message = "The production role must trust only the production environment of {{ cookiecutter.github_repository }}."
+  }
+
+  assert {
+    condition = alltrue([
+      for environment, policy in aws_iam_role_policy.deploy :
+      one([for statement in jsondecode(policy.policy).Statement : statement.Resource if statement.Sid == "ReadAndLockThisEnvironmentsState"]) == "arn:aws:s3:::{{ cookiecutter.project_slug }}-tfstate-123456789012/${environment}/*"
+    ])
+    error_message = "A deploy role may only touch its own environment's state."
+  }
+}
+
+run "existing_oidc_provider_is_reused" {
+  command = plan
+
+  variables {
+    github_oidc_provider_arn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+    environments             = ["staging"]
+  }
+
+  assert {
+    condition     = length(aws_iam_openid_connect_provider.github) == 0
+    error_message = "An account has one GitHub OIDC provider: reuse the one given."
+  }
+
+  assert {
+    condition     = keys(aws_iam_role.deploy) == ["staging"]
+    error_message = "Only the environments listed get a deploy role."
+  }
+}

@@ -1,0 +1,7 @@
+# terraform init -backend-config=environments/production.backend.hcl -backend-config="bucket=<state bucket>"
+# The state bucket is account-specific: it is the state_bucket output of terraform/bootstrap
+# ({{ cookiecutter.project_slug }}-tfstate-<account id>).
+key          = "production/terraform.tfstate"
+region       = "{{ cookiecutter.aws_region }}"
+encrypt      = true
+use_lockfile = true

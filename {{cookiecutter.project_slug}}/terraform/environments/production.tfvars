@@ -1,0 +1,43 @@
+# Production: highly available and hard to delete by accident.
+# - two to six tasks over two availability zones, on regular Fargate
+{% if cookiecutter.database != 'none' %}
+# - a Multi-AZ database with two weeks of backups and a final snapshot
+{% endif %}
+# - deletion protection, a year of logs
+
+environment    = "production"
+vpc_cidr_block = "10.20.0.0/16"
+{% if cookiecutter.https == 'acm-route53' %}
+
+domain_name = "{{ cookiecutter.domain_name }}"
+{% elif cookiecutter.https == 'acm-existing' %}
+
+domain_name     = "{{ cookiecutter.domain_name }}"
+certificate_arn = "{{ cookiecutter.certificate_arn }}"
+{% endif %}
+
+task_cpu         = 512
+task_memory      = 1024
+desired_count    = 2
+min_capacity     = 2
+max_capacity     = 6
+use_fargate_spot = false
+
+log_retention_days                = 365
+load_balancer_deletion_protection = true
+{% if cookiecutter.database == 'aurora-postgresql' %}
+
+database_min_capacity          = 0.5
+database_max_capacity          = 8
+database_instance_count        = 2
+database_backup_retention_days = 14
+database_deletion_protection   = true
+database_skip_final_snapshot   = false
+{% elif cookiecutter.database == 'postgresql' %}
+
+database_instance_class        = "db.t4g.medium"
+database_multi_az              = true
+database_backup_retention_days = 14
+database_deletion_protection   = true
+database_skip_final_snapshot   = false
+{% endif %}

@@ -1,0 +1,44 @@
+# Staging: cheap and disposable.
+# - one small task on Fargate Spot, two weeks of logs
+{% if cookiecutter.database != 'none' %}
+# - a single-AZ database with a day of backups and no final snapshot
+{% endif %}
+# - no deletion protection, so `make destroy ENV=staging` can take it all down
+
+environment    = "staging"
+vpc_cidr_block = "10.10.0.0/16"
+{% if cookiecutter.https == 'acm-route53' %}
+
+domain_name = "staging.{{ cookiecutter.domain_name }}"
+{% elif cookiecutter.https == 'acm-existing' %}
+
+# The certificate must also cover this name (a wildcard or a SAN), or give staging its own.
+domain_name     = "staging.{{ cookiecutter.domain_name }}"
+certificate_arn = "{{ cookiecutter.certificate_arn }}"
+{% endif %}
+
+task_cpu         = 256
+task_memory      = 512
+desired_count    = 1
+min_capacity     = 1
+max_capacity     = 2
+use_fargate_spot = true
+
+log_retention_days                = 14
+load_balancer_deletion_protection = false
+{% if cookiecutter.database == 'aurora-postgresql' %}
+
+database_min_capacity          = 0.5
+database_max_capacity          = 2
+database_instance_count        = 1
+database_backup_retention_days = 1
+database_deletion_protection   = false
+database_skip_final_snapshot   = true
+{% elif cookiecutter.database == 'postgresql' %}
+
+database_instance_class        = "db.t4g.micro"
+database_multi_az              = false
+database_backup_retention_days = 1
+database_deletion_protection   = false
+database_skip_final_snapshot   = true
+{% endif %}

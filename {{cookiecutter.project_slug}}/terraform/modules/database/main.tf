@@ -1,0 +1,218 @@
+{% if cookiecutter.database == 'aurora-postgresql' %}
+# Aurora PostgreSQL Serverless v2 in the private subnets, reachable only from the service's
+# tasks. RDS generates the master password and keeps it in Secrets Manager.
+{% else %}
+# RDS PostgreSQL in the private subnets, reachable only from the service's tasks. RDS
+# generates the master password and keeps it in Secrets Manager.
+{% endif %}
+
+locals {
+  port = 5432
+}
+
+resource "aws_db_subnet_group" "this" {
+  name        = var.name
+  description = "Private subnets of the ${var.name} database"
+  subnet_ids  = var.subnet_ids
+}
+
+resource "aws_security_group" "this" {
+  name        = "${var.name}-database"
+  description = "Database of ${var.name}: the service's tasks only"
+  vpc_id      = var.vpc_id
+
+  tags = {
+    Name = "${var.name}-database"
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_vpc_security_group_ingress_rule" "from_service" {
+  security_group_id            = aws_security_group.this.id
+  description                  = "PostgreSQL from the service's tasks"
+  referenced_security_group_id = var.client_security_group_id
+  ip_protocol                  = "tcp"
+  from_port                    = local.port
+  to_port                      = local.port
+}
+
+# The tasks may only reach this database, not PostgreSQL anywhere else.
+resource "aws_vpc_security_group_egress_rule" "service_to_database" {
+  security_group_id            = var.client_security_group_id
+  description                  = "PostgreSQL to the database"
+  referenced_security_group_id = aws_security_group.this.id
+  ip_protocol                  = "tcp"
+  from_port                    = local.port
+  to_port                      = local.port
+}
+
+# Enhanced Monitoring: OS metrics of the database host every minute.
+resource "aws_iam_role" "monitoring" {
+  name = "${var.name}-rds-monitoring"
+
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "monitoring.rds.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+}
+
+resource "aws_iam_role_policy_attachment" "monitoring" {
+  role       = aws_iam_role.monitoring.name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
+}
+{% if cookiecutter.database == 'aurora-postgresql' %}
+
+resource "aws_rds_cluster_parameter_group" "this" {
+  name        = var.name
+  family      = "aurora-postgresql${split(".", var.engine_version)[0]}"
+  description = "Parameters of the ${var.name} cluster"
+
+  # Refuse unencrypted connections.
+  parameter {
+    name  = "rds.force_ssl"
+    value = "1"
+  }
+
+  # Log statements slower than a second.
+  parameter {
+    name  = "log_min_duration_statement"
+    value = "1000"
+  }
+
+  parameter {
+    name  = "log_statement"
+    value = "ddl"
+  }
+}
+
+resource "aws_rds_cluster" "this" {
+  # checkov:skip=CKV2_AWS_8: automated backups give point-in-time recovery for backup_retention_days; an AWS Backup plan is an account-wide choice
+  cluster_identifier = var.name
+  engine             = "aurora-postgresql"
+  engine_mode        = "provisioned"
+  engine_version     = var.engine_version
+  database_name      = var.database_name
+  port               = local.port
+
+  master_username             = var.master_username
+  manage_master_user_password = true
+
+  db_subnet_group_name            = aws_db_subnet_group.this.name
+  vpc_security_group_ids          = [aws_security_group.this.id]
+  db_cluster_parameter_group_name = aws_rds_cluster_parameter_group.this.name
+
+  storage_encrypted                   = true
+  kms_key_id                          = var.kms_key_arn
+  iam_database_authentication_enabled = true
+  enabled_cloudwatch_logs_exports     = ["postgresql"]
+
+  serverlessv2_scaling_configuration {
+    min_capacity = var.min_capacity
+    max_capacity = var.max_capacity
+  }
+
+  backup_retention_period      = var.backup_retention_days
+  preferred_backup_window      = "03:00-04:00"
+  preferred_maintenance_window = "sun:04:30-sun:05:30"
+  copy_tags_to_snapshot        = true
+  deletion_protection          = var.deletion_protection
+  skip_final_snapshot          = var.skip_final_snapshot
+  final_snapshot_identifier    = var.skip_final_snapshot ? null : "${var.name}-final"
+}
+
+# One writer, plus readers in other zones that Aurora promotes if the writer's zone fails.
+resource "aws_rds_cluster_instance" "this" {
+  count = var.instance_count
+
+  identifier         = "${var.name}-${count.index + 1}"
+  cluster_identifier = aws_rds_cluster.this.id
+  engine             = aws_rds_cluster.this.engine
+  engine_version     = aws_rds_cluster.this.engine_version
+  instance_class     = "db.serverless"
+
+  db_subnet_group_name       = aws_db_subnet_group.this.name
+  publicly_accessible        = false
+  auto_minor_version_upgrade = true
+
+  performance_insights_enabled    = true
+  performance_insights_kms_key_id = var.kms_key_arn
+  monitoring_interval             = 60
+  monitoring_role_arn             = aws_iam_role.monitoring.arn
+
+  depends_on = [aws_iam_role_policy_attachment.monitoring]
+}
+{% else %}
+
+resource "aws_db_parameter_group" "this" {
+  name        = var.name
+  family      = "postgres${split(".", var.engine_version)[0]}"
+  description = "Parameters of the ${var.name} database"
+
+  # Refuse unencrypted connections.
+  parameter {
+    name  = "rds.force_ssl"
+    value = "1"
+  }
+
+  # Log statements slower than a second.
+  parameter {
+    name  = "log_min_duration_statement"
+    value = "1000"
+  }
+
+  parameter {
+    name  = "log_statement"
+    value = "ddl"
+  }
+}
+
+resource "aws_db_instance" "this" {
+  identifier     = var.name
+  engine         = "postgres"
+  engine_version = var.engine_version
+  instance_class = var.instance_class
+  db_name        = var.database_name
+  port           = local.port
+
+  username                    = var.master_username
+  manage_master_user_password = true
+
+  allocated_storage     = var.allocated_storage
+  max_allocated_storage = var.max_allocated_storage
+  storage_type          = "gp3"
+  storage_encrypted     = true
+  kms_key_id            = var.kms_key_arn
+
+  db_subnet_group_name   = aws_db_subnet_group.this.name
+  vpc_security_group_ids = [aws_security_group.this.id]
+  parameter_group_name   = aws_db_parameter_group.this.name
+  publicly_accessible    = false
+  multi_az               = var.multi_az
+
+  iam_database_authentication_enabled = true
+  enabled_cloudwatch_logs_exports     = ["postgresql", "upgrade"]
+  auto_minor_version_upgrade          = true
+
+  performance_insights_enabled    = true
+  performance_insights_kms_key_id = var.kms_key_arn
+  monitoring_interval             = 60
+  monitoring_role_arn             = aws_iam_role.monitoring.arn
+
+  backup_retention_period   = var.backup_retention_days
+  backup_window             = "03:00-04:00"
+  maintenance_window        = "sun:04:30-sun:05:30"
+  copy_tags_to_snapshot     = true
+  deletion_protection       = var.deletion_protection
+  skip_final_snapshot       = var.skip_final_snapshot
+  final_snapshot_identifier = var.skip_final_snapshot ? null : "${var.name}-final"
+
+  depends_on = [aws_iam_role_policy_attachment.monitoring]
+}
+{% endif %}

@@ -1,0 +1,45 @@
+output "security_group_id" {
+  description = "ID of the load balancer's security group: the only source the tasks accept."
+  value       = aws_security_group.this.id
+}
+
+output "arn_suffix" {
+  description = "ARN suffix of the load balancer, for CloudWatch metrics and request-count scaling."
+  value       = aws_lb.this.arn_suffix
+}
+
+output "dns_name" {
+  description = "DNS name of the load balancer."
+  value       = aws_lb.this.dns_name
+}
+
+output "zone_id" {
+  description = "Hosted zone ID of the load balancer's DNS name, for alias records."
+  value       = aws_lb.this.zone_id
+}
+
+output "target_group_arn" {
+  description = "ARN of the target group the service registers its tasks in."
+  value       = aws_lb_target_group.this.arn
+
+  # ECS refuses a target group that no listener forwards to yet.
+{% if cookiecutter.https == 'off' %}
+  depends_on = [aws_lb_listener.http]
+{% else %}
+  depends_on = [aws_lb_listener.https]
+{% endif %}
+}
+
+output "target_group_arn_suffix" {
+  description = "ARN suffix of the target group, for CloudWatch metrics and request-count scaling."
+  value       = aws_lb_target_group.this.arn_suffix
+}
+
+output "url" {
+  description = "Base URL of the service."
+{% if cookiecutter.https == 'off' %}
+  value       = "http://${aws_lb.this.dns_name}"
+{% else %}
+  value       = "https://${var.domain_name}"
+{% endif %}
+}

@@ -1,0 +1,223 @@
+# Two availability zones, each with a public subnet (load balancer, NAT gateways) and a
+# private subnet ({% if cookiecutter.database != 'none' %}tasks and database{% else %}tasks{% endif %}). The private subnets' default route follows
+# `nat_gateways`.
+
+data "aws_availability_zones" "available" {
+  # checkov:skip=CKV_AWS_394: zone names differ per account and region (some lack an "a" zone); the first available zones in name order are used, and new zones sort after them
+  state = "available"
+
+  # Local Zones and Wavelength Zones need opting in and lack most services: skip them.
+  filter {
+    name   = "opt-in-status"
+    values = ["opt-in-not-required"]
+  }
+}
+
+data "aws_caller_identity" "current" {}
+
+locals {
+  availability_zones = slice(data.aws_availability_zones.available.names, 0, var.availability_zone_count)
+  nat_gateway_count = {
+    "single"     = 1
+    "one-per-az" = var.availability_zone_count
+    "none"       = 0
+  }[var.nat_gateways]
+}
+
+resource "aws_vpc" "this" {
+  cidr_block           = var.cidr_block
+  enable_dns_support   = true
+  enable_dns_hostnames = true
+
+  tags = {
+    Name = var.name
+  }
+}
+
+# The default security group of a new VPC allows all traffic between its members: take every
+# rule away so nothing can rely on it by accident.
+resource "aws_default_security_group" "this" {
+  vpc_id = aws_vpc.this.id
+
+  tags = {
+    Name = "${var.name}-default-deny"
+  }
+}
+
+resource "aws_internet_gateway" "this" {
+  vpc_id = aws_vpc.this.id
+
+  tags = {
+    Name = var.name
+  }
+}
+
+# Public subnets take the first /20 blocks and private subnets start halfway through the range,
+# so adding a zone later never renumbers an existing subnet.
+resource "aws_subnet" "public" {
+  count = var.availability_zone_count
+
+  vpc_id            = aws_vpc.this.id
+  availability_zone = local.availability_zones[count.index]
+  cidr_block        = cidrsubnet(var.cidr_block, 4, count.index)
+
+  # Only the load balancer and NAT gateways live here; a task that needs a public IP asks for
+  # one explicitly in its network configuration.
+  map_public_ip_on_launch = false
+
+  tags = {
+    Name = "${var.name}-public-${local.availability_zones[count.index]}"
+    Tier = "public"
+  }
+}
+
+resource "aws_subnet" "private" {
+  count = var.availability_zone_count
+
+  vpc_id            = aws_vpc.this.id
+  availability_zone = local.availability_zones[count.index]
+  cidr_block        = cidrsubnet(var.cidr_block, 4, count.index + 8)
+
+  tags = {
+    Name = "${var.name}-private-${local.availability_zones[count.index]}"
+    Tier = "private"
+  }
+}
+
+resource "aws_route_table" "public" {
+  vpc_id = aws_vpc.this.id
+
+  tags = {
+    Name = "${var.name}-public"
+  }
+}
+
+resource "aws_route" "public_internet" {
+  route_table_id         = aws_route_table.public.id
+  destination_cidr_block = "0.0.0.0/0"
+  gateway_id             = aws_internet_gateway.this.id
+}
+
+resource "aws_route_table_association" "public" {
+  count = var.availability_zone_count
+
+  subnet_id      = aws_subnet.public[count.index].id
+  route_table_id = aws_route_table.public.id
+}
+
+resource "aws_eip" "nat" {
+  count = local.nat_gateway_count
+
+  domain = "vpc"
+
+  tags = {
+    Name = "${var.name}-nat-${local.availability_zones[count.index]}"
+  }
+
+  depends_on = [aws_internet_gateway.this]
+}
+
+resource "aws_nat_gateway" "this" {
+  count = local.nat_gateway_count
+
+  allocation_id = aws_eip.nat[count.index].id
+  subnet_id     = aws_subnet.public[count.index].id
+
+  tags = {
+    Name = "${var.name}-${local.availability_zones[count.index]}"
+  }
+
+  depends_on = [aws_internet_gateway.this]
+}
+
+# One route table per zone, so each zone can use the NAT gateway in its own zone when there
+# is one per zone.
+resource "aws_route_table" "private" {
+  count = var.availability_zone_count
+
+  vpc_id = aws_vpc.this.id
+
+  tags = {
+    Name = "${var.name}-private-${local.availability_zones[count.index]}"
+  }
+}
+
+resource "aws_route" "private_nat" {
+  count = local.nat_gateway_count > 0 ? var.availability_zone_count : 0
+
+  route_table_id         = aws_route_table.private[count.index].id
+  destination_cidr_block = "0.0.0.0/0"
+  nat_gateway_id         = aws_nat_gateway.this[count.index % local.nat_gateway_count].id
+}
+
+resource "aws_route_table_association" "private" {
+  count = var.availability_zone_count
+
+  subnet_id      = aws_subnet.private[count.index].id
+  route_table_id = aws_route_table.private[count.index].id
+}
+
+# Image layers come from S3: a gateway endpoint keeps that traffic off the NAT gateways (free,
+# and faster task starts).
+resource "aws_vpc_endpoint" "s3" {
+  vpc_id            = aws_vpc.this.id
+  service_name      = "com.amazonaws.${var.aws_region}.s3"
+  vpc_endpoint_type = "Gateway"
+  route_table_ids   = concat([aws_route_table.public.id], aws_route_table.private[*].id)
+
+  tags = {
+    Name = "${var.name}-s3"
+  }
+}
+
+resource "aws_cloudwatch_log_group" "flow_logs" {
+  name              = "/vpc/${var.name}/flow-logs"
+  retention_in_days = var.flow_log_retention_days
+  kms_key_id        = var.kms_key_arn
+}
+
+resource "aws_iam_role" "flow_logs" {
+  name = "${var.name}-vpc-flow-logs"
+
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "vpc-flow-logs.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+      Condition = {
+        StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.current.account_id }
+      }
+    }]
+  })
+}
+
+resource "aws_iam_role_policy" "flow_logs" {
+  name = "write-flow-logs"
+  role = aws_iam_role.flow_logs.id
+
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect = "Allow"
+      Action = [
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "logs:DescribeLogStreams",
+      ]
+      Resource = "${aws_cloudwatch_log_group.flow_logs.arn}:*"
+    }]
+  })
+}
+
+resource "aws_flow_log" "this" {
+  vpc_id               = aws_vpc.this.id
+  traffic_type         = var.flow_log_traffic_type
+  log_destination_type = "cloud-watch-logs"
+  log_destination      = aws_cloudwatch_log_group.flow_logs.arn
+  iam_role_arn         = aws_iam_role.flow_logs.arn
+
+  tags = {
+    Name = var.name
+  }
+}

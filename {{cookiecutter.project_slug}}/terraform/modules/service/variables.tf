@@ -1,0 +1,256 @@
+variable "name" {
+  description = "Name of the cluster, service, task family and log group, e.g. orders-api-staging."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,40}$", var.name))
+    error_message = "name must be lowercase letters, digits and hyphens, starting with a letter."
+  }
+}
+
+variable "environment" {
+  description = "Deployment environment, passed to the application as ENVIRONMENT."
+  type        = string
+}
+
+variable "aws_region" {
+  description = "Region of the service, for the awslogs log driver."
+  type        = string
+}
+
+variable "vpc_id" {
+  description = "ID of the VPC the tasks run in."
+  type        = string
+}
+
+variable "subnet_ids" {
+  description = "Subnets of the tasks: private subnets behind NAT, or public subnets with assign_public_ip."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.subnet_ids) >= 2
+    error_message = "Give subnets in at least two availability zones."
+  }
+}
+
+variable "assign_public_ip" {
+  description = "Whether tasks get a public IP: needed to reach ECR and AWS APIs from public subnets without NAT."
+  type        = bool
+  default     = false
+}
+
+variable "load_balancer_security_group_id" {
+  description = "Security group of the load balancer: the only source the tasks accept connections from."
+  type        = string
+}
+
+variable "target_group_arn" {
+  description = "ARN of the load balancer target group the tasks register in."
+  type        = string
+}
+
+variable "load_balancer_arn_suffix" {
+  description = "ARN suffix of the load balancer, for request-count autoscaling."
+  type        = string
+}
+
+variable "target_group_arn_suffix" {
+  description = "ARN suffix of the target group, for request-count autoscaling."
+  type        = string
+}
+
+variable "ecr_repository_url" {
+  description = "URL of the ECR repository holding the service image (created by terraform/bootstrap)."
+  type        = string
+}
+
+variable "ecr_repository_arn" {
+  description = "ARN of that ECR repository: the only one the tasks may pull from."
+  type        = string
+}
+
+variable "image_tag" {
+  description = "Tag of the image to run, usually a git commit SHA. A deploy is an apply with a new tag."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image_tag))
+    error_message = "image_tag must be a valid image tag: letters, digits, '_', '.', '-', at most 128 characters."
+  }
+}
+
+variable "cpu_architecture" {
+  description = "CPU architecture of the tasks; the image must be built for it: ARM64 or X86_64."
+  type        = string
+
+  validation {
+    condition     = contains(["ARM64", "X86_64"], var.cpu_architecture)
+    error_message = "cpu_architecture must be ARM64 or X86_64."
+  }
+}
+
+variable "cpu" {
+  description = "CPU units of a task (1024 = 1 vCPU)."
+  type        = number
+  default     = 512
+
+  validation {
+    condition     = contains([256, 512, 1024, 2048, 4096, 8192, 16384], var.cpu)
+    error_message = "cpu must be a Fargate CPU size: 256, 512, 1024, 2048, 4096, 8192 or 16384."
+  }
+}
+
+variable "memory" {
+  description = "Memory of a task in MiB; it must be a size Fargate allows for the chosen cpu."
+  type        = number
+  default     = 1024
+
+  validation {
+    condition     = var.memory >= 512 && var.memory <= 122880 && var.memory % 512 == 0
+    error_message = "memory must be a multiple of 512 MiB between 512 and 122880."
+  }
+}
+
+variable "container_port" {
+  description = "Port the application container listens on."
+  type        = number
+  default     = 8000
+}
+
+variable "container_user" {
+  description = "UID:GID the containers run as; it must match the non-root USER of the Dockerfile."
+  type        = string
+  default     = "10001:10001"
+
+  validation {
+    condition     = can(regex("^[1-9][0-9]*(:[1-9][0-9]*)?$", var.container_user))
+    error_message = "container_user must be a non-root numeric UID or UID:GID, e.g. 10001:10001."
+  }
+}
+
+variable "environment_variables" {
+  description = "Extra plain environment variables of the application container; never put secrets here."
+  type        = map(string)
+  default     = {}
+}
+
+variable "desired_count" {
+  description = "Tasks to start with; autoscaling adjusts the count afterwards."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.desired_count >= 1
+    error_message = "desired_count must be at least 1."
+  }
+}
+
+variable "min_capacity" {
+  description = "Fewest tasks autoscaling may run."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.min_capacity >= 1
+    error_message = "min_capacity must be at least 1."
+  }
+}
+
+variable "max_capacity" {
+  description = "Most tasks autoscaling may run."
+  type        = number
+  default     = 6
+
+  validation {
+    condition     = var.max_capacity >= var.min_capacity
+    error_message = "max_capacity must be at least min_capacity."
+  }
+}
+
+variable "use_fargate_spot" {
+  description = "Whether to run the tasks on Fargate Spot: about 70% cheaper, but AWS may stop a task at two minutes' notice."
+  type        = bool
+  default     = false
+}
+
+variable "health_check_grace_period" {
+  description = "Seconds a new task has before failed load balancer health checks count{% if cookiecutter.database != 'none' %}, including the migrations that run first{% endif %}."
+  type        = number
+  default     = 120
+
+  validation {
+    condition     = var.health_check_grace_period >= 0 && var.health_check_grace_period <= 2147483647
+    error_message = "health_check_grace_period must be zero or more seconds."
+  }
+}
+
+variable "cpu_target_percent" {
+  description = "Average CPU utilisation autoscaling keeps the service at."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.cpu_target_percent > 0 && var.cpu_target_percent <= 100
+    error_message = "cpu_target_percent must be between 1 and 100."
+  }
+}
+
+variable "memory_target_percent" {
+  description = "Average memory utilisation autoscaling keeps the service at."
+  type        = number
+  default     = 75
+
+  validation {
+    condition     = var.memory_target_percent > 0 && var.memory_target_percent <= 100
+    error_message = "memory_target_percent must be between 1 and 100."
+  }
+}
+
+variable "requests_per_target" {
+  description = "Load balancer requests per task per minute that autoscaling aims for."
+  type        = number
+  default     = 1000
+
+  validation {
+    condition     = var.requests_per_target > 0
+    error_message = "requests_per_target must be positive."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Days CloudWatch keeps the containers' logs."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a retention period CloudWatch Logs supports, e.g. 14, 30, 90 or 365."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "ARN of the KMS key that encrypts the log group."
+  type        = string
+}
+{% if cookiecutter.database != 'none' %}
+
+variable "database_host" {
+  description = "Host name of the database, passed to the application as DB_HOST."
+  type        = string
+}
+
+variable "database_port" {
+  description = "Port of the database, passed to the application as DB_PORT."
+  type        = number
+}
+
+variable "database_name" {
+  description = "Name of the application's database, passed to the application as DB_NAME."
+  type        = string
+}
+
+variable "database_secret_arn" {
+  description = "ARN of the Secrets Manager secret holding the database username and password (JSON keys username and password)."
+  type        = string
+}
+{% endif %}

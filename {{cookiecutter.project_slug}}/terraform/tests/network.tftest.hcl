@@ -1,0 +1,140 @@
+# Plan-only tests of modules/network against a mocked AWS provider: no credentials, no cost.
+# Run from terraform/: terraform init -backend=false && terraform test
+
+mock_provider "aws" {
+  override_during = plan
+
+  mock_data "aws_availability_zones" {
+    defaults = {
+      names = ["{{ cookiecutter.aws_region }}a", "{{ cookiecutter.aws_region }}b", "{{ cookiecutter.aws_region }}c"]
+    }
+  }
+
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "123456789012"
+    }
+  }
+}
+
+variables {
+  name        = "{{ cookiecutter.project_slug }}-test"
+  aws_region  = "{{ cookiecutter.aws_region }}"
+  cidr_block  = "10.10.0.0/16"
+  kms_key_arn = "arn:aws:kms:{{ cookiecutter.aws_region }}:123456789012:key/11111111-2222-3333-4444-555555555555"
+}
+
+run "two_zones_public_and_private_subnets" {
+  command = plan
+
+  module {
+    source = "./modules/network"
+  }
+
+  variables {
+    nat_gateways = "{{ cookiecutter.nat_gateways }}"
+  }
+
+  assert {
+    condition     = length(aws_subnet.public) == 2 && length(aws_subnet.private) == 2
+    error_message = "Expected a public and a private subnet in each of two availability zones."
+  }
+
+  assert {
+    condition     = toset(aws_subnet.public[*].availability_zone) == toset(["{{ cookiecutter.aws_region }}a", "{{ cookiecutter.aws_region }}b"])
+    error_message = "The public subnets must be in two different availability zones."
+  }
+
+  assert {
+    condition     = aws_subnet.public[*].cidr_block == ["10.10.0.0/20", "10.10.16.0/20"] && aws_subnet.private[*].cidr_block == ["10.10.128.0/20", "10.10.144.0/20"]
+    error_message = "Subnets must be /20 blocks: public from the start of the range, private from its middle."
+  }
+
+  assert {
+    condition     = alltrue([for subnet in aws_subnet.public : !subnet.map_public_ip_on_launch])
+    error_message = "Public subnets must not hand out public IPs by default."
+  }
+
+  assert {
+    condition     = aws_flow_log.this.traffic_type == "ALL" && aws_flow_log.this.log_destination_type == "cloud-watch-logs"
+    error_message = "VPC flow logs must record all traffic to CloudWatch Logs."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.flow_logs.kms_key_id == var.kms_key_arn
+    error_message = "The flow log group must be encrypted with the environment's KMS key."
+  }
+
+  assert {
+    condition     = aws_vpc_endpoint.s3.vpc_endpoint_type == "Gateway" && aws_vpc_endpoint.s3.service_name == "com.amazonaws.{{ cookiecutter.aws_region }}.s3"
+    error_message = "Expected an S3 gateway endpoint so image layers skip the NAT gateways."
+  }
+}
+
+{% if cookiecutter.nat_gateways == 'single' %}
+run "a_single_nat_gateway_serves_both_zones" {
+  command = plan
+
+  module {
+    source = "./modules/network"
+  }
+
+  variables {
+    nat_gateways = "single"
+  }
+
+  assert {
+    condition     = length(aws_nat_gateway.this) == 1 && length(aws_eip.nat) == 1
+    error_message = "nat_gateways = single must create exactly one NAT gateway and one Elastic IP."
+  }
+
+  assert {
+    condition     = length(aws_route.private_nat) == 2
+    error_message = "Both private route tables must send outbound traffic to the NAT gateway."
+  }
+}
+{% elif cookiecutter.nat_gateways == 'one-per-az' %}
+run "one_nat_gateway_per_zone" {
+  command = plan
+
+  module {
+    source = "./modules/network"
+  }
+
+  variables {
+    nat_gateways = "one-per-az"
+  }
+
+  assert {
+    condition     = length(aws_nat_gateway.this) == 2 && length(aws_eip.nat) == 2
+    error_message = "nat_gateways = one-per-az must create one NAT gateway per availability zone."
+  }
+
+  assert {
+    condition     = length(aws_route.private_nat) == 2
+    error_message = "Each private route table must send outbound traffic to a NAT gateway."
+  }
+}
+{% else %}
+run "no_nat_gateway" {
+  command = plan
+
+  module {
+    source = "./modules/network"
+  }
+
+  variables {
+    nat_gateways = "none"
+  }
+
+  assert {
+    condition     = length(aws_nat_gateway.this) == 0 && length(aws_eip.nat) == 0
+    error_message = "nat_gateways = none must not create NAT gateways or Elastic IPs."
+  }
+
+  assert {
+    condition     = length(aws_route.private_nat) == 0
+    error_message = "Without NAT gateways the private subnets must have no default route."
+  }
+}
+{% endif %}

@@ -1,0 +1,241 @@
+# Plan-only tests of modules/service against a mocked AWS provider.
+
+mock_provider "aws" {
+  override_during = plan
+
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "123456789012"
+    }
+  }
+
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = {
+      arn = "arn:aws:logs:{{ cookiecutter.aws_region }}:123456789012:log-group:/ecs/{{ cookiecutter.project_slug }}-test"
+    }
+  }
+}
+
+variables {
+  name                            = "{{ cookiecutter.project_slug }}-test"
+  environment                     = "staging"
+  aws_region                      = "{{ cookiecutter.aws_region }}"
+  vpc_id                          = "vpc-0a1b2c3d4e5f60718"
+  subnet_ids                      = ["subnet-0a1b2c3d4e5f60718", "subnet-1a2b3c4d5e6f70819"]
+  assign_public_ip                = {{ 'true' if cookiecutter.nat_gateways == 'none' else 'false' }}
+  load_balancer_security_group_id = "sg-0a1b2c3d4e5f60718"
+  target_group_arn                = "arn:aws:elasticloadbalancing:{{ cookiecutter.aws_region }}:123456789012:targetgroup/{{ cookiecutter.project_slug }}-test/0123456789abcdef"
+  load_balancer_arn_suffix        = "app/{{ cookiecutter.project_slug }}-test/0123456789abcdef"
+  target_group_arn_suffix         = "targetgroup/{{ cookiecutter.project_slug }}-test/0123456789abcdef"
+  ecr_repository_url              = "123456789012.dkr.ecr.{{ cookiecutter.aws_region }}.amazonaws.com/{{ cookiecutter.project_slug }}"
+  ecr_repository_arn              = "arn:aws:ecr:{{ cookiecutter.aws_region }}:123456789012:repository/{{ cookiecutter.project_slug }}"
+  image_tag                       = "3f2c9e1d8b7a6f5e4d3c2b1a09f8e7d6c5b4a392"
+  cpu_architecture                = "{{ 'ARM64' if cookiecutter.cpu_architecture == 'arm64' else 'X86_64' }}"
+  kms_key_arn                     = "arn:aws:kms:{{ cookiecutter.aws_region }}:123456789012:key/11111111-2222-3333-4444-555555555555"
+{% if cookiecutter.database != 'none' %}
+  database_host                   = "{{ cookiecutter.project_slug }}-test.cluster-abcdefghijkl.{{ cookiecutter.aws_region }}.rds.amazonaws.com"
+  database_port                   = 5432
+  database_name                   = "{{ cookiecutter.package_name }}"
+  database_secret_arn             = "arn:aws:secretsmanager:{{ cookiecutter.aws_region }}:123456789012:secret:rds!db-0a1b2c3d-AbCdEf"
+{% endif %}
+}
+
+run "task_definition" {
+  command = plan
+
+  module {
+    source = "./modules/service"
+  }
+
+  assert {
+    condition     = aws_ecs_task_definition.this.runtime_platform[0].cpu_architecture == "{{ 'ARM64' if cookiecutter.cpu_architecture == 'arm64' else 'X86_64' }}" && aws_ecs_task_definition.this.runtime_platform[0].operating_system_family == "LINUX"
+    error_message = "The tasks must run on Linux/{{ 'ARM64' if cookiecutter.cpu_architecture == 'arm64' else 'X86_64' }}, the architecture the image is built for."
+  }
+
+  assert {
+    condition     = aws_ecs_task_definition.this.requires_compatibilities == toset(["FARGATE"]) && aws_ecs_task_definition.this.network_mode == "awsvpc"
+    error_message = "Expected a Fargate task definition in awsvpc mode."
+  }
+
+  assert {
+    condition     = [for container in jsondecode(aws_ecs_task_definition.this.container_definitions) : container.name] == {{ '["migrate", "app"]' if cookiecutter.database != 'none' else '["app"]' }}
+    error_message = "{{ 'Expected the migrate init container, then the app container.' if cookiecutter.database != 'none' else 'Expected the app container alone.' }}"
+  }
+
+  assert {
+    condition     = alltrue([for container in jsondecode(aws_ecs_task_definition.this.container_definitions) : container.image == "${var.ecr_repository_url}:${var.image_tag}"])
+    error_message = "Every container must run the image tagged image_tag."
+  }
+
+  assert {
+    condition     = alltrue([for container in jsondecode(aws_ecs_task_definition.this.container_definitions) : container.readonlyRootFilesystem && container.user == "10001:10001"])
+    error_message = "Every container must run as the non-root user on a read-only root filesystem."
+  }
+
+  assert {
+    condition = alltrue([
+      for container in jsondecode(aws_ecs_task_definition.this.container_definitions) :
+      container.mountPoints == [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
+    ]) && one(aws_ecs_task_definition.this.volume[*].name) == "tmp"
+    error_message = "/tmp must be a writable task volume in every container."
+  }
+
+  assert {
+    condition     = one([for container in jsondecode(aws_ecs_task_definition.this.container_definitions) : container.portMappings if container.name == "app"]) == [{ containerPort = 8000, hostPort = 8000, protocol = "tcp" }]
+    error_message = "The app container must listen on port 8000."
+  }
+{% if cookiecutter.database != 'none' %}
+
+  assert {
+    condition     = aws_iam_role_policy.execution.policy != null && strcontains(aws_iam_role_policy.execution.policy, var.database_secret_arn)
+    error_message = "The execution role must be able to read the database secret."
+  }
+{% else %}
+
+  assert {
+    condition     = [for statement in jsondecode(aws_iam_role_policy.execution.policy).Statement : statement.Sid] == ["AuthenticateToEcr", "PullTheServiceImage", "WriteContainerLogs"]
+    error_message = "The execution role may only pull the image and write logs."
+  }
+
+  assert {
+    condition     = alltrue([for container in jsondecode(aws_ecs_task_definition.this.container_definitions) : !contains(keys(container), "dependsOn")])
+    error_message = "The app container waits for no other container."
+  }
+{% endif %}
+}
+{% if cookiecutter.database != 'none' %}
+
+run "migrations_run_before_the_app" {
+  command = plan
+
+  module {
+    source = "./modules/service"
+  }
+
+  assert {
+    condition     = local.migrate_container.command == ["alembic", "upgrade", "head"] && !local.migrate_container.essential
+    error_message = "The migrate init container must run `alembic upgrade head` and be allowed to exit."
+  }
+
+  assert {
+    condition     = local.app_container.dependsOn == [{ containerName = "migrate", condition = "SUCCESS" }]
+    error_message = "The app container must start only after the migrations succeeded."
+  }
+
+  assert {
+    condition = alltrue([
+      for container in [local.migrate_container, local.app_container] :
+      container.secrets == [
+        { name = "DB_USER", valueFrom = "${var.database_secret_arn}:username::" },
+        { name = "DB_PASSWORD", valueFrom = "${var.database_secret_arn}:password::" },
+      ]
+    ])
+    error_message = "Both containers must read DB_USER and DB_PASSWORD from the RDS-managed secret."
+  }
+
+  assert {
+    condition = alltrue([
+      for container in [local.migrate_container, local.app_container] :
+      contains(container.environment, { name = "DB_HOST", value = var.database_host }) &&
+      contains(container.environment, { name = "DB_PORT", value = "5432" }) &&
+      contains(container.environment, { name = "DB_NAME", value = "{{ cookiecutter.package_name }}" })
+    ])
+    error_message = "Both containers must get DB_HOST, DB_PORT and DB_NAME as plain environment variables."
+  }
+}
+{% endif %}
+
+run "rolling_deployment_with_circuit_breaker" {
+  command = plan
+
+  module {
+    source = "./modules/service"
+  }
+
+  assert {
+    condition     = aws_ecs_service.this.deployment_circuit_breaker[0].enable && aws_ecs_service.this.deployment_circuit_breaker[0].rollback
+    error_message = "A failing deployment must be stopped and rolled back."
+  }
+
+  assert {
+    condition     = aws_ecs_service.this.deployment_minimum_healthy_percent == 100 && aws_ecs_service.this.health_check_grace_period_seconds == 120
+    error_message = "Old tasks must keep serving until new ones are healthy, with a grace period covering the start."
+  }
+
+  assert {
+    condition     = aws_ecs_service.this.network_configuration[0].assign_public_ip == {{ 'true' if cookiecutter.nat_gateways == 'none' else 'false' }}
+    error_message = "{{ 'Without NAT gateways the tasks need public IPs to reach ECR.' if cookiecutter.nat_gateways == 'none' else 'Tasks behind NAT gateways must not get public IPs.' }}"
+  }
+
+  assert {
+    condition     = one(aws_ecs_service.this.capacity_provider_strategy[*].capacity_provider) == "FARGATE"
+    error_message = "Tasks run on regular Fargate unless use_fargate_spot is set."
+  }
+
+  assert {
+    condition     = aws_vpc_security_group_ingress_rule.from_load_balancer.referenced_security_group_id == var.load_balancer_security_group_id && aws_vpc_security_group_ingress_rule.from_load_balancer.from_port == 8000
+    error_message = "The tasks must accept connections only from the load balancer, on port 8000."
+  }
+
+  assert {
+    condition     = one([for setting in aws_ecs_cluster.this.setting : setting.value if setting.name == "containerInsights"]) == "enabled"
+    error_message = "Container Insights must be on."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.this.retention_in_days == 365 && aws_cloudwatch_log_group.this.kms_key_id == var.kms_key_arn
+    error_message = "Logs must be kept a year by default and encrypted with the environment's key."
+  }
+}
+
+run "autoscaling_on_cpu_memory_and_requests" {
+  command = plan
+
+  module {
+    source = "./modules/service"
+  }
+
+  variables {
+    min_capacity = 2
+    max_capacity = 6
+  }
+
+  assert {
+    condition     = aws_appautoscaling_target.this.min_capacity == 2 && aws_appautoscaling_target.this.max_capacity == 6
+    error_message = "Autoscaling must keep the service between min_capacity and max_capacity tasks."
+  }
+
+  assert {
+    condition = (
+      aws_appautoscaling_policy.cpu.target_tracking_scaling_policy_configuration[0].predefined_metric_specification[0].predefined_metric_type == "ECSServiceAverageCPUUtilization" &&
+      aws_appautoscaling_policy.memory.target_tracking_scaling_policy_configuration[0].predefined_metric_specification[0].predefined_metric_type == "ECSServiceAverageMemoryUtilization" &&
+      aws_appautoscaling_policy.requests.target_tracking_scaling_policy_configuration[0].predefined_metric_specification[0].predefined_metric_type == "ALBRequestCountPerTarget"
+    )
+    error_message = "Expected target tracking on CPU, memory and requests per target."
+  }
+
+  assert {
+    condition     = aws_appautoscaling_policy.requests.target_tracking_scaling_policy_configuration[0].predefined_metric_specification[0].resource_label == "${var.load_balancer_arn_suffix}/${var.target_group_arn_suffix}"
+    error_message = "Request-count scaling must watch this service's target group."
+  }
+}
+
+run "staging_runs_on_fargate_spot" {
+  command = plan
+
+  module {
+    source = "./modules/service"
+  }
+
+  variables {
+    use_fargate_spot = true
+    desired_count    = 1
+    min_capacity     = 1
+    max_capacity     = 2
+  }
+
+  assert {
+    condition     = one(aws_ecs_service.this.capacity_provider_strategy[*].capacity_provider) == "FARGATE_SPOT" && aws_ecs_service.this.desired_count == 1
+    error_message = "use_fargate_spot must move the tasks to Fargate Spot."
+  }
+}

@@ -1,0 +1,216 @@
+# Defaults are the production-safe choices; environments/staging.tfvars opts into the cheap ones.
+
+variable "project" {
+  description = "Name of the service; prefixes every resource name and names the ECR repository."
+  type        = string
+  default     = "{{ cookiecutter.project_slug }}"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,18}[a-z0-9]$", var.project))
+    error_message = "project must be kebab-case, at most 20 characters (the load balancer name adds the environment)."
+  }
+}
+
+variable "repository" {
+  description = "GitHub repository (owner/name) the infrastructure is deployed from; tagged on every resource."
+  type        = string
+  default     = "{{ cookiecutter.github_repository }}"
+}
+
+variable "environment" {
+  description = "Deployment environment: staging or production."
+  type        = string
+
+  validation {
+    condition     = contains(["staging", "production"], var.environment)
+    error_message = "environment must be staging or production."
+  }
+}
+
+variable "aws_region" {
+  description = "AWS region of the environment."
+  type        = string
+  default     = "{{ cookiecutter.aws_region }}"
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.aws_region))
+    error_message = "aws_region must be a region name such as us-east-1."
+  }
+}
+
+variable "image_tag" {
+  description = "Tag of the service image in ECR to run, usually the git commit SHA. A deploy is an apply with a new tag."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image_tag))
+    error_message = "image_tag must be a valid image tag: letters, digits, '_', '.', '-', at most 128 characters."
+  }
+}
+
+variable "vpc_cidr_block" {
+  description = "IPv4 range of the environment's VPC; give each environment its own so they can be peered later."
+  type        = string
+  default     = "10.0.0.0/16"
+
+  validation {
+    condition     = can(cidrnetmask(var.vpc_cidr_block))
+    error_message = "vpc_cidr_block must be an IPv4 CIDR block such as 10.0.0.0/16."
+  }
+}
+
+variable "nat_gateways" {
+  description = "NAT gateways for the tasks' outbound traffic: single, one-per-az, or none (tasks get public IPs in the public subnets)."
+  type        = string
+  default     = "{{ cookiecutter.nat_gateways }}"
+
+  validation {
+    condition     = contains(["single", "one-per-az", "none"], var.nat_gateways)
+    error_message = "nat_gateways must be one of: single, one-per-az, none."
+  }
+}
+
+variable "cpu_architecture" {
+  description = "CPU architecture of the tasks, matching the image build: ARM64 or X86_64."
+  type        = string
+  default     = "{{ 'ARM64' if cookiecutter.cpu_architecture == 'arm64' else 'X86_64' }}"
+
+  validation {
+    condition     = contains(["ARM64", "X86_64"], var.cpu_architecture)
+    error_message = "cpu_architecture must be ARM64 or X86_64."
+  }
+}
+
+variable "task_cpu" {
+  description = "CPU units per task (1024 = 1 vCPU)."
+  type        = number
+  default     = 512
+}
+
+variable "task_memory" {
+  description = "Memory per task in MiB, a size Fargate allows for task_cpu."
+  type        = number
+  default     = 1024
+}
+
+variable "desired_count" {
+  description = "Tasks the service starts with; autoscaling moves it between min_capacity and max_capacity."
+  type        = number
+  default     = 2
+}
+
+variable "min_capacity" {
+  description = "Fewest tasks autoscaling may run; 2 or more keeps a task in each availability zone."
+  type        = number
+  default     = 2
+}
+
+variable "max_capacity" {
+  description = "Most tasks autoscaling may run."
+  type        = number
+  default     = 6
+}
+
+variable "use_fargate_spot" {
+  description = "Whether to run the tasks on Fargate Spot (cheaper, interruptible)."
+  type        = bool
+  default     = false
+}
+
+variable "log_retention_days" {
+  description = "Days CloudWatch keeps the service's logs and the VPC flow logs."
+  type        = number
+  default     = 365
+}
+
+variable "load_balancer_deletion_protection" {
+  description = "Whether AWS refuses to delete the load balancer until this is turned off."
+  type        = bool
+  default     = true
+}
+
+variable "load_balancer_access_logs_bucket" {
+  description = "S3 bucket for the load balancer's access logs; null leaves them off."
+  type        = string
+  default     = null
+}
+{% if cookiecutter.https != 'off' %}
+
+variable "domain_name" {
+  description = "Domain name the environment is served on, e.g. api.acme.com."
+  type        = string
+}
+{% endif %}
+{% if cookiecutter.https == 'acm-route53' %}
+
+variable "route53_zone" {
+  description = "Public Route 53 hosted zone holding domain_name; the certificate is validated and the alias record created there."
+  type        = string
+  default     = "{{ cookiecutter.route53_zone }}"
+}
+{% elif cookiecutter.https == 'acm-existing' %}
+
+variable "certificate_arn" {
+  description = "ARN of the issued ACM certificate for domain_name, in aws_region."
+  type        = string
+}
+{% endif %}
+{% if cookiecutter.database != 'none' %}
+
+variable "database_name" {
+  description = "Name of the application's database."
+  type        = string
+  default     = "{{ cookiecutter.package_name }}"
+}
+{% if cookiecutter.database == 'aurora-postgresql' %}
+
+variable "database_min_capacity" {
+  description = "Fewest Aurora Serverless v2 capacity units (ACUs) the cluster scales down to."
+  type        = number
+  default     = 0.5
+}
+
+variable "database_max_capacity" {
+  description = "Most Aurora Serverless v2 capacity units (ACUs) the cluster scales up to."
+  type        = number
+  default     = 8
+}
+
+variable "database_instance_count" {
+  description = "Aurora instances: a writer plus readers in other zones to fail over to (2 or more for high availability)."
+  type        = number
+  default     = 2
+}
+{% else %}
+
+variable "database_instance_class" {
+  description = "RDS instance class of the database."
+  type        = string
+  default     = "db.t4g.medium"
+}
+
+variable "database_multi_az" {
+  description = "Whether the database keeps a synchronous standby in a second availability zone."
+  type        = bool
+  default     = true
+}
+{% endif %}
+
+variable "database_backup_retention_days" {
+  description = "Days of automated database backups (point-in-time recovery window)."
+  type        = number
+  default     = 14
+}
+
+variable "database_deletion_protection" {
+  description = "Whether AWS refuses to delete the database until this is turned off."
+  type        = bool
+  default     = true
+}
+
+variable "database_skip_final_snapshot" {
+  description = "Whether destroying the database skips the final snapshot; keep false wherever the data matters."
+  type        = bool
+  default     = false
+}
+{% endif %}
