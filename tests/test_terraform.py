@@ -560,6 +560,7 @@ ALWAYS_SKIPPED = {
     ("bootstrap/main.tf", "aws_s3_bucket.state", "CKV_AWS_18"),
     ("bootstrap/main.tf", "aws_s3_bucket.state", "CKV_AWS_144"),
     ("bootstrap/main.tf", "aws_s3_bucket.state", "CKV2_AWS_62"),
+    ("bootstrap/main.tf", "aws_ecr_repository.build_cache", "CKV_AWS_51"),
     ("modules/network/main.tf", "data.aws_availability_zones.available", "CKV_AWS_394"),
     ("modules/load_balancer/main.tf", "aws_vpc_security_group_ingress_rule.http", "CKV_AWS_260"),
     ("modules/load_balancer/main.tf", "aws_lb.this", "CKV2_AWS_28"),

@@ -177,6 +177,42 @@ resource "aws_ecr_lifecycle_policy" "app" {
   })
 }
 
+# buildx's layer cache for the deploy workflow. A separate repository because the cache is one
+# tag that every build overwrites, which the immutable image repository refuses.
+resource "aws_ecr_repository" "build_cache" {
+  # checkov:skip=CKV_AWS_51: the cache tag is rewritten by every build; nothing deploys from this repository
+  name                 = "${var.project}-build-cache"
+  image_tag_mutability = "MUTABLE"
+  force_delete         = true
+
+  image_scanning_configuration {
+    scan_on_push = true
+  }
+
+  encryption_configuration {
+    encryption_type = "KMS"
+    kms_key         = aws_kms_key.bootstrap.arn
+  }
+}
+
+resource "aws_ecr_lifecycle_policy" "build_cache" {
+  repository = aws_ecr_repository.build_cache.name
+
+  policy = jsonencode({
+    rules = [{
+      rulePriority = 1
+      description  = "Drop cache layers no build has referenced for a week"
+      selection = {
+        tagStatus   = "untagged"
+        countType   = "sinceImagePushed"
+        countUnit   = "days"
+        countNumber = 7
+      }
+      action = { type = "expire" }
+    }]
+  })
+}
+
 ################################################################################
 # GitHub Actions deploy roles
 ################################################################################
@@ -263,7 +299,7 @@ resource "aws_iam_role_policy" "deploy" {
           "ecr:PutImage",
           "ecr:UploadLayerPart",
         ]
-        Resource = aws_ecr_repository.app.arn
+        Resource = [aws_ecr_repository.app.arn, aws_ecr_repository.build_cache.arn]
       },
       {
         # Terraform creates these resources, so their ARNs cannot be listed in advance: the

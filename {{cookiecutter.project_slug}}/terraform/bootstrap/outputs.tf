@@ -18,6 +18,11 @@ output "ecr_repository_url" {
   value       = aws_ecr_repository.app.repository_url
 }
 
+output "build_cache_repository_url" {
+  description = "URL of the mutable ECR repository that holds the deploy workflow's buildx layer cache."
+  value       = aws_ecr_repository.build_cache.repository_url
+}
+
 output "github_oidc_provider_arn" {
   description = "ARN of the GitHub Actions OIDC provider the deploy roles trust."
   value       = local.github_oidc_provider_arn

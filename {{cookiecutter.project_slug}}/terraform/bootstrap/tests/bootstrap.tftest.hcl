@@ -86,6 +86,11 @@ run "ecr_repository" {
     condition     = jsondecode(aws_ecr_lifecycle_policy.app.policy).rules[1].selection.countNumber == 30
     error_message = "The repository must keep the 30 most recent images."
   }
+
+  assert {
+    condition     = aws_ecr_repository.build_cache.name == "{{ cookiecutter.project_slug }}-build-cache" && aws_ecr_repository.build_cache.image_tag_mutability == "MUTABLE"
+    error_message = "The build cache needs its own repository with a tag every build can overwrite."
+  }
 }
 
 run "deploy_roles_trust_only_their_github_environment" {
