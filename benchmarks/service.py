@@ -1,6 +1,6 @@
 """Benchmark the default generated service against two references, and print the ratios.
 
-    .venv/bin/python -m benchmarks.service [--duration 10] [--connections 64]
+    .venv/bin/python -m benchmarks.service [--duration 5] [--rounds 3] [--connections 64]
 
 Renders the default project, installs it as its image does (locked, no dev dependencies,
 bytecode compiled), starts PostgreSQL on loopback, and serves each app with one uvicorn worker
@@ -10,8 +10,10 @@ bytecode compiled), starts PostgreSQL on loopback, and serves each app with one 
 - floor: a bare FastAPI app with the same `/health` route and no middleware;
 - ceiling: a bare FastAPI app reading the items table through a raw asyncpg pool.
 
-Every target is a ratio to one of them, so the verdicts hold on a noisy machine. Needs wrk
-(Debian package `wrk`), PostgreSQL server binaries and Python 3.12; prints figures, not a test.
+Every target is a ratio to one of them, so the verdicts hold on a noisy machine: the three
+servers run side by side, each figure is measured in several rounds with the service and its
+reference loaded back to back, and the table reports medians. Needs wrk (Debian package `wrk`),
+PostgreSQL server binaries and Python 3.12; prints figures, not a test.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import textwrap
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from statistics import median
 
 import httpx
 
@@ -145,13 +148,32 @@ end
 """
 
 
-@dataclass
+@dataclass(frozen=True)
 class Load:
     requests_per_second: float
     p50_ms: float
     p99_ms: float
-    errors: int
+    errors: int  # connect, read and write errors
+    timeouts: int  # responses slower than wrk's 2 s timeout
     non_2xx: int
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    path: str
+    reference: str | None = None  # the server it is compared with: "floor" or "ceiling"
+    target: float | None = None  # the lowest acceptable ratio to the reference
+    script: str | None = None
+
+
+FIGURES = [
+    Figure("/health", "/health", "floor", 0.85),
+    Figure("GET /items/{id}", "/items/500", "ceiling", 0.60),
+    Figure("GET /items?limit=50", "/items?limit=50", "ceiling", 0.60),
+    Figure("POST /items", "/items", script=POST_SCRIPT),
+]
+REFERENCE_LABELS = {"floor": "bare FastAPI", "ceiling": "raw asyncpg"}
 
 
 def to_ms(figure: str) -> float:
@@ -179,7 +201,8 @@ def wrk(url: str, duration: int, connections: int, script: str | None = None) ->
         requests_per_second=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),  # type: ignore[union-attr]
         p50_ms=to_ms(re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE).group(1)),  # type: ignore[union-attr]
         p99_ms=to_ms(re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE).group(1)),  # type: ignore[union-attr]
-        errors=sum(int(count) for count in errors.groups()) if errors else 0,
+        errors=sum(int(count) for count in errors.groups()[:3]) if errors else 0,
+        timeouts=int(errors.group(4)) if errors else 0,
         non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
     )
 
@@ -193,7 +216,7 @@ class Uvicorn:
         command = [str(bin_dir / "uvicorn"), target, "--port", str(self.port), *UVICORN_OPTIONS]
         if factory:
             command.insert(1, "--factory")
-        self.log = (cwd / f"{target.replace(':', '_')}.log").open("w")
+        self.log = (cwd / f"{target.replace(':', '_')}.{self.port}.log").open("w")
         started = time.monotonic()
         self.process = subprocess.Popen(command, cwd=cwd, env=env, stdout=self.log, stderr=self.log)
         self.start_to_ready = self._wait(started)
@@ -218,14 +241,101 @@ class Uvicorn:
         self.log.close()
 
 
-def measure(server: Uvicorn, path: str, args: argparse.Namespace, script: str | None = None):
-    wrk(server.url + path, 2, args.connections, script)  # warm-up: pools filled, caches hot
-    return wrk(server.url + path, args.duration, args.connections, script)
+def measure(
+    servers: dict[str, Uvicorn], args: argparse.Namespace
+) -> dict[str, list[tuple[Load, Load | None]]]:
+    """Each figure `args.rounds` times: (service, reference) pairs, measured back to back.
+
+    Interleaving puts the service and its reference under the same background load, and who
+    goes first alternates between rounds, so a load that rises or falls favours neither.
+    """
+    for figure in FIGURES:  # warm-up: pools filled, caches hot
+        for name in filter(None, ["service", figure.reference]):
+            wrk(servers[name].url + figure.path, 2, args.connections, figure.script)
+
+    pairs: dict[str, list[tuple[Load, Load | None]]] = {figure.name: [] for figure in FIGURES}
+    for round_number in range(1, args.rounds + 1):
+        print(f"  round {round_number} of {args.rounds}", flush=True)
+        for figure in FIGURES:
+            order = [name for name in ["service", figure.reference] if name is not None]
+            if round_number % 2 == 0:
+                order.reverse()
+            url = {name: servers[name].url + figure.path for name in order}
+            loads = {
+                name: wrk(url[name], args.duration, args.connections, figure.script)
+                for name in order
+            }
+            reference = loads[figure.reference] if figure.reference else None
+            pairs[figure.name].append((loads["service"], reference))
+    return pairs
+
+
+def table(
+    pairs: dict[str, list[tuple[Load, Load | None]]], start_to_ready: float, rss_mb: float
+) -> tuple[list[tuple[str, ...]], bool]:
+    """The printed rows (medians over the rounds), and whether every target was met."""
+    rows = [("figure", "service", "reference", "ratio", "target", "met?")]
+    met = True
+    for figure in FIGURES:
+        service = [load for load, _ in pairs[figure.name]]
+        references = [load for _, load in pairs[figure.name] if load is not None]
+        errors = sum(load.errors for load in service)
+        timeouts = sum(load.timeouts for load in service)
+        non_2xx = sum(load.non_2xx for load in service)
+        # Each round's ratio compares two runs made back to back, under the same load.
+        ratios = [
+            load.requests_per_second / reference.requests_per_second
+            for load, reference in pairs[figure.name]
+            if reference is not None
+        ]
+        ratio = median(ratios) if ratios else None
+        ok = errors == 0 and timeouts == 0 and non_2xx == 0
+        if figure.target is not None:
+            ok &= ratio is not None and ratio >= figure.target
+        met &= ok
+        label = REFERENCE_LABELS.get(figure.reference or "", "")
+        rows.append(
+            (
+                f"{figure.name} req/s",
+                f"{median(load.requests_per_second for load in service):,.0f}",
+                f"{median(load.requests_per_second for load in references):,.0f} ({label})"
+                if references
+                else "-",
+                f"{ratio:.2f}" if ratio is not None else "-",
+                f">= {figure.target:.2f}" if figure.target else "no errors",
+                "yes" if ok else "NO",
+            )
+        )
+        rows.append(
+            (
+                f"{figure.name} p50 / p99 ms",
+                f"{median(load.p50_ms for load in service):.2f} / "
+                f"{median(load.p99_ms for load in service):.2f}",
+                f"{median(load.p50_ms for load in references):.2f} / "
+                f"{median(load.p99_ms for load in references):.2f}"
+                if references
+                else "-",
+                "",
+                "",
+                f"errors {errors}, timeouts {timeouts}, non-2xx {non_2xx}",
+            )
+        )
+    for name, value, limit, unit in [
+        ("start to first 200 on /health", start_to_ready, 1.5, "s"),
+        ("RSS after the run", rss_mb, 120, "MB"),
+    ]:
+        ok = value < limit
+        met &= ok
+        rows.append(
+            (name, f"{value:.2f} {unit}", "-", "-", f"< {limit} {unit}", "yes" if ok else "NO")
+        )
+    return rows, met
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
+    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
+    parser.add_argument("--rounds", type=int, default=3, help="runs per figure and server")
     parser.add_argument("--connections", type=int, default=64)
     args = parser.parse_args()
     missing = [
@@ -243,7 +353,7 @@ def main() -> int:
 
     workdir = Path(tempfile.mkdtemp(prefix="benchmark-"))
     database = postgres.PostgresServer()
-    servers: list[Uvicorn] = []
+    servers: dict[str, Uvicorn] = {}
     try:
         result = run_cookiecutter({}, workdir / "render")
         assert result.returncode == 0, result.stderr
@@ -259,88 +369,42 @@ def main() -> int:
         run([str(bin_dir / "alembic"), "upgrade", "head"], project, env)
         run([str(bin_dir / "python"), str(workdir / "seed.py"), str(SEEDED_ITEMS)], workdir, env)
 
-        print(f"Measuring: {args.duration}s per figure, {args.connections} connections", flush=True)
         # The service logs every request as production does; stdout goes to a file here.
-        service = Uvicorn(bin_dir, f"{package}.main:create_app", workdir, env, factory=True)
-        servers.append(service)
-        results = {
-            "/health": measure(service, "/health", args),
-            "GET /items/{id}": measure(service, "/items/500", args),
-            "GET /items?limit=50": measure(service, "/items?limit=50", args),
-            "POST /items": measure(service, "/items", args, POST_SCRIPT),
-        }
-        service_rss = service.rss_mb()
-        service.stop()
-        # Start-to-ready again, on a warm page cache and with the service otherwise idle.
-        restarted = Uvicorn(bin_dir, f"{package}.main:create_app", workdir, env, factory=True)
-        start_to_ready = restarted.start_to_ready
-        restarted.stop()
+        service_app = f"{package}.main:create_app"
+        servers["service"] = Uvicorn(bin_dir, service_app, workdir, env, factory=True)
+        servers["floor"] = Uvicorn(bin_dir, "floor_app:app", workdir, env, factory=False)
+        servers["ceiling"] = Uvicorn(bin_dir, "ceiling_app:app", workdir, env, factory=False)
+        print(
+            f"Measuring: {args.rounds} rounds of {args.duration}s wrk runs per figure and server, "
+            f"{args.connections} connections",
+            flush=True,
+        )
+        pairs = measure(servers, args)
+        rss_mb = servers["service"].rss_mb()
+        for server in servers.values():
+            server.stop()
 
-        floor = Uvicorn(bin_dir, "floor_app:app", workdir, env, factory=False)
-        servers.append(floor)
-        floor_health = measure(floor, "/health", args)
-        floor.stop()
-        ceiling = Uvicorn(bin_dir, "ceiling_app:app", workdir, env, factory=False)
-        servers.append(ceiling)
-        ceiling_get = measure(ceiling, "/items/500", args)
-        ceiling_list = measure(ceiling, "/items?limit=50", args)
-        ceiling.stop()
+        # Start-to-ready on a warm page cache with nothing else serving, median of three starts.
+        start_times = []
+        for _ in range(3):
+            restarted = Uvicorn(bin_dir, service_app, workdir, env, factory=True)
+            start_times.append(restarted.start_to_ready)
+            restarted.stop()
     finally:
-        for server in servers:
+        for server in servers.values():
             if server.process.poll() is None:
                 server.process.kill()
         database.close()
         shutil.rmtree(workdir, ignore_errors=True)
 
-    references = {
-        "/health": (floor_health, "bare FastAPI", 0.85),
-        "GET /items/{id}": (ceiling_get, "raw asyncpg", 0.60),
-        "GET /items?limit=50": (ceiling_list, "raw asyncpg", 0.60),
-        "POST /items": (None, "", None),
-    }
-    rows = [("figure", "service", "reference", "ratio", "target", "")]
-    failed = False
-    for name, load in results.items():
-        reference, label, target = references[name]
-        ratio = load.requests_per_second / reference.requests_per_second if reference else None
-        ok = (ratio is None or ratio >= target) and load.errors == 0 and load.non_2xx == 0
-        failed |= not ok
-        rows.append(
-            (
-                f"{name} req/s",
-                f"{load.requests_per_second:,.0f}",
-                f"{reference.requests_per_second:,.0f} ({label})" if reference else "-",
-                f"{ratio:.2f}" if ratio else "-",
-                f">= {target:.2f}" if target else "no errors",
-                "ok" if ok else "MISSED",
-            )
-        )
-        rows.append(
-            (
-                f"{name} p50 / p99 ms",
-                f"{load.p50_ms:.2f} / {load.p99_ms:.2f}",
-                f"{reference.p50_ms:.2f} / {reference.p99_ms:.2f}" if reference else "-",
-                "",
-                "",
-                f"errors {load.errors}, non-2xx {load.non_2xx}",
-            )
-        )
-    for name, value, limit, unit in [
-        ("start to first 200 on /health", start_to_ready, 1.5, "s"),
-        ("RSS after the run", service_rss, 120, "MB"),
-    ]:
-        ok = value < limit
-        failed |= not ok
-        rows.append(
-            (name, f"{value:.2f} {unit}", "-", "-", f"< {limit} {unit}", "ok" if ok else "MISSED")
-        )
-
+    rows, met = table(pairs, median(start_times), rss_mb)
+    print(f"\nMedians of {args.rounds} rounds; ratio: median of the per-round ratios.\n")
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
     for index, row in enumerate(rows):
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
         if index == 0:
             print("  ".join("-" * width for width in widths))
-    return 1 if failed else 0
+    return 0 if met else 1
 
 
 if __name__ == "__main__":

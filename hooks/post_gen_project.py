@@ -33,6 +33,7 @@ def remove_database_files(package_name: str) -> None:
         f"src/{package_name}/api/items.py",
         "tests/test_items.py",
         "tests/test_migrations.py",
+        "tests/test_reads.py",
         "terraform/modules/database",
         "terraform/tests/database.tftest.hcl",
     )

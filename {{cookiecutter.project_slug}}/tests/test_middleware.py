@@ -14,7 +14,7 @@ pytestmark = pytest.mark.anyio
 
 @asynccontextmanager
 async def serve(settings: Settings) -> AsyncIterator[AsyncClient]:
-    """A client of the app with a route that fails. Logs go to the current (captured) stdout."""
+    """A client of the app with a route that fails. Logs go to file descriptor 1 (capfd)."""
     app = create_app(settings.model_copy(update={"log_level": "INFO"}))
 
     @app.get("/boom")
@@ -25,8 +25,8 @@ async def serve(settings: Settings) -> AsyncIterator[AsyncClient]:
         yield client
 
 
-def log_lines(capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+def log_lines(capfd: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in capfd.readouterr().out.splitlines()]
 
 
 async def test_request_id_is_generated_and_echoed(settings: Settings) -> None:
@@ -53,12 +53,12 @@ async def test_malformed_request_id_is_replaced(settings: Settings) -> None:
 
 
 async def test_one_json_log_line_per_request(
-    settings: Settings, capsys: pytest.CaptureFixture[str]
+    settings: Settings, capfd: pytest.CaptureFixture[str]
 ) -> None:
     async with serve(settings) as client:
         response = await client.get("/health", headers={"X-Request-ID": "req-1"})
 
-    access = [line for line in log_lines(capsys) if line.get("path") == "/health"]
+    access = [line for line in log_lines(capfd) if line.get("path") == "/health"]
     assert response.status_code == 200
     assert len(access) == 1
     assert access[0]["method"] == "GET"
@@ -68,7 +68,7 @@ async def test_one_json_log_line_per_request(
 
 
 async def test_unhandled_error_is_a_json_500_without_the_traceback(
-    settings: Settings, capsys: pytest.CaptureFixture[str]
+    settings: Settings, capfd: pytest.CaptureFixture[str]
 ) -> None:
     async with serve(settings) as client:
         response = await client.get("/boom")
@@ -76,7 +76,7 @@ async def test_unhandled_error_is_a_json_500_without_the_traceback(
     assert response.status_code == 500
     assert response.json() == {"detail": "Internal Server Error"}
     assert "secret detail" not in response.text
-    errors = [line for line in log_lines(capsys) if line["level"] == "ERROR"]
+    errors = [line for line in log_lines(capfd) if line["level"] == "ERROR"]
     assert "RuntimeError: secret detail" in errors[0]["exception"]
     assert errors[0]["request_id"] == response.headers["x-request-id"]
 

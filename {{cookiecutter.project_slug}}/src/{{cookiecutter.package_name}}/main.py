@@ -43,7 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 {% endif %}
     )
     app.state.settings = settings
-    app.include_router(health.router)
+    health.add_probes(app)
     app.include_router(info.router)
 {% if cookiecutter.database != "none" %}
     app.include_router(items.router)

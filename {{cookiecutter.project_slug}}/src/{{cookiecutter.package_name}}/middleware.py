@@ -12,7 +12,7 @@ import time
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from {{ cookiecutter.package_name }}.logs import request_id_var
+from {{ cookiecutter.package_name }}.logs import log_request, request_id_var
 
 REQUEST_ID_HEADER = b"x-request-id"
 # An incoming id is trusted only if it looks like one (the load balancer's, or a caller's).
@@ -69,16 +69,6 @@ class RequestContextMiddleware:
             error = JSONResponse({"detail": "Internal Server Error"}, status_code=500)
             await error(scope, receive, send_with_request_id)
         finally:
-            logger.info(
-                "%s %s %d",
-                scope["method"],
-                scope["path"],
-                status,
-                extra={
-                    "method": scope["method"],
-                    "path": scope["path"],
-                    "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                },
-            )
+            duration_ms = round((time.perf_counter() - started) * 1000, 2)
+            log_request(scope["method"], scope["path"], status, duration_ms, request_id)
             request_id_var.reset(token)

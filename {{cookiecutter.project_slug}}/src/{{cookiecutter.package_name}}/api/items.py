@@ -1,7 +1,8 @@
 """The items resource: create, read, list, update and delete.
 
-Each route runs one prepared SQLAlchemy Core statement on a pooled connection: no ORM session
-and no statement built per request, which keeps reads within reach of raw asyncpg.
+Each route runs one SQLAlchemy Core statement, built once at import, on a pooled connection: no
+ORM session and no statement built per request. Reads go through `db.reads`, which hands them
+to asyncpg directly on PostgreSQL.
 """
 
 from typing import Annotated, Any
@@ -12,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from {{ cookiecutter.package_name }}.db.engine import connect
 from {{ cookiecutter.package_name }}.db.models import Item
+from {{ cookiecutter.package_name }}.db.reads import fetch_all, fetch_first
 from {{ cookiecutter.package_name }}.schemas import ItemCreate, ItemPage, ItemPublic, ItemUpdate
 
 router = APIRouter(prefix="/items", tags=["items"])
@@ -63,19 +65,18 @@ async def create_item(body: ItemCreate, request: Request, response: Response) ->
 async def list_items(request: Request, limit: PageSize = 20, after: Cursor = 0) -> ItemPage:
     """Items in id order, a page at a time (keyset pagination: stable under inserts)."""
     async with connect(request) as connection:
-        parameters = {"after": after, "limit_plus_one": limit + 1}
-        rows = (await connection.execute(SELECT_PAGE, parameters)).all()
-    items = [ItemPublic.model_validate(row) for row in rows[:limit]]
+        rows = await fetch_all(connection, SELECT_PAGE, after=after, limit_plus_one=limit + 1)
+    items = [ItemPublic(**row) for row in rows[:limit]]
     return ItemPage(items=items, next_after=items[-1].id if len(rows) > limit else None)
 
 
 @router.get("/{item_id}", responses=NOT_FOUND)
 async def get_item(item_id: ItemId, request: Request) -> ItemPublic:
     async with connect(request) as connection:
-        row = (await connection.execute(SELECT_ITEM, {"item_id": item_id})).one_or_none()
+        row = await fetch_first(connection, SELECT_ITEM, item_id=item_id)
     if row is None:
         raise _not_found(item_id)
-    return ItemPublic.model_validate(row)
+    return ItemPublic(**row)
 
 
 @router.patch("/{item_id}", responses={**NOT_FOUND, **CONFLICT})
