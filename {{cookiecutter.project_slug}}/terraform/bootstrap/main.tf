@@ -279,6 +279,14 @@ resource "aws_iam_role_policy" "deploy" {
         Resource = aws_kms_key.bootstrap.arn
       },
       {
+        # The infrastructure statement below allows kms:* in the region; this key encrypts
+        # every environment's state and every image, so no deploy role may take it away.
+        Sid      = "NeverDisableTheStateAndImageKey"
+        Effect   = "Deny"
+        Action   = ["kms:DisableKey", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion"]
+        Resource = aws_kms_key.bootstrap.arn
+      },
+      {
         Sid      = "AuthenticateToEcr"
         Effect   = "Allow"
         Action   = "ecr:GetAuthorizationToken"

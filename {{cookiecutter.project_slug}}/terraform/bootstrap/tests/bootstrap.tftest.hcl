@@ -134,6 +134,14 @@ run "deploy_roles_trust_only_their_github_environment" {
     ])
     error_message = "A deploy role may only touch its own environment's state."
   }
+
+  assert {
+    condition = alltrue([
+      for policy in aws_iam_role_policy.deploy :
+      contains(flatten([for statement in jsondecode(policy.policy).Statement : statement.Action if statement.Effect == "Deny"]), "kms:ScheduleKeyDeletion")
+    ])
+    error_message = "No deploy role may schedule the deletion of the key that encrypts the state and images."
+  }
 }
 
 run "existing_oidc_provider_is_reused" {
