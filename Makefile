@@ -12,7 +12,10 @@ DEMO_DIR ?= .demo
 
 # A filesystem mirror of Terraform providers, when this machine has one: tests then install
 # providers from it through a CLI config of their own instead of the public registry.
-TF_PROVIDER_MIRROR ?= $(shell find / -maxdepth 4 -name registry.terraform.io -not -path '/proc/*' 2>/dev/null | head -n 1 | xargs -r dirname)
+# Looked up once per make run (:=), not at every use.
+ifeq ($(origin TF_PROVIDER_MIRROR),undefined)
+TF_PROVIDER_MIRROR := $(shell find / -maxdepth 4 -name registry.terraform.io -not -path '/proc/*' 2>/dev/null | head -n 1 | xargs -r dirname)
+endif
 export TF_PROVIDER_MIRROR
 
 .PHONY: help

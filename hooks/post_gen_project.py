@@ -25,18 +25,22 @@ def remove(*relative_paths: str) -> None:
             path.unlink()
 
 
+# What only a project with a database uses ({package} is the Python package's folder name).
+DATABASE_FILES = (
+    "alembic.ini",
+    "migrations",
+    "src/{package}/db",
+    "src/{package}/api/items.py",
+    "tests/test_items.py",
+    "tests/test_migrations.py",
+    "tests/test_reads.py",
+    "terraform/modules/database",
+    "terraform/tests/database.tftest.hcl",
+)
+
+
 def remove_database_files(package_name: str) -> None:
-    remove(
-        "alembic.ini",
-        "migrations",
-        f"src/{package_name}/db",
-        f"src/{package_name}/api/items.py",
-        "tests/test_items.py",
-        "tests/test_migrations.py",
-        "tests/test_reads.py",
-        "terraform/modules/database",
-        "terraform/tests/database.tftest.hcl",
-    )
+    remove(*(path.format(package=package_name) for path in DATABASE_FILES))
 
 
 def choose_lock_file(database: str) -> None:

@@ -88,6 +88,28 @@ EMAIL = re.compile(r"[^@\s]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}", re.IGNORECAS
 GITHUB_OWNER = re.compile(r"[A-Za-z0-9]+(-[A-Za-z0-9]+)*")
 GITHUB_NAME = re.compile(r"[A-Za-z0-9._-]+")
 DOMAIN_LABEL = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
+# Names nobody can own (RFC 2606, RFC 6761): a certificate or DNS record for them never works.
+RESERVED_DOMAINS = (
+    "example.com",
+    "example.net",
+    "example.org",
+    "example",
+    "invalid",
+    "localhost",
+    "test",
+)
+# Suffixes under which registries sell names: a zone is a name bought under one, never one itself.
+PUBLIC_SUFFIXES = frozenset(
+    f"{second}.{country}"
+    for country, seconds in {
+        "ar": "com", "au": "com net org edu gov", "br": "com net org", "cn": "com net org",
+        "co": "com", "hk": "com", "id": "co", "il": "co org", "in": "co net org",
+        "jp": "co ne or ac go", "kr": "co or", "mx": "com org", "my": "com", "ng": "com",
+        "nz": "co net org", "ph": "com", "pk": "com", "sg": "com", "th": "co", "tr": "com",
+        "tw": "com", "ua": "com", "uk": "co org me ac gov ltd plc net", "za": "co org",
+    }.items()
+    for second in seconds.split()
+)  # fmt: skip
 CERTIFICATE_ARN = re.compile(
     r"arn:aws:acm:(?P<region>[a-z0-9-]+):(?P<account>[0-9]{12}):certificate/"
     r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
@@ -99,6 +121,8 @@ def check_text(name: str, value: str, max_length: int) -> list[str]:
     """Free text lands in TOML, Python and YAML strings: no quotes, backslashes or control bytes."""
     if not value.strip():
         return [f"{name} is empty: give a short text."]
+    if value != value.strip():
+        return [f"{name} {value!r} starts or ends with spaces: leave them out."]
     if UNSAFE_TEXT.search(value):
         return [
             f"{name} {value!r} contains a double quote, backslash or control character: "
@@ -209,6 +233,10 @@ def check_host_name(name: str, value: str, example: str) -> list[str]:
                 "is not a fully qualified domain name: use dot-separated labels of lowercase "
                 "letters, digits and inner hyphens"
             )
+        elif any(
+            value == reserved or value.endswith("." + reserved) for reserved in RESERVED_DOMAINS
+        ):
+            problem = "is a reserved example name that nobody can own: give your real domain"
     return [f"{name} {value!r} {problem} (e.g. {example})."] if problem else []
 
 
@@ -248,6 +276,11 @@ def check_https(answers: dict[str, str]) -> list[str]:
             )
         elif zone_errors := check_host_name("route53_zone", zone, "acme.com"):
             errors += zone_errors
+        elif zone in PUBLIC_SUFFIXES:
+            errors.append(
+                f"route53_zone {zone!r} is a public suffix, not a zone anyone owns: give the "
+                f"hosted zone of your domain (e.g. acme.{zone})."
+            )
         elif domain and domain != zone and not domain.endswith("." + zone):
             errors.append(
                 f"route53_zone {zone!r} does not contain domain_name {domain!r}: the zone must "
@@ -296,14 +329,27 @@ def validate(answers: dict[str, str]) -> list[str]:
     return errors
 
 
-def main(answers: dict[str, str]) -> int:
+# What is left once the answers are refused: cookiecutter checks them before writing any file,
+# copier writes the files first and runs this check as its first task.
+REFUSED = {
+    "cookiecutter": "nothing was generated.",
+    "copier": (
+        "copier removes the project folder if it created it; in a folder that existed, "
+        "'git status' shows what it wrote."
+    ),
+}
+
+
+def main(answers: dict[str, str], tool: str) -> int:
     errors = validate(answers)
     for error in errors:
         print(f"error: {error}", file=sys.stderr)
     if errors:
-        print(f"{len(errors)} answer(s) to fix; nothing was generated.", file=sys.stderr)
+        print(f"{len(errors)} answer(s) to fix; {REFUSED[tool]}", file=sys.stderr)
     return 1 if errors else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(json.loads(sys.argv[1] if len(sys.argv) > 1 else RENDERED_ANSWERS)))
+    if len(sys.argv) > 1:  # run by copier, answers as JSON
+        sys.exit(main(json.loads(sys.argv[1]), "copier"))
+    sys.exit(main(json.loads(RENDERED_ANSWERS), "cookiecutter"))

@@ -59,6 +59,10 @@ BAD_ANSWERS: list[tuple[str, dict[str, str], str]] = [
     ("package-shadows-dependency", {"project_slug": "alembic", "package_name": "alembic"},
      "package_name 'alembic' would shadow the alembic import the project uses: "
      "choose another name."),
+    ("project-name-with-trailing-space", {"project_name": "Orders API "},
+     "project_name 'Orders API ' starts or ends with spaces: leave them out."),
+    ("author-with-leading-space", {"author_name": " Platform Team"},
+     "author_name ' Platform Team' starts or ends with spaces: leave them out."),
     ("description-with-newline", {"description": "line one\nline two"},
      "description 'line one\\nline two' contains a double quote, backslash or control "
      "character: use plain text without them."),
@@ -98,6 +102,9 @@ BAD_ANSWERS: list[tuple[str, dict[str, str], str]] = [
      "(e.g. api.acme.com)."),
     ("domain-wildcard", {**EXISTING, "domain_name": "*.acme.com"},
      "domain_name '*.acme.com' is a wildcard: give the exact name (e.g. api.acme.com)."),
+    ("domain-reserved-example", {**EXISTING, "domain_name": "orders-api.example.com"},
+     "domain_name 'orders-api.example.com' is a reserved example name that nobody can own: give "
+     "your real domain (e.g. api.acme.com)."),
     ("zone-missing", {**ROUTE53, "route53_zone": ""},
      "route53_zone is required with https=acm-route53: the Route 53 hosted zone that holds "
      "domain_name (e.g. acme.com)."),
@@ -107,6 +114,12 @@ BAD_ANSWERS: list[tuple[str, dict[str, str], str]] = [
     ("zone-suffix-not-parent", {**ROUTE53, "route53_zone": "cme.com"},
      "route53_zone 'cme.com' does not contain domain_name 'api.acme.com': the zone must be the "
      "domain itself or a parent of it."),
+    ("domain-reserved-test-tld", {**EXISTING, "domain_name": "api.orders.test"},
+     "domain_name 'api.orders.test' is a reserved example name that nobody can own: give your "
+     "real domain (e.g. api.acme.com)."),
+    ("zone-public-suffix", {**ROUTE53, "domain_name": "acme.co.uk", "route53_zone": "co.uk"},
+     "route53_zone 'co.uk' is a public suffix, not a zone anyone owns: give the hosted zone of "
+     "your domain (e.g. acme.co.uk)."),
     ("zone-trailing-dot", {**ROUTE53, "route53_zone": "acme.com."},
      "route53_zone 'acme.com.' ends with a dot: leave the trailing dot out (e.g. acme.com)."),
     ("certificate-missing", {**EXISTING, "certificate_arn": ""},
@@ -140,10 +153,12 @@ GOOD_EDGE_CASES: list[tuple[str, dict[str, str]]] = [
     ("slug-two-letters", {"project_slug": "ab"}),
     ("slug-with-digits", {"project_slug": "orders-v2", "package_name": "orders_v2"}),
     ("name-with-apostrophe-and-accents", {"project_name": "Café d'Orders", "project_slug": "cafe"}),
+    ("name-with-inner-double-space", {"project_name": "Orders  API"}),
     ("soft-keyword-package", {"project_slug": "match", "package_name": "match"}),
     ("email-with-plus-and-subdomain", {"author_email": "team+orders@mail.acme.co.uk"}),
     ("repository-with-dots-and-underscores", {"github_repository": "Acme-Corp/orders.api_v2"}),
     ("domain-is-the-zone", {**ROUTE53, "domain_name": "acme.com", "route53_zone": "acme.com"}),
+    ("zone-derived-under-public-suffix", {"https": "acm-route53", "domain_name": "api.acme.co.uk"}),
     ("deep-subdomain", {**ROUTE53, "domain_name": "orders.eu.api.acme.com"}),
     ("zone-default-is-parent-of-domain", {"https": "acm-route53", "domain_name": "api.acme.com"}),
     ("domain-with-digits-and-hyphens", {**EXISTING, "domain_name": "api-2.acme-1.io"}),
@@ -154,3 +169,13 @@ GOOD_EDGE_CASES: list[tuple[str, dict[str, str]]] = [
     }),
     ("last-region", {"aws_region": "sa-east-1"}),
 ]  # fmt: skip
+
+# (project_name, the project_slug both tools derive from it): any name a person would type
+# gives a valid slug, so only the slug's length can still need an explicit answer.
+DERIVED_SLUGS: list[tuple[str, str]] = [
+    ("Orders API", "orders-api"),
+    ("Café d'Orders & Co", "cafe-dorders-co"),
+    ("My  API!", "my-api"),
+    ("Über Señor/Ñandú", "uber-senor-nandu"),
+    ("orders_api v2", "orders-api-v2"),
+]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import re
 import shutil
 import subprocess
 import warnings
@@ -12,8 +13,9 @@ import copier
 import pytest
 import yaml
 
-from tests.answer_tables import BAD_ANSWERS
-from tests.combinations import Combination
+from hooks.pre_gen_project import REFUSED
+from tests.answer_tables import BAD_ANSWERS, DERIVED_SLUGS
+from tests.combinations import CERTIFICATE_ARN, Combination
 from tests.rendering import TEMPLATE_INPUTS, TEMPLATE_ROOT, render
 from tests.tree import files, relative
 
@@ -23,7 +25,16 @@ PARITY_SAMPLE = [
     Combination("postgresql", "off", "single", "arm64"),
     Combination("aurora-postgresql", "acm-route53", "one-per-az", "x86_64"),
     Combination("none", "acm-existing", "none", "arm64"),
-    Combination("postgresql", "acm-existing", "one-per-az", "x86_64", {"aws_region": "us-east-1"}),
+    Combination(
+        "postgresql",
+        "acm-existing",
+        "one-per-az",
+        "x86_64",
+        {
+            "aws_region": "eu-west-1",
+            "certificate_arn": CERTIFICATE_ARN.replace("us-east-1", "eu-west-1"),
+        },
+    ),
 ]
 
 
@@ -112,12 +123,22 @@ def test_copier_refuses_the_same_answers_with_the_same_message(
         copier_copy(template_repo, destination, overrides, ref="HEAD")
     if isinstance(refused.value, ValueError):
         # A validator refused it at the question: its message names the question first.
-        reported = str(refused.value).split(": ", 1)[1].replace("\n", "\\n")
+        assert str(refused.value).split(": ", 1)[1].replace("\n", "\\n") == message
     else:
         # The validation task (hooks/pre_gen_project.py) refused it after the questions.
-        reported = capfd.readouterr().err.split("error: ", 1)[1].splitlines()[0]
-    assert reported == message
+        stderr = capfd.readouterr().err
+        assert re.findall(r"^error: (.*)$", stderr, flags=re.MULTILINE) == [message]
+        assert f"1 answer(s) to fix; {REFUSED['copier']}" in stderr
     assert not destination.exists()
+
+
+@pytest.mark.parametrize(("project_name", "slug"), DERIVED_SLUGS)
+def test_copier_derives_the_same_slug(
+    project_name: str, slug: str, template_repo: Path, tmp_path: Path
+) -> None:
+    copier_copy(template_repo, tmp_path / "project", {"project_name": project_name}, ref="HEAD")
+    answers = yaml.safe_load((tmp_path / "project" / ANSWERS_FILE).read_text())
+    assert (answers["project_slug"], answers["package_name"]) == (slug, slug.replace("-", "_"))
 
 
 def test_copier_update_brings_template_changes_and_keeps_local_edits(

@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
-import tomllib
-from pathlib import Path
 
 import pytest
-import yaml
 
-from tests.combinations import COMBINATIONS, Combination
+from hooks.post_gen_project import DATABASE_FILES
+from hooks.pre_gen_project import CHOICES
+from tests.combinations import (
+    COMBINATIONS,
+    CPU_ARCHITECTURES,
+    DATABASES,
+    HTTPS_MODES,
+    NAT_GATEWAYS,
+    Combination,
+)
 from tests.rendering import Render, render
-from tests.tree import LOCK_FILES, files, relative, text_files
-
-# `${{ ... }}` is a GitHub Actions expression, meant to stay in the workflows.
-UNRENDERED = re.compile(r"(?<!\$)\{\{|\{%|cookiecutter\.")
+from tests.tree import (
+    LOCK_FILES,
+    empty_files_and_folders,
+    python_problems,
+    relative,
+    text_files,
+    unparsable_data_files,
+    unrendered_leftovers,
+)
 
 # What an option value must leave no trace of. Paths are globs; words are case-sensitive
 # regexes searched in every text file except lock files and the paths in "except".
@@ -27,13 +35,7 @@ UNRENDERED = re.compile(r"(?<!\$)\{\{|\{%|cookiecutter\.")
 TERRAFORM_CODE = ["terraform/*.tf", "terraform/modules/**/*", "terraform/tests/*"]
 ABSENT_WHEN: dict[tuple[str, str], dict[str, list[str]]] = {
     ("database", "none"): {
-        "paths": [
-            "alembic.ini",
-            "migrations",
-            "src/*/db",
-            "src/*/api/items.py",
-            "terraform/modules/database",
-        ],
+        "paths": [path.format(package="*") for path in DATABASE_FILES],
         "words": [r"(?i)sqlalchemy", r"(?i)alembic", r"asyncpg", r"DATABASE_URL", r"DB_HOST"],
     },
     ("database", "postgresql"): {"words": [r"(?i)aurora"]},
@@ -77,29 +79,12 @@ def test_renders_with_exit_code_zero(combination: Combination) -> None:
 
 @combinations
 def test_nothing_left_unrendered(combination: Combination) -> None:
-    project = rendered(combination).project
-    leftovers = [
-        relative(project, path) for path in project.rglob("*") if UNRENDERED.search(path.name)
-    ]
-    for path, text in text_files(project):
-        leftovers += [
-            f"{relative(project, path)}:{number}: {line.strip()}"
-            for number, line in enumerate(text.splitlines(), 1)
-            if UNRENDERED.search(line)
-        ]
-    assert leftovers == []
+    assert unrendered_leftovers(rendered(combination).project) == []
 
 
 @combinations
 def test_no_empty_files_or_folders(combination: Combination) -> None:
-    project = rendered(combination).project
-    empty = [
-        relative(project, path)
-        for path in project.rglob("*")
-        if (path.is_file() and path.stat().st_size == 0)
-        or (path.is_dir() and not any(path.iterdir()))
-    ]
-    assert empty == []
+    assert empty_files_and_folders(rendered(combination).project) == []
 
 
 @combinations
@@ -130,45 +115,23 @@ def test_nothing_from_unselected_options(combination: Combination) -> None:
 
 @combinations
 def test_python_compiles_and_passes_ruff(combination: Combination) -> None:
-    project = rendered(combination).project
-    sources = [path for path in files(project) if path.suffix == ".py"]
-    for source in sources:
-        compile(source.read_text(), str(source), "exec")
-    assert sources, "every combination generates the service's Python package"
-    ruff = [sys.executable, "-m", "ruff"]
-    for command in (["check", "--no-cache", "."], ["format", "--check", "--no-cache", "."]):
-        result = subprocess.run(
-            [*ruff, *command], cwd=project, capture_output=True, text=True, check=False
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
-
-
-def parse_data_file(path: Path) -> None:
-    text = path.read_text()
-    if path.suffix in {".yml", ".yaml"}:
-        list(yaml.safe_load_all(text))
-    elif path.suffix == ".json":
-        json.loads(text)
-    elif path.suffix == ".toml" or path.name == "uv.lock":
-        tomllib.loads(text)
+    assert python_problems(rendered(combination).project) == []
 
 
 @combinations
 def test_yaml_json_and_toml_files_parse(combination: Combination) -> None:
-    project = rendered(combination).project
-    data_files = [
-        path
-        for path in files(project)
-        if path.suffix in {".yml", ".yaml", ".json", ".toml"} or path.name == "uv.lock"
-    ]
-    for path in data_files:
-        try:
-            parse_data_file(path)
-        except Exception as error:  # report which file, whatever the parser raised
-            pytest.fail(f"{relative(project, path)} does not parse: {error}")
+    assert unparsable_data_files(rendered(combination).project) == []
 
 
 def test_every_combination_is_listed_once() -> None:
     ids = [combination.id for combination in COMBINATIONS]
     assert len(ids) == 54
     assert len(set(ids)) == 54
+
+
+def test_the_combinations_use_every_accepted_value() -> None:
+    """A value added to an option must join the product, or it goes untested."""
+    assert CHOICES["database"] == DATABASES
+    assert CHOICES["https"] == HTTPS_MODES
+    assert CHOICES["nat_gateways"] == NAT_GATEWAYS
+    assert CHOICES["cpu_architecture"] == CPU_ARCHITECTURES

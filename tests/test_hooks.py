@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from hooks import pre_gen_project as validation
-from tests.answer_tables import BAD_ANSWERS, GOOD_EDGE_CASES
+from tests.answer_tables import BAD_ANSWERS, DERIVED_SLUGS, GOOD_EDGE_CASES
 from tests.rendering import TEMPLATE_ROOT, render, run_cookiecutter
+from tests.tree import clean_tree_problems
 
 DEFAULTS = {
     key: value
@@ -68,11 +69,27 @@ def test_cookiecutter_refuses_and_leaves_no_folder(
 
 @pytest.mark.parametrize("overrides", [row[1] for row in GOOD_EDGE_CASES],
                          ids=[row[0] for row in GOOD_EDGE_CASES])  # fmt: skip
-def test_good_edge_cases_generate(overrides: dict[str, str]) -> None:
+def test_good_edge_cases_generate_a_clean_project(overrides: dict[str, str]) -> None:
     result = render(overrides)
     assert result.returncode == 0, result.stderr
-    slug = overrides.get("project_slug", "orders-api")
+    assert result.project.name == overrides.get("project_slug", "orders-api")
+    assert clean_tree_problems(result.project) == []
+
+
+@pytest.mark.parametrize(("project_name", "slug"), DERIVED_SLUGS)
+def test_slug_and_package_are_derived_from_any_name(project_name: str, slug: str) -> None:
+    result = render({"project_name": project_name})
+    assert result.returncode == 0, result.stderr
     assert result.project.name == slug
+    assert (result.project / "src" / slug.replace("-", "_")).is_dir()
+
+
+def test_route53_zone_defaults_to_the_domains_parent() -> None:
+    result = render({"https": "acm-route53", "domain_name": "api.acme.co.uk"})
+    assert result.returncode == 0, result.stderr
+    variables = (result.project / "terraform" / "variables.tf").read_text()
+    zone_variable = variables.split('variable "route53_zone"', 1)[1].split("\n}\n", 1)[0]
+    assert 'default     = "acme.co.uk"' in zone_variable
 
 
 def test_every_problem_is_reported_at_once() -> None:
@@ -99,3 +116,11 @@ def test_region_list_is_the_same_in_every_place() -> None:
 def test_choices_are_the_same_in_every_place() -> None:
     for name, accepted in validation.CHOICES.items():
         assert tuple(DEFAULTS[name]) == accepted, name
+
+
+def test_both_tools_derive_the_slug_the_same_way() -> None:
+    import yaml
+
+    copier_default = yaml.safe_load((TEMPLATE_ROOT / "copier.yml").read_text())["project_slug"]
+    cookiecutter_default = DEFAULTS["project_slug"].replace("cookiecutter.", "")
+    assert copier_default["default"] == cookiecutter_default
