@@ -9,6 +9,7 @@ BIN := $(VENV)/bin
 CHECKOV_VERSION := 3.3.30
 PYTEST_WORKERS ?= auto
 DEMO_DIR ?= .demo
+DEMO_PORT ?= 8000
 
 # A filesystem mirror of Terraform providers, when this machine has one: tests then install
 # providers from it through a CLI config of their own instead of the public registry.
@@ -49,8 +50,8 @@ lint: $(BIN)/pytest ## Lint the template's own Python (hooks, tests, benchmarks)
 demo: $(BIN)/pytest ## Render the default project into .demo/ and serve it on SQLite
 	rm -rf $(DEMO_DIR)
 	$(BIN)/cookiecutter . --no-input --output-dir $(DEMO_DIR)
-	@echo "Serving the generated project: open http://127.0.0.1:8000/docs (Ctrl-C stops it)"
-	$(MAKE) -C $(DEMO_DIR)/orders-api install run UV=$(abspath $(BIN))/uv
+	@echo "Serving the generated project: open http://127.0.0.1:$(DEMO_PORT)/docs (Ctrl-C stops it)"
+	$(MAKE) -C $(DEMO_DIR)/orders-api install run UV=$(abspath $(BIN))/uv PORT=$(DEMO_PORT)
 
 .PHONY: locks
 locks: $(BIN)/pytest ## Regenerate the generated project's uv.lock files after its pyproject changes

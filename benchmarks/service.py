@@ -190,7 +190,11 @@ def wrk(url: str, duration: int, connections: int, script: str | None = None) ->
         path = Path(tempfile.mkdtemp()) / "script.lua"
         path.write_text(script.replace("RUN_ID", str(time.time_ns())))
         command[1:1] = ["-s", str(path)]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return parse_wrk(subprocess.run(command, capture_output=True, text=True, check=True).stdout)
+
+
+def parse_wrk(output: str) -> Load:
+    """The figures of one `wrk --latency` run."""
     if "Requests/sec" not in output or "99%" not in output:
         raise RuntimeError(f"unexpected wrk output:\n{output}")
     errors = re.search(
@@ -224,11 +228,14 @@ class Uvicorn:
     def _wait(self, started: float) -> float:
         # The asyncpg reference has no /health: its 404 says it serves as well.
         while time.monotonic() - started < 30:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.url}: the server exited with {self.process.returncode}")
             try:
                 if httpx.get(self.url + "/health", timeout=1).status_code in (200, 404):
                     return time.monotonic() - started
             except httpx.TransportError:
-                time.sleep(0.005)
+                pass
+            time.sleep(0.005)
         raise RuntimeError(f"{self.url}: no answer in 30s")
 
     def rss_mb(self) -> float:
@@ -282,6 +289,8 @@ def table(
         errors = sum(load.errors for load in service)
         timeouts = sum(load.timeouts for load in service)
         non_2xx = sum(load.non_2xx for load in service)
+        # A reference that failed requests measured something else: its ratio means nothing.
+        reference_failures = sum(load.errors + load.timeouts + load.non_2xx for load in references)
         # Each round's ratio compares two runs made back to back, under the same load.
         ratios = [
             load.requests_per_second / reference.requests_per_second
@@ -291,7 +300,7 @@ def table(
         ratio = median(ratios) if ratios else None
         ok = errors == 0 and timeouts == 0 and non_2xx == 0
         if figure.target is not None:
-            ok &= ratio is not None and ratio >= figure.target
+            ok &= ratio is not None and ratio >= figure.target and reference_failures == 0
         met &= ok
         label = REFERENCE_LABELS.get(figure.reference or "", "")
         rows.append(
@@ -317,7 +326,8 @@ def table(
                 else "-",
                 "",
                 "",
-                f"errors {errors}, timeouts {timeouts}, non-2xx {non_2xx}",
+                f"errors {errors}, timeouts {timeouts}, non-2xx {non_2xx}"
+                + (f"; reference failed {reference_failures}" if reference_failures else ""),
             )
         )
     for name, value, limit, unit in [

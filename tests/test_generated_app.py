@@ -296,8 +296,9 @@ def test_readiness_follows_the_database(
             assert not_ready.json()["reason"].startswith("database unreachable")
             assert client.get("/health").status_code == 200
             items = client.get("/items")
-            assert items.status_code == 500
-            assert items.json() == {"detail": "Internal Server Error"}
+            assert items.status_code == 503
+            assert items.headers["retry-after"] == "5"
+            assert items.json() == {"detail": "The database is unavailable: retry shortly"}
 
             database.start()
             deadline = time.monotonic() + 15
@@ -434,18 +435,29 @@ def test_compose_file_is_valid_and_prod_profile_is_locked_down(combination: Comb
 
     import yaml
 
-    services = yaml.safe_load((project / "docker-compose.yml").read_text())["services"]
+    compose = yaml.safe_load((project / "docker-compose.yml").read_text())
+    services = compose["services"]
     prod = services["api-prod"]
+    # As Fargate runs it: read-only root, /tmp the one writable path, non-root, no capabilities.
     assert prod["read_only"] is True
+    assert prod["tmpfs"] == ["/tmp"]
     assert prod["user"].split(":")[0] not in {"root", "0"}
+    assert prod["cap_drop"] == ["ALL"]
     assert prod["profiles"] == ["prod"]
+    assert prod["environment"]["ENVIRONMENT"] == "production"
     if combination.database == "none":
         assert set(services) == {"api", "api-prod"}
+        assert "volumes" not in compose
     else:
         assert re.fullmatch(r"postgres:\d+(-alpine)?", services["db"]["image"])
         assert "healthcheck" in services["db"]
+        assert services["db"]["volumes"] == ["db-data:/var/lib/postgresql/data"]
+        assert set(compose["volumes"]) == {"db-data"}
         assert services["migrate"]["command"] == ["alembic", "upgrade", "head"]
-        assert services["api"]["depends_on"] == {
-            "db": {"condition": "service_healthy"},
-            "migrate": {"condition": "service_completed_successfully"},
-        }
+        for api in ("api", "api-prod"):
+            assert services[api]["depends_on"] == {
+                "db": {"condition": "service_healthy"},
+                "migrate": {"condition": "service_completed_successfully"},
+            }
+        # Production settings come in parts, as ECS injects them.
+        assert {"DB_HOST", "DB_USER", "DB_PASSWORD"} <= prod["environment"].keys()

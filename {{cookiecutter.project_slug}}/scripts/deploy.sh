@@ -148,7 +148,11 @@ wait_for_rollout() {
   done
 }
 
+{% if cookiecutter.database != "none" %}
 # Liveness, then readiness (which needs the database), retried while DNS and targets settle.
+{% else %}
+# Liveness, then readiness, retried while DNS and targets settle.
+{% endif %}
 smoke_test() {
   local base_url path attempt
   base_url=${SMOKE_URL:-$(terraform_output service_url)}

@@ -21,8 +21,11 @@ from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.db.models import Item
 from {{ cookiecutter.package_name }}.main import create_app
 
-# Never the developer's local.db: without DATABASE_URL, a fresh SQLite file per run.
-os.environ.setdefault("DATABASE_URL", f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/test.db")
+# The database the environment or .env configures; never the developer's local.db: without
+# one, a fresh SQLite file per run.
+_configured = Settings()
+if _configured.database_url is None and _configured.db_host is None:
+    os.environ["DATABASE_URL"] = f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/test.db"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 

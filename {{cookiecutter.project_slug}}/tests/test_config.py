@@ -45,6 +45,43 @@ def test_url_from_the_parts_ecs_injects(monkeypatch: pytest.MonkeyPatch) -> None
     assert "p%40ss%2Fw%3Ard%231" in url.render_as_string(hide_password=False)
 
 
+@pytest.mark.parametrize(
+    ("written", "used"),
+    [
+        ("postgresql://app:pw@db:5432/app", "postgresql+asyncpg://app:pw@db:5432/app"),
+        ("postgres://app:pw@db/app", "postgresql+asyncpg://app:pw@db/app"),
+        ("sqlite:///local.db", "sqlite+aiosqlite:///local.db"),
+    ],
+)
+def test_database_urls_as_other_tools_write_them_use_the_async_driver(
+    monkeypatch: pytest.MonkeyPatch, written: str, used: str
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", written)
+
+    assert load_settings().sqlalchemy_url.render_as_string(hide_password=False) == used
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("not a url", "is not a database URL"),
+        ("mysql://app:hunter2@db/app", "uses mysql://, which this service does not connect with"),
+        ("postgresql+psycopg2://app:hunter2@db/app", "uses postgresql+psycopg2://"),
+    ],
+)
+def test_a_database_url_it_cannot_use_exits_naming_it(
+    monkeypatch: pytest.MonkeyPatch, url: str, problem: str
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", url)
+
+    with pytest.raises(SystemExit) as exit_info:
+        load_settings()
+
+    message = str(exit_info.value.code)
+    assert f"DATABASE_URL: {problem}" in message
+    assert "hunter2" not in message
+
+
 def test_production_without_a_database_exits_naming_what_is_missing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -1,4 +1,9 @@
 {% if cookiecutter.database != "none" %}
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import pytest
 from httpx import ASGITransport, AsyncClient
 
@@ -10,6 +15,26 @@ from httpx import AsyncClient
 {% endif %}
 
 pytestmark = pytest.mark.anyio
+{% if cookiecutter.database != "none" %}
+
+
+@asynccontextmanager
+async def silent_listener() -> AsyncIterator[int]:
+    """A loopback port that accepts connections and never answers, like a hung database."""
+    writers: list[asyncio.StreamWriter] = []
+
+    def accept(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writers.append(writer)
+
+    server = await asyncio.start_server(accept, "127.0.0.1", 0)
+    try:
+        yield server.sockets[0].getsockname()[1]
+    finally:
+        for writer in writers:
+            writer.close()
+        server.close()
+        await server.wait_closed()
+{% endif %}
 
 
 async def test_liveness(client: AsyncClient) -> None:
@@ -46,4 +71,26 @@ async def test_not_ready_while_the_database_is_unreachable(anyio_backend: str) -
     assert ready.json()["reason"].startswith("database unreachable")
     assert "secret" not in ready.text
     assert live.status_code == 200
+
+
+async def test_not_ready_when_the_database_does_not_answer_in_time(anyio_backend: str) -> None:
+    async with silent_listener() as port:
+        settings = Settings(
+            database_url=f"postgresql+asyncpg://app:secret@127.0.0.1:{port}/app",  # type: ignore[arg-type]
+            readiness_timeout=0.5,
+            db_connect_timeout=30,
+            log_level="WARNING",
+        )
+        app = create_app(settings)
+        async with app.router.lifespan_context(app):
+            transport = ASGITransport(app=app)
+            async with AsyncClient(transport=transport, base_url="http://test") as client:
+                started = time.monotonic()
+                ready = await client.get("/health/ready")
+                waited = time.monotonic() - started
+
+    assert ready.status_code == 503
+    assert ready.json()["reason"] == "database unreachable: TimeoutError"
+    # The probe's own timeout, not the 30 s connect timeout, decided.
+    assert waited < 5
 {% endif %}

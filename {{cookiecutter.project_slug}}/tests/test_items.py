@@ -1,7 +1,14 @@
+from contextlib import AsyncExitStack
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from httpx import AsyncClient
+from httpx import ASGITransport, AsyncClient
+from sqlalchemy import NullPool, text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from {{ cookiecutter.package_name }}.config import Settings
+from {{ cookiecutter.package_name }}.main import create_app
 
 pytestmark = pytest.mark.anyio
 
@@ -49,6 +56,9 @@ async def test_invalid_ids_are_422(client: AsyncClient, item_id: str) -> None:
         ({"name": "x" * 101}, "name"),
         ({"name": "ok", "description": "x" * 1001}, "description"),
         ({"name": "ok", "colour": "red"}, "colour"),
+        # What a PostgreSQL text column cannot hold: refused before it reaches the database.
+        ({"name": "a\u0000b"}, "name"),
+        ({"name": "ok", "description": "nul \u0000 inside"}, "description"),
     ],
 )
 async def test_invalid_bodies_are_422_naming_the_field(
@@ -58,6 +68,18 @@ async def test_invalid_bodies_are_422_naming_the_field(
 
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", field]
+
+
+async def test_an_unpaired_surrogate_is_422(client: AsyncClient) -> None:
+    # Valid JSON (an escape), but no valid Unicode text: the database could not store it.
+    response = await client.post(
+        "/items",
+        content=b'{"name": "bad \\ud800 half"}',
+        headers={"Content-Type": "application/json"},
+    )
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "name"]
 
 
 async def test_duplicate_name_is_409(client: AsyncClient) -> None:
@@ -126,6 +148,23 @@ async def test_patch_with_nothing_to_change_returns_the_item(client: AsyncClient
     assert response.json() == item
 
 
+async def test_patch_refuses_text_the_database_cannot_store(client: AsyncClient) -> None:
+    item = await create(client, "widget")
+
+    response = await client.patch(f"/items/{item['id']}", json={"description": "\u0000"})
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "description"]
+
+
+async def test_timestamps_carry_their_utc_offset(client: AsyncClient) -> None:
+    item = await create(client, "widget")
+
+    for field in ("created_at", "updated_at"):
+        moment = datetime.fromisoformat(item[field])
+        assert moment.utcoffset() == timedelta(0), item[field]
+
+
 async def test_patch_cannot_null_the_name(client: AsyncClient) -> None:
     item = await create(client, "widget")
 
@@ -160,3 +199,55 @@ async def test_delete(client: AsyncClient) -> None:
     assert deleted.content == b""
     assert deleted_again.status_code == 404
     assert (await client.get(f"/items/{item['id']}")).status_code == 404
+
+
+async def test_requests_while_the_database_is_unreachable_are_503(anyio_backend: str) -> None:
+    settings = Settings(
+        # Nothing listens on port 1: connecting is refused at once.
+        database_url="postgresql+asyncpg://app:secret@127.0.0.1:1/app",  # type: ignore[arg-type]
+        log_level="WARNING",
+    )
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = ASGITransport(app=app)
+        async with AsyncClient(transport=transport, base_url="http://test") as client:
+            responses = [
+                await client.get("/items"),
+                await client.get("/items/1"),
+                await client.post("/items", json={"name": "widget"}),
+            ]
+
+    for response in responses:
+        assert response.status_code == 503
+        assert response.headers["retry-after"] == "5"
+        assert response.json() == {"detail": "The database is unavailable: retry shortly"}
+
+
+async def test_after_the_database_dropped_its_connections_one_request_fails_then_all_work(
+    client: AsyncClient, settings: Settings
+) -> None:
+    if settings.sqlalchemy_url.get_backend_name() != "postgresql":
+        pytest.skip("ends connections with pg_terminate_backend: set DATABASE_URL to PostgreSQL")
+    item = await create(client, "widget")
+    engine = client._transport.app.state.engine  # type: ignore[attr-defined]
+    async with AsyncExitStack() as stack:  # fill the pool: five connections, then all idle
+        for _ in range(5):
+            await stack.enter_async_context(engine.connect())
+
+    # What a restart or failover of the database does to every connection the pool holds.
+    killer = create_async_engine(settings.sqlalchemy_url, poolclass=NullPool)
+    async with killer.connect() as connection:
+        await connection.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE application_name = :name AND pid <> pg_backend_pid()"
+            ),
+            {"name": "{{ cookiecutter.project_slug }}"},
+        )
+    await killer.dispose()
+
+    first = await client.get(f"/items/{item['id']}")
+    assert first.status_code == 503
+    assert first.headers["retry-after"] == "5"
+    for _ in range(5):
+        assert (await client.get(f"/items/{item['id']}")).status_code == 200

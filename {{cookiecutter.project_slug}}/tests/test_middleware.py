@@ -5,11 +5,16 @@ from typing import Any
 
 import pytest
 from httpx import ASGITransport, AsyncClient
+from pydantic import BaseModel
 
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.main import create_app
 
 pytestmark = pytest.mark.anyio
+
+
+class Count(BaseModel):
+    count: int
 
 
 @asynccontextmanager
@@ -20,6 +25,10 @@ async def serve(settings: Settings) -> AsyncIterator[AsyncClient]:
     @app.get("/boom")
     async def boom() -> None:
         raise RuntimeError("secret detail")
+
+    @app.post("/count")
+    async def count(body: Count) -> Count:
+        return body
 
     async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
         yield client
@@ -87,3 +96,17 @@ async def test_unknown_route_is_a_json_404(settings: Settings) -> None:
 
     assert response.status_code == 404
     assert response.json() == {"detail": "Not Found"}
+
+
+async def test_invalid_input_that_is_not_valid_unicode_is_still_a_422(settings: Settings) -> None:
+    # An unpaired surrogate is valid JSON; the 422 echoes it back, escaped.
+    async with serve(settings) as client:
+        response = await client.post(
+            "/count",
+            content=b'{"count": "\\ud800"}',
+            headers={"Content-Type": "application/json"},
+        )
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "count"]
+    assert response.json()["detail"][0]["input"] == "\ud800"

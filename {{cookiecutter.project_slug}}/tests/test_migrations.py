@@ -1,6 +1,7 @@
 """Migrations match the models, go down and back up, and run once when tasks race."""
 
 import asyncio
+import os
 import subprocess
 import sys
 
@@ -58,6 +59,8 @@ def test_concurrent_upgrades_migrate_once(alembic_config: Config, settings: Sett
         subprocess.Popen(
             [sys.executable, "-m", "alembic", "upgrade", "head"],
             cwd=PROJECT_ROOT,
+            # Alembic's "Running upgrade" lines are INFO, whatever .env says.
+            env={**os.environ, "LOG_LEVEL": "INFO"},
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
         )

@@ -1,13 +1,16 @@
-"""The asyncpg fast path's SQL, checked without a database (the item tests run it for real)."""
+"""The asyncpg fast path: its SQL, what it refuses, and that it keeps to transactions."""
 
 import enum
 
 import pytest
-from sqlalchemy import Column, Enum, Integer, MetaData, Numeric, Table, select
+from sqlalchemy import Column, Enum, Integer, MetaData, Numeric, Table, delete, insert, select
 from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 
 from {{ cookiecutter.package_name }}.api.items import SELECT_ITEM, SELECT_PAGE
-from {{ cookiecutter.package_name }}.db.reads import compile_for_asyncpg
+from {{ cookiecutter.package_name }}.config import Settings
+from {{ cookiecutter.package_name }}.db.engine import create_engine
+from {{ cookiecutter.package_name }}.db.models import Item
+from {{ cookiecutter.package_name }}.db.reads import compile_for_asyncpg, fetch_all
 
 
 class Colour(enum.Enum):
@@ -38,3 +41,30 @@ def test_item_reads_compile_to_positional_sql() -> None:
 def test_columns_sqlalchemy_converts_are_refused(column: Column[object]) -> None:
     with pytest.raises(TypeError, match=f"column '{column.name}'"):
         compile_for_asyncpg(select(column).where(PAINT.c.id == 1), PGDialect_asyncpg())
+
+
+@pytest.mark.anyio
+async def test_reads_inside_a_transaction_see_its_snapshot(
+    settings: Settings, anyio_backend: str
+) -> None:
+    if settings.sqlalchemy_url.get_backend_name() != "postgresql":
+        pytest.skip("the fast path only runs on PostgreSQL: set DATABASE_URL to one")
+    engine = create_engine(settings)
+    names = ["before", "added-meanwhile"]
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(insert(Item).values(name=names[0]))
+        async with engine.connect() as reader:
+            await reader.execution_options(isolation_level="REPEATABLE READ")
+            async with reader.begin():
+                first = await fetch_all(reader, SELECT_PAGE, after=0, limit_plus_one=1000)
+                async with engine.connect() as writer:
+                    await writer.execute(insert(Item).values(name=names[1]))
+                second = await fetch_all(reader, SELECT_PAGE, after=0, limit_plus_one=1000)
+
+        # One snapshot for the whole transaction: the row committed meanwhile is not in it.
+        assert [row["name"] for row in second] == [row["name"] for row in first] == names[:1]
+    finally:
+        async with engine.connect() as connection:
+            await connection.execute(delete(Item).where(Item.name.in_(names)))
+        await engine.dispose()

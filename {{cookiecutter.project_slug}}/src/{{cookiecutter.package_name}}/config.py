@@ -4,13 +4,22 @@ import sys
 {% if cookiecutter.database != "none" %}
 from typing import Literal, Self
 
-from pydantic import SecretStr, ValidationError, model_validator
+from pydantic import SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import URL, make_url
+from sqlalchemy.exc import ArgumentError
 
 # Used when no database is configured in the local environment: a working service with no
 # Docker and no PostgreSQL. Outside `local` a missing database is a configuration error.
 LOCAL_SQLITE_URL = "sqlite+aiosqlite:///local.db"
+# The asyncio drivers the service connects with, by the URL schemes other tools write for them.
+ASYNC_DRIVERS = {
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+}
 {% else %}
 from typing import Literal
 
@@ -45,6 +54,29 @@ class Settings(BaseSettings):
     db_connect_timeout: float = 5.0
     # Seconds the readiness probe waits for the database before reporting it down.
     readiness_timeout: float = 2.0
+
+    @field_validator("database_url")
+    @classmethod
+    def use_an_async_driver(cls, database_url: SecretStr | None) -> SecretStr | None:
+        """Accept postgresql:// and postgres:// as other tools write them; refuse other drivers.
+
+        The messages never repeat the URL: it holds the password.
+        """
+        if database_url is None:
+            return None
+        try:
+            url = make_url(database_url.get_secret_value())
+        except ArgumentError:
+            raise ValueError(
+                "is not a database URL: use postgresql+asyncpg://user:password@host:5432/name"
+            ) from None
+        driver = ASYNC_DRIVERS.get(url.drivername)
+        if driver is None:
+            raise ValueError(
+                f"uses {url.drivername}://, which this service does not connect with: use "
+                "postgresql+asyncpg:// (or sqlite+aiosqlite:// for a local file)"
+            )
+        return SecretStr(url.set(drivername=driver).render_as_string(hide_password=False))
 
     @model_validator(mode="after")
     def require_database_outside_local(self) -> Self:

@@ -99,8 +99,11 @@ def configure_logging(level: str) -> None:
     root.handlers = [JsonLinesHandler()]
     root.setLevel(level)
     for name in ("uvicorn", "uvicorn.error"):
-        logging.getLogger(name).handlers = []
-        logging.getLogger(name).propagate = True
+        uvicorn_logger = logging.getLogger(name)
+        uvicorn_logger.handlers = []
+        uvicorn_logger.propagate = True
+        # uvicorn sets its own level at start (--log-level, INFO by default): use the root's.
+        uvicorn_logger.setLevel(logging.NOTSET)
     # RequestContextMiddleware writes the access log, with the request id and duration;
     # uvicorn skips its own when its logger has no handler to reach.
     uvicorn_access = logging.getLogger("uvicorn.access")

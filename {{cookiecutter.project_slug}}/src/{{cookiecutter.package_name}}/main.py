@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from {{ cookiecutter.package_name }}.api import health, info, items
 from {{ cookiecutter.package_name }}.config import Settings, load_settings
 from {{ cookiecutter.package_name }}.db.engine import create_engine
+from {{ cookiecutter.package_name }}.errors import EXCEPTION_HANDLERS
 from {{ cookiecutter.package_name }}.logs import configure_logging
 from {{ cookiecutter.package_name }}.middleware import RequestContextMiddleware
 
@@ -26,6 +27,7 @@ from fastapi import FastAPI
 
 from {{ cookiecutter.package_name }}.api import health, info
 from {{ cookiecutter.package_name }}.config import Settings, load_settings
+from {{ cookiecutter.package_name }}.errors import EXCEPTION_HANDLERS
 from {{ cookiecutter.package_name }}.logs import configure_logging
 from {{ cookiecutter.package_name }}.middleware import RequestContextMiddleware
 {% endif %}
@@ -38,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="{{ cookiecutter.project_name }}",
         version=settings.app_version,
+        exception_handlers=EXCEPTION_HANDLERS,
 {% if cookiecutter.database != "none" %}
         lifespan=lifespan,
 {% endif %}

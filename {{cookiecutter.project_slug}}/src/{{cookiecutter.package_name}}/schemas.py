@@ -4,7 +4,7 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 {% else %}
 from typing import Literal
 
@@ -25,8 +25,20 @@ class Info(BaseModel):
 {% if cookiecutter.database != "none" %}
 
 
-ItemName = Annotated[str, Field(min_length=1, max_length=100)]
-ItemDescription = Annotated[str, Field(max_length=1000)]
+def storable_text(text: str) -> str:
+    """Refuse what a PostgreSQL text column cannot hold, as a 422 rather than a database error."""
+    if "\x00" in text:
+        raise ValueError("must not contain NUL characters")
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("must be valid Unicode: it has an unpaired surrogate") from None
+    return text
+
+
+ItemName = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(storable_text)]
+ItemDescription = Annotated[str, Field(max_length=1000), AfterValidator(storable_text)]
 
 
 class ItemCreate(BaseModel):

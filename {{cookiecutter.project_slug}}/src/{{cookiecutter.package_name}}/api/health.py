@@ -1,4 +1,8 @@
-"""Probes: liveness for the container health check, readiness for the load balancer."""
+"""Probes: liveness for the container and load balancer health checks, readiness for deploys.
+
+The load balancer checks liveness, so an outage of the database does not take every task out of
+service at once; the deploy's smoke test and monitoring check readiness.
+"""
 
 {% if cookiecutter.database != "none" %}
 import asyncio
