@@ -4,8 +4,10 @@
 
 Renders the default project once per dependency set, runs `uv lock` in it on Python 3.12 and
 stores the result as `.locks/<set>.uv.lock`, with the project's own name put back as a template
-variable. uv accepts the lock whatever the project name sorts next to (the template tests check
-`uv lock --check` with names at both ends of the alphabet).
+variable. uv starts from the current lock, so only what pyproject.toml changed moves; run
+`uv lock --upgrade` in a rendered project to move everything. uv accepts the lock whatever the
+project name sorts next to (the template tests check `uv lock --check` with names at both ends
+of the alphabet).
 """
 
 from __future__ import annotations
@@ -28,7 +30,6 @@ def regenerate() -> None:
             result = run_cookiecutter({"database": database}, Path(output))
             assert result.returncode == 0, result.stderr
             (project,) = Path(output).iterdir()
-            (project / "uv.lock").unlink()
             run([str(UV), "lock"], project, project_environment())
             text = (project / "uv.lock").read_text()
         own_entry = re.compile(rf'^name = "{re.escape(project.name)}"$', re.MULTILINE)

@@ -2,7 +2,8 @@
 
 Each server is a copy of one cached `initdb` cluster, owned by the `postgres` user (the server
 refuses to run as root), listening on a free loopback port with its socket inside its own
-folder, so xdist workers never share one. Tests can stop and restart it mid-test.
+folder, so xdist workers never share one. Tests can stop and restart it mid-test. Connections
+over TCP authenticate with a password, as RDS and the compose database do: a wrong one fails.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ SERVER_USER = "postgres"
 MISSING = "PostgreSQL server binaries (initdb, pg_ctl) not on PATH"
 # Durability off: these clusters live for one test.
 FAST_SETTINGS = ("fsync=off", "synchronous_commit=off", "full_page_writes=off")
+SUPERUSER_PASSWORD = "postgres"
 
 
 def binaries_present() -> bool:
@@ -55,26 +57,35 @@ def template_cluster() -> Path:
     root = CACHE_ROOT / "postgres"
     root.mkdir(parents=True, exist_ok=True)
     hand_to_server_user(root)
-    cluster = root / f"template-{server_version()}"
+    cluster = root / f"template-{server_version()}-scram"
     with FileLock(str(cluster) + ".lock"):
         if not (cluster / "PG_VERSION").exists():
             shutil.rmtree(cluster, ignore_errors=True)
             staging = Path(tempfile.mkdtemp(dir=root, prefix=".initdb-"))
             hand_to_server_user(staging)
-            subprocess.run(
-                as_server_user(
-                    "initdb",
-                    "--pgdata",
-                    str(staging),
-                    "--username=postgres",
-                    "--auth=trust",
-                    "--encoding=UTF8",
-                    "--no-sync",
-                ),
-                check=True,
-                capture_output=True,
-            )
-            staging.rename(cluster)
+            password_file = root / f".password-{os.getpid()}"
+            password_file.write_text(SUPERUSER_PASSWORD + "\n")
+            hand_to_server_user(password_file)
+            try:
+                subprocess.run(
+                    as_server_user(
+                        "initdb",
+                        "--pgdata",
+                        str(staging / "data"),
+                        "--username=postgres",
+                        f"--pwfile={password_file}",
+                        "--auth-local=trust",
+                        "--auth-host=scram-sha-256",
+                        "--encoding=UTF8",
+                        "--no-sync",
+                    ),
+                    check=True,
+                    capture_output=True,
+                )
+            finally:
+                password_file.unlink()
+            (staging / "data").rename(cluster)
+            staging.rmdir()
     return cluster
 
 
@@ -90,7 +101,9 @@ class PostgresServer:
             as_server_user("cp", "-a", str(template_cluster()), str(self.data)), check=True
         )
         self.port = free_port()
-        self.url = f"postgresql+asyncpg://postgres:postgres@127.0.0.1:{self.port}/postgres"
+        self.url = (
+            f"postgresql+asyncpg://postgres:{SUPERUSER_PASSWORD}@127.0.0.1:{self.port}/postgres"
+        )
 
     def _pg_ctl(self, *arguments: str) -> None:
         subprocess.run(
@@ -113,6 +126,16 @@ class PostgresServer:
 
     def stop(self) -> None:
         self._pg_ctl("stop", "--wait", "--mode=fast")
+
+    def execute(self, statement: str) -> str:
+        """Run one SQL statement as the superuser with psql; returns what it printed."""
+        result = subprocess.run(
+            ["psql", self.url.replace("+asyncpg", ""), "--no-psqlrc", "--quiet", "--tuples-only",
+             "--set=ON_ERROR_STOP=1", "--command", statement],
+            capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert result.returncode == 0, f"{statement}: {result.stderr}"
+        return result.stdout
 
     def is_running(self) -> bool:
         return (self.data / "postmaster.pid").exists()

@@ -310,6 +310,65 @@ def test_readiness_follows_the_database(
         server.close()
 
 
+@pytest.mark.slow
+@needs_toolchain
+@needs_postgres
+def test_a_rotated_database_password_is_read_from_secrets_manager(
+    database: postgres.PostgresServer, tmp_path: Path
+):
+    """As on ECS: DB_* parts injected at start, then RDS rotates the secret under the service.
+
+    The database variants share the application code: one of them is enough.
+    """
+    from tests.moto_server import MotoServer
+
+    project = copy_project(rendered(WITH_DATABASE[0]), tmp_path)
+    sync(project)
+    run([str(project / ".venv/bin/alembic"), "upgrade", "head"], project,
+        project_environment(DATABASE_URL=database.url))  # fmt: skip
+    database.execute("CREATE ROLE app LOGIN SUPERUSER PASSWORD 'first'")
+    with MotoServer(tmp_path) as aws:
+        secrets = aws.client("secretsmanager")
+        secret_arn = secrets.create_secret(
+            Name="rds!db-0a1b2c3d",
+            SecretString=json.dumps({"username": "app", "password": "first"}),
+        )["ARN"]
+        env = aws.client_env(project_environment(
+            ENVIRONMENT="production", LOG_LEVEL="INFO", DB_HOST="127.0.0.1",
+            DB_PORT=str(database.port), DB_NAME="postgres", DB_USER="app", DB_PASSWORD="first",
+            DB_SECRET_ARN=secret_arn,
+        ))  # fmt: skip
+        server = Server(project, env)
+        try:
+            server.wait_until_live()
+            with httpx.Client(base_url=server.base_url, timeout=10) as client:
+                location = client.post("/items", json={"name": "before"}).headers["location"]
+
+                # RDS's rotation: a new password in the database and in the secret; the
+                # connections the pool holds end as a failover or restart would end them.
+                database.execute("ALTER ROLE app PASSWORD 'second'")
+                secrets.put_secret_value(
+                    SecretId=secret_arn,
+                    SecretString=json.dumps({"username": "app", "password": "second"}),
+                )
+                database.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    f"WHERE usename = 'app' AND application_name = '{project.name}'"
+                )
+
+                statuses = [client.get(location).status_code for _ in range(3)]
+                created = client.post("/items", json={"name": "after"})
+        finally:
+            server.close()
+
+    # At most the first request finds its connection gone; new connections use the new password.
+    assert statuses[1:] == [200, 200], statuses
+    assert statuses[0] in (200, 503), statuses
+    assert created.status_code == 201, created.text
+    messages = [entry["message"] for entry in server.log_entries()]
+    assert "The database secret was rotated: connecting with its new password" in messages
+
+
 # --- the container --------------------------------------------------------------------------------
 
 

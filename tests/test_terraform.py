@@ -513,22 +513,26 @@ def test_stack_plan_database(
     )
     ingress = plan.named("aws_vpc_security_group_ingress_rule", "from_service")
     assert [rule["from_port"] for rule in ingress] == [5432]
-    # The execution role reads exactly one secret: the database's.
-    (policy,) = plan.named("aws_iam_role_policy", "execution")
-    secret_statements = [
-        statement
-        for statement in json.loads(policy["policy"])["Statement"]
-        if "secretsmanager" in json.dumps(statement["Action"])
-    ]
-    assert secret_statements == [
-        {
-            "Sid": "ReadTheDatabaseSecret",
-            "Effect": "Allow",
-            "Action": "secretsmanager:GetSecretValue",
-            "Resource": f"arn:aws:secretsmanager:{REGION}:{TEST_ACCOUNT_ID}"
-            f":secret:{TEST_SECRET_NAME}",
-        }
-    ]
+    # The execution role (for ECS to inject it at start) and the task role (for the app to read
+    # it again after a rotation) read exactly one secret: the database's.
+    read_the_secret = {
+        "Sid": "ReadTheDatabaseSecret",
+        "Effect": "Allow",
+        "Action": "secretsmanager:GetSecretValue",
+        "Resource": f"arn:aws:secretsmanager:{REGION}:{TEST_ACCOUNT_ID}:secret:{TEST_SECRET_NAME}",
+    }
+    for role in ("execution", "task"):
+        (policy,) = plan.named("aws_iam_role_policy", role)
+        secret_statements = [
+            statement
+            for statement in json.loads(policy["policy"])["Statement"]
+            if "secretsmanager" in json.dumps(statement["Action"])
+        ]
+        assert secret_statements == [read_the_secret], role
+    (task_policy,) = plan.named("aws_iam_role_policy", "task")
+    assert json.loads(task_policy["policy"])["Statement"] == [read_the_secret]
+    app = next(container for container in plan.containers() if container["name"] == "app")
+    assert {"name": "DB_SECRET_ARN", "value": read_the_secret["Resource"]} in app["environment"]
 
 
 # ---------------------------------------------------------------------------------------------

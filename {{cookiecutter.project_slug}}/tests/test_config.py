@@ -3,7 +3,15 @@ import pytest
 {% if cookiecutter.database != "none" %}
 from {{ cookiecutter.package_name }}.config import LOCAL_SQLITE_URL, load_settings
 
-DATABASE_VARIABLES = ("DATABASE_URL", "DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD")
+DATABASE_VARIABLES = (
+    "DATABASE_URL",
+    "DB_HOST",
+    "DB_PORT",
+    "DB_NAME",
+    "DB_USER",
+    "DB_PASSWORD",
+    "DB_SECRET_ARN",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -80,6 +88,31 @@ def test_a_database_url_it_cannot_use_exits_naming_it(
     message = str(exit_info.value.code)
     assert f"DATABASE_URL: {problem}" in message
     assert "hunter2" not in message
+
+
+def test_the_secret_arn_must_be_a_secrets_manager_arn(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DB_HOST", "db.internal")
+    monkeypatch.setenv("DB_NAME", "orders")
+    monkeypatch.setenv("DB_USER", "app")
+    monkeypatch.setenv("DB_PASSWORD", "pw")
+    monkeypatch.setenv("DB_SECRET_ARN", "arn:aws:ssm:us-east-1:123456789012:parameter/x")
+
+    with pytest.raises(SystemExit) as exit_info:
+        load_settings()
+
+    assert "DB_SECRET_ARN: String should match pattern" in str(exit_info.value.code)
+
+
+def test_the_secret_arn_does_not_go_with_a_database_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://app:pw@db:5432/app")
+    monkeypatch.setenv(
+        "DB_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1-AbC"
+    )
+
+    with pytest.raises(SystemExit) as exit_info:
+        load_settings()
+
+    assert "DB_SECRET_ARN goes with DB_HOST" in str(exit_info.value.code)
 
 
 def test_production_without_a_database_exits_naming_what_is_missing(

@@ -4,7 +4,7 @@ import sys
 {% if cookiecutter.database != "none" %}
 from typing import Literal, Self
 
-from pydantic import SecretStr, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import URL, make_url
 from sqlalchemy.exc import ArgumentError
@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     db_name: str | None = None
     db_user: str | None = None
     db_password: SecretStr | None = None
+    # The secret itself: read again when the database refuses the password (RDS rotates it).
+    db_secret_arn: str | None = Field(
+        default=None, pattern=r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$"
+    )
 
     # Connections per process. A fixed pool: overflow connections are opened and closed with
     # each burst, and every one costs PostgreSQL a new backend process.
@@ -81,6 +85,11 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def require_database_outside_local(self) -> Self:
         if self.database_url is not None:
+            if self.db_secret_arn is not None:
+                raise ValueError(
+                    "DB_SECRET_ARN goes with DB_HOST and the other DB_ parts, not with "
+                    "DATABASE_URL: unset one of them"
+                )
             return self
         if self.db_host is None and self.environment == "local":
             return self

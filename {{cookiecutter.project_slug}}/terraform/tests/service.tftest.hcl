@@ -143,6 +143,29 @@ run "migrations_run_before_the_app" {
     error_message = "Both containers must get DB_HOST, DB_PORT and DB_NAME as plain environment variables."
   }
 }
+
+run "the_app_follows_password_rotation" {
+  command = plan
+
+  module {
+    source = "./modules/service"
+  }
+
+  assert {
+    condition     = contains(local.app_container.environment, { name = "DB_SECRET_ARN", value = var.database_secret_arn })
+    error_message = "The app must know the secret's ARN, to read the password again after a rotation."
+  }
+
+  assert {
+    condition = jsondecode(aws_iam_role_policy.task.policy).Statement == [{
+      Sid      = "ReadTheDatabaseSecret"
+      Effect   = "Allow"
+      Action   = "secretsmanager:GetSecretValue"
+      Resource = var.database_secret_arn
+    }]
+    error_message = "The task role may read the database secret, and nothing else."
+  }
+}
 {% endif %}
 
 run "rolling_deployment_with_circuit_breaker" {

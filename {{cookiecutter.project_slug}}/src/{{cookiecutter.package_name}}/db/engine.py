@@ -1,10 +1,13 @@
 """The connection pool, and how a request borrows a connection from it."""
 
+from typing import Any
+
 from fastapi import Request
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from {{ cookiecutter.package_name }}.config import Settings
+from {{ cookiecutter.package_name }}.db.credentials import Credentials, RotatingCredentials
 
 
 def create_engine(settings: Settings) -> AsyncEngine:
@@ -15,6 +18,16 @@ def create_engine(settings: Settings) -> AsyncEngine:
     # and `async with connection.begin():`.
     if url.get_backend_name() == "sqlite":
         return create_async_engine(url, isolation_level="AUTOCOMMIT")
+    connect_args: dict[str, Any] = {
+        "timeout": settings.db_connect_timeout,
+        "server_settings": {"application_name": "{{ cookiecutter.project_slug }}"},
+    }
+    connecting: dict[str, Any] = {"connect_args": connect_args}
+    if settings.db_secret_arn is not None:
+        credentials = RotatingCredentials(
+            settings.db_secret_arn, Credentials(url.username or "", url.password or "")
+        )
+        connecting = {"async_creator": credentials.connector(url, **connect_args)}
     return create_async_engine(
         url,
         isolation_level="AUTOCOMMIT",
@@ -24,10 +37,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
         pool_timeout=settings.db_connect_timeout,
         # Replace connections before anything between us and the database drops them idle.
         pool_recycle=1800,
-        connect_args={
-            "timeout": settings.db_connect_timeout,
-            "server_settings": {"application_name": "{{ cookiecutter.project_slug }}"},
-        },
+        **connecting,
     )
 
 

@@ -14,6 +14,8 @@ locals {
         DB_HOST     = var.database_host
         DB_PORT     = tostring(var.database_port)
         DB_NAME     = var.database_name
+        # Where the service reads the password again after RDS rotates it (weekly by default).
+        DB_SECRET_ARN = var.database_secret_arn
 {% endif %}
       },
       var.environment_variables,
@@ -168,12 +170,36 @@ resource "aws_iam_role_policy" "execution" {
   })
 }
 
+{% if cookiecutter.database != 'none' %}
+# Assumed by the application itself: it reads the database secret again once RDS has rotated
+# the password ECS injected at start. Attach more here when the service calls other AWS APIs.
+resource "aws_iam_role" "task" {
+  name               = "${var.name}-task"
+  assume_role_policy = local.ecs_tasks_trust_policy
+}
+
+resource "aws_iam_role_policy" "task" {
+  name = "read-the-rotated-database-password"
+  role = aws_iam_role.task.id
+
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid      = "ReadTheDatabaseSecret"
+      Effect   = "Allow"
+      Action   = "secretsmanager:GetSecretValue"
+      Resource = var.database_secret_arn
+    }]
+  })
+}
+{% else %}
 # Assumed by the application itself. It has no permissions yet: attach policies here when the
 # service starts calling AWS APIs.
 resource "aws_iam_role" "task" {
   name               = "${var.name}-task"
   assume_role_policy = local.ecs_tasks_trust_policy
 }
+{% endif %}
 
 resource "aws_security_group" "this" {
   name        = "${var.name}-tasks"
