@@ -266,9 +266,23 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 @cache
+@cache
 def harness_hash() -> str:
-    """Changes whenever this file does, so results computed by an older harness are dropped."""
-    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    """What a result depends on besides the tree: this file, Terraform's version and where the
+    providers come from. A change in any of them drops the results computed before it."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    try:
+        version = subprocess.run(
+            [terraform_binary(), "version", "-json"], capture_output=True, text=True, check=True
+        ).stdout
+        digest.update(json.loads(version)["terraform_version"].encode())
+    except ToolMissing:
+        digest.update(b"no terraform")
+    try:
+        digest.update(str(provider_mirror() or "provider registry").encode())
+    except ToolMissing as missing:
+        digest.update(str(missing).encode())
+    return digest.hexdigest()[:12]
 
 
 def tree_files(root: Path) -> Iterator[Path]:
@@ -554,8 +568,8 @@ def checkov_batch(renders: dict[str, Render], group: str) -> dict[str, Any]:
 
 def run_checkov(renders: dict[str, Render]) -> dict[str, Any]:
     CHECKOV_CACHE.mkdir(parents=True, exist_ok=True)
-    reports: dict[str, dict[str, list[dict[str, str]]]] = {
-        name: {"failed": [], "skipped": [], "parsing_errors": []} for name in renders
+    reports: dict[str, dict[str, Any]] = {
+        name: {"failed": [], "skipped": [], "parsing_errors": [], "passed": {}} for name in renders
     }
     with tempfile.TemporaryDirectory(prefix="batch-", dir=CHECKOV_CACHE) as scratch:
         for name, render in renders.items():
@@ -589,6 +603,13 @@ def run_checkov(renders: dict[str, Render]) -> dict[str, Any]:
             }
         for framework_report in parsed if isinstance(parsed, list) else [parsed]:
             results = framework_report.get("results", {})
+            # How many checks passed per framework and project: a framework that found nothing
+            # to check in a project would otherwise pass unnoticed.
+            for check in results.get("passed_checks", []):
+                name = check["file_path"].lstrip("/").partition("/")[0]
+                passed = reports[name]["passed"]
+                framework = framework_report.get("check_type", "?")
+                passed[framework] = passed.get(framework, 0) + 1
             for outcome in ("failed", "skipped"):
                 for check in results.get(f"{outcome}_checks", []):
                     name, _, path = check["file_path"].lstrip("/").partition("/")

@@ -19,6 +19,7 @@ import pytest
 from .combinations import CERTIFICATE_ARN, COMBINATIONS, DOMAIN_NAME, Combination
 from .rendering import Render, render
 from .terraform_tools import (
+    CHECKOV_FRAMEWORKS,
     ENVIRONMENTS,
     TEST_ACCOUNT_ID,
     TEST_IMAGE_TAG,
@@ -479,6 +480,21 @@ def test_stack_plan_service(
 
 @by_combination
 @by_environment
+def test_stack_plan_roles_are_where_the_deploy_role_may_manage_them(
+    combination: Combination, environment: str, terraform_available: None
+) -> None:
+    """Under the environment's path, capped by its boundary: see terraform/bootstrap."""
+    roles = stack_plan(combination, environment).of_type("aws_iam_role")
+    # flow logs, task execution, task, and with a database RDS Enhanced Monitoring
+    assert len(roles) == (4 if combination.database != "none" else 3)
+    boundary = f"arn:aws:iam::{TEST_ACCOUNT_ID}:policy/{PROJECT}-{environment}-workload-boundary"
+    for role in roles:
+        assert role["path"] == f"/{PROJECT}/{environment}/", role["name"]
+        assert role["permissions_boundary"] == boundary, role["name"]
+
+
+@by_combination
+@by_environment
 def test_stack_plan_database(
     combination: Combination, environment: str, terraform_available: None
 ) -> None:
@@ -556,6 +572,8 @@ def test_checkov_finds_nothing(combination: Combination, checkov_available: None
         for check in report["failed"]
     ]
     assert not failures, "checkov failed checks:\n" + "\n".join(failures)
+    # Every framework checked this project: Terraform, the Dockerfile and the workflows.
+    assert set(report["passed"]) == set(CHECKOV_FRAMEWORKS), report["passed"]
 
 
 # Every check skipped in the generated Terraform, as (file, resource, check). A new skip must be

@@ -2,11 +2,16 @@
 {%- if cookiecutter.database != 'none' %} and database{% endif %}.
 # Apply with environments/<env>.tfvars; a deploy is an apply with a new image_tag.
 
+data "aws_caller_identity" "current" {}
+
 locals {
   name = "${var.project}-${var.environment}"
-}
 
-data "aws_caller_identity" "current" {}
+  # Set by terraform/bootstrap: this environment's deploy role may only manage roles under this
+  # path, and only give them permissions within this boundary.
+  iam_role_path            = "/${var.project}/${var.environment}/"
+  permissions_boundary_arn = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:policy/${var.project}-${var.environment}-workload-boundary"
+}
 
 # Created once per account by terraform/bootstrap, shared by every environment.
 data "aws_ecr_repository" "app" {
@@ -66,6 +71,9 @@ module "network" {
   nat_gateways            = var.nat_gateways
   flow_log_retention_days = var.log_retention_days
   kms_key_arn             = aws_kms_key.this.arn
+
+  iam_role_path            = local.iam_role_path
+  permissions_boundary_arn = local.permissions_boundary_arn
 }
 
 module "load_balancer" {
@@ -118,6 +126,9 @@ module "service" {
   use_fargate_spot   = var.use_fargate_spot
   log_retention_days = var.log_retention_days
   kms_key_arn        = aws_kms_key.this.arn
+
+  iam_role_path            = local.iam_role_path
+  permissions_boundary_arn = local.permissions_boundary_arn
 {% if cookiecutter.database != 'none' %}
 
   database_host       = module.database.endpoint
@@ -148,5 +159,8 @@ module "database" {
   backup_retention_days    = var.database_backup_retention_days
   deletion_protection      = var.database_deletion_protection
   skip_final_snapshot      = var.database_skip_final_snapshot
+
+  iam_role_path            = local.iam_role_path
+  permissions_boundary_arn = local.permissions_boundary_arn
 }
 {% endif %}

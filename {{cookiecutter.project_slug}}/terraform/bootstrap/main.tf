@@ -7,6 +7,52 @@ locals {
   account_id               = data.aws_caller_identity.current.account_id
   state_bucket_name        = "${var.project}-tfstate-${local.account_id}"
   github_oidc_provider_arn = coalesce(var.github_oidc_provider_arn, one(aws_iam_openid_connect_provider.github[*].arn))
+
+  # The roles an environment's stack creates live under this IAM path (terraform/main.tf sets
+  # it): its deploy role may manage those roles and no other, itself included.
+  stack_roles = { for environment in var.environments : environment => "arn:aws:iam::${local.account_id}:role/${var.project}/${environment}/*" }
+  # Known before the policies exist, and the same ARN terraform/main.tf computes.
+  workload_boundaries = { for environment in var.environments : environment => "arn:aws:iam::${local.account_id}:policy/${var.project}-${environment}-workload-boundary" }
+
+  push_images = {
+    Sid    = "PushImages"
+    Effect = "Allow"
+    Action = [
+      "ecr:CompleteLayerUpload",
+      "ecr:InitiateLayerUpload",
+      "ecr:PutImage",
+      "ecr:UploadLayerPart",
+    ]
+    Resource = [aws_ecr_repository.app.arn, aws_ecr_repository.build_cache.arn]
+  }
+
+  # Denies everything on resources tagged for another environment, and creating resources tagged
+  # for one: a staging deploy can never reach production. Untagged resources (this bootstrap's)
+  # are not concerned; every resource of a stack carries its Environment tag (default_tags).
+  other_environments_denied = {
+    for environment in var.environments : environment => [
+      {
+        Sid      = "NeverTouchAnotherEnvironmentsResources"
+        Effect   = "Deny"
+        Action   = "*"
+        Resource = "*"
+        Condition = {
+          StringNotEquals = { "aws:ResourceTag/Environment" = environment }
+          Null            = { "aws:ResourceTag/Environment" = "false" }
+        }
+      },
+      {
+        Sid      = "NeverCreateAnotherEnvironmentsResources"
+        Effect   = "Deny"
+        Action   = "*"
+        Resource = "*"
+        Condition = {
+          StringNotEquals = { "aws:RequestTag/Environment" = environment }
+          Null            = { "aws:RequestTag/Environment" = "false" }
+        }
+      },
+    ]
+  }
 }
 
 # Encrypts the state files and the images.
@@ -251,6 +297,50 @@ resource "aws_iam_role" "deploy" {
   })
 }
 
+# The most any role an environment's stack creates may ever do, whatever policy it is given:
+# its deploy role can create roles only with this boundary, so it cannot make itself a more
+# powerful role. When the application needs another AWS API, allow it here (then in the task
+# role's policy, terraform/modules/service) and run `make bootstrap`.
+resource "aws_iam_policy" "workload_boundary" {
+  for_each = var.environments
+
+  name        = "${var.project}-${each.key}-workload-boundary"
+  description = "Caps the roles of ${var.project}'s ${each.key} environment"
+
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = concat([
+      {
+        # Container, flow and Enhanced Monitoring logs.
+        Sid      = "WriteLogs"
+        Effect   = "Allow"
+        Action   = "logs:*"
+        Resource = "*"
+      },
+      {
+        Sid    = "PullImages"
+        Effect = "Allow"
+        Action = [
+          "ecr:BatchCheckLayerAvailability",
+          "ecr:BatchGetImage",
+          "ecr:GetAuthorizationToken",
+          "ecr:GetDownloadUrlForLayer",
+        ]
+        Resource = "*"
+      },
+{% if cookiecutter.database != 'none' %}
+      {
+        # ECS injects the database password at start; the service reads it again after a rotation.
+        Sid      = "ReadSecrets"
+        Effect   = "Allow"
+        Action   = ["secretsmanager:GetSecretValue", "kms:Decrypt"]
+        Resource = "*"
+      },
+{% endif %}
+    ], local.other_environments_denied[each.key])
+  })
+}
+
 resource "aws_iam_role_policy" "deploy" {
   for_each = var.environments
 
@@ -259,7 +349,7 @@ resource "aws_iam_role_policy" "deploy" {
 
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [
+    Statement = concat([
       {
         Sid      = "FindTheStateBucket"
         Effect   = "Allow"
@@ -293,19 +383,16 @@ resource "aws_iam_role_policy" "deploy" {
         Resource = "*"
       },
       {
-        Sid    = "PushAndInspectImages"
+        Sid    = "InspectImages"
         Effect = "Allow"
         Action = [
           "ecr:BatchCheckLayerAvailability",
           "ecr:BatchGetImage",
-          "ecr:CompleteLayerUpload",
           "ecr:DescribeImages",
           "ecr:DescribeRepositories",
           "ecr:GetDownloadUrlForLayer",
-          "ecr:InitiateLayerUpload",
           "ecr:ListImages",
-          "ecr:PutImage",
-          "ecr:UploadLayerPart",
+          "ecr:ListTagsForResource",
         ]
         Resource = [aws_ecr_repository.app.arn, aws_ecr_repository.build_cache.arn]
       },
@@ -352,10 +439,20 @@ resource "aws_iam_role_policy" "deploy" {
       },
 {% endif %}
       {
+        # Giving a role permissions needs the environment's boundary on it: whatever the policy
+        # says, the role can do no more than the boundary allows.
+        Sid      = "GrantPermissionsOnlyWithinTheBoundary"
+        Effect   = "Allow"
+        Action   = ["iam:CreateRole", "iam:PutRolePolicy", "iam:PutRolePermissionsBoundary"]
+        Resource = local.stack_roles[each.key]
+        Condition = {
+          ArnEquals = { "iam:PermissionsBoundary" = local.workload_boundaries[each.key] }
+        }
+      },
+      {
         Sid    = "ManageThisEnvironmentsRoles"
         Effect = "Allow"
         Action = [
-          "iam:CreateRole",
           "iam:DeleteRole",
           "iam:DeleteRolePolicy",
           "iam:GetRole",
@@ -363,13 +460,12 @@ resource "aws_iam_role_policy" "deploy" {
           "iam:ListAttachedRolePolicies",
           "iam:ListInstanceProfilesForRole",
           "iam:ListRolePolicies",
-          "iam:PutRolePolicy",
           "iam:TagRole",
           "iam:UntagRole",
           "iam:UpdateAssumeRolePolicy",
           "iam:UpdateRole",
         ]
-        Resource = "arn:aws:iam::${local.account_id}:role/${var.project}-${each.key}-*"
+        Resource = local.stack_roles[each.key]
       },
 {% if cookiecutter.database != 'none' %}
       {
@@ -377,9 +473,12 @@ resource "aws_iam_role_policy" "deploy" {
         Sid      = "AttachTheMonitoringPolicy"
         Effect   = "Allow"
         Action   = ["iam:AttachRolePolicy", "iam:DetachRolePolicy"]
-        Resource = "arn:aws:iam::${local.account_id}:role/${var.project}-${each.key}-*"
+        Resource = local.stack_roles[each.key]
         Condition = {
-          ArnEquals = { "iam:PolicyARN" = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole" }
+          ArnEquals = {
+            "iam:PolicyARN"           = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
+            "iam:PermissionsBoundary" = local.workload_boundaries[each.key]
+          }
         }
       },
 {% endif %}
@@ -387,7 +486,7 @@ resource "aws_iam_role_policy" "deploy" {
         Sid      = "HandTheRolesToTheirServices"
         Effect   = "Allow"
         Action   = "iam:PassRole"
-        Resource = "arn:aws:iam::${local.account_id}:role/${var.project}-${each.key}-*"
+        Resource = local.stack_roles[each.key]
         Condition = {
           StringEquals = {
             "iam:PassedToService" = [
@@ -418,6 +517,10 @@ resource "aws_iam_role_policy" "deploy" {
           }
         }
       },
-    ]
+      ],
+      # Images are built on the way to staging; production deploys those same images.
+      each.key == "production" ? [] : [local.push_images],
+      local.other_environments_denied[each.key],
+    )
   })
 }

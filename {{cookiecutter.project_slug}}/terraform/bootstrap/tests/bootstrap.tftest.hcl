@@ -109,12 +109,20 @@ run "deploy_roles_trust_only_their_github_environment" {
   assert {
     condition = alltrue([
       for environment, role in aws_iam_role.deploy :
-      jsondecode(role.assume_role_policy).Statement[0].Condition.StringEquals == {
-        "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com"
-        "token.actions.githubusercontent.com:sub" = "repo:{{ cookiecutter.github_repository }}:environment:${environment}"
-      }
+      jsondecode(role.assume_role_policy).Statement == [{
+        Sid       = "GitHubActionsInThe${title(environment)}Environment"
+        Effect    = "Allow"
+        Principal = { Federated = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" }
+        Action    = "sts:AssumeRoleWithWebIdentity"
+        Condition = {
+          StringEquals = {
+            "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com"
+            "token.actions.githubusercontent.com:sub" = "repo:{{ cookiecutter.github_repository }}:environment:${environment}"
+          }
+        }
+      }]
     ])
-    error_message = "Each deploy role must trust exactly repo:{{ cookiecutter.github_repository }}:environment:<its environment>."
+    error_message = "Each deploy role must trust exactly one principal, GitHub's OIDC provider, for repo:{{ cookiecutter.github_repository }}:environment:<its environment>."
   }
 
   assert {
@@ -141,6 +149,83 @@ run "deploy_roles_trust_only_their_github_environment" {
       contains(flatten([for statement in jsondecode(policy.policy).Statement : statement.Action if statement.Effect == "Deny"]), "kms:ScheduleKeyDeletion")
     ])
     error_message = "No deploy role may schedule the deletion of the key that encrypts the state and images."
+  }
+}
+
+run "deploy_roles_cannot_give_themselves_more_power" {
+  command = plan
+
+  assert {
+    condition = alltrue(flatten([
+      for environment, policy in aws_iam_role_policy.deploy : [
+        for statement in jsondecode(policy.policy).Statement :
+        statement.Resource == "arn:aws:iam::123456789012:role/{{ cookiecutter.project_slug }}/${environment}/*"
+        if statement.Effect == "Allow" && anytrue([for action in flatten([statement.Action]) : startswith(action, "iam:") && action != "iam:CreateServiceLinkedRole"])
+      ]
+    ]))
+    error_message = "A deploy role may manage only the roles under its environment's path, which its own role is not."
+  }
+
+  assert {
+    condition = alltrue([
+      for environment, policy in aws_iam_role_policy.deploy :
+      one([for statement in jsondecode(policy.policy).Statement : statement if statement.Sid == "GrantPermissionsOnlyWithinTheBoundary"]) == {
+        Sid      = "GrantPermissionsOnlyWithinTheBoundary"
+        Effect   = "Allow"
+        Action   = ["iam:CreateRole", "iam:PutRolePolicy", "iam:PutRolePermissionsBoundary"]
+        Resource = "arn:aws:iam::123456789012:role/{{ cookiecutter.project_slug }}/${environment}/*"
+        Condition = {
+          ArnEquals = { "iam:PermissionsBoundary" = "arn:aws:iam::123456789012:policy/{{ cookiecutter.project_slug }}-${environment}-workload-boundary" }
+        }
+      }
+    ])
+    error_message = "A deploy role may create roles and give them permissions only with its environment's boundary."
+  }
+
+  assert {
+    condition = alltrue([
+      for environment, policy in aws_iam_role_policy.deploy :
+      length([for statement in jsondecode(policy.policy).Statement : statement if contains(flatten([statement.Action]), "iam:PutRolePolicy") || contains(flatten([statement.Action]), "iam:CreateRole")]) == 1
+    ])
+    error_message = "No other statement may let a deploy role create roles or give them permissions."
+  }
+
+  assert {
+    condition     = alltrue([for environment, boundary in aws_iam_policy.workload_boundary : boundary.name == "{{ cookiecutter.project_slug }}-${environment}-workload-boundary"])
+    error_message = "Each environment needs its boundary, under the name the stack refers to."
+  }
+
+  assert {
+    condition     = !strcontains(aws_iam_policy.workload_boundary["staging"].policy, "iam:")
+    error_message = "The roles a stack creates must never be able to change IAM."
+  }
+}
+
+run "an_environment_cannot_reach_another" {
+  command = plan
+
+  assert {
+    condition = alltrue(flatten([
+      for environment, policy in merge(
+        { for name, deploy in aws_iam_role_policy.deploy : name => deploy.policy },
+        { for name, boundary in aws_iam_policy.workload_boundary : name => boundary.policy },
+        ) : [
+        for key in ["aws:ResourceTag/Environment", "aws:RequestTag/Environment"] :
+        length([
+          for statement in jsondecode(policy).Statement : statement
+          if statement.Effect == "Deny" && statement.Action == "*" && try(statement.Condition.StringNotEquals[key], "") == environment && try(statement.Condition.Null[key], "") == "false"
+        ]) == 1
+      ]
+    ]))
+    error_message = "Deploy roles and the roles they create must be denied everything on, and creating, resources tagged for another environment."
+  }
+
+  assert {
+    condition = (
+      !strcontains(aws_iam_role_policy.deploy["production"].policy, "ecr:PutImage") &&
+      strcontains(aws_iam_role_policy.deploy["staging"].policy, "ecr:PutImage")
+    )
+    error_message = "Only staging's deploys push images; production deploys the images staging ran."
   }
 }
 

@@ -51,7 +51,9 @@ resource "aws_vpc_security_group_egress_rule" "service_to_database" {
 
 # Enhanced Monitoring: OS metrics of the database host every minute.
 resource "aws_iam_role" "monitoring" {
-  name = "${var.name}-rds-monitoring"
+  name                 = "${var.name}-rds-monitoring"
+  path                 = var.iam_role_path
+  permissions_boundary = var.permissions_boundary_arn
 
   assume_role_policy = jsonencode({
     Version = "2012-10-17"

@@ -70,3 +70,25 @@ variable "kms_key_arn" {
   description = "ARN of the KMS key that encrypts the flow log group."
   type        = string
 }
+
+variable "iam_role_path" {
+  description = "IAM path of the roles this module creates: the environment's deploy role may manage the roles under its path only."
+  type        = string
+  default     = "/"
+
+  validation {
+    condition     = can(regex("^/([A-Za-z0-9+=,.@_-]+/)*$", var.iam_role_path))
+    error_message = "iam_role_path must start and end with a slash, e.g. /orders-api/staging/."
+  }
+}
+
+variable "permissions_boundary_arn" {
+  description = "ARN of the managed policy that caps what the roles this module creates may do; null sets none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:policy/.+$", var.permissions_boundary_arn))
+    error_message = "permissions_boundary_arn must be the ARN of an IAM managed policy."
+  }
+}

@@ -125,8 +125,10 @@ resource "aws_cloudwatch_log_group" "this" {
 
 # Assumed by the ECS agent to pull the image{% if cookiecutter.database != 'none' %}, write logs and read the database secret{% else %} and write logs{% endif %}.
 resource "aws_iam_role" "execution" {
-  name               = "${var.name}-task-execution"
-  assume_role_policy = local.ecs_tasks_trust_policy
+  name                 = "${var.name}-task-execution"
+  path                 = var.iam_role_path
+  permissions_boundary = var.permissions_boundary_arn
+  assume_role_policy   = local.ecs_tasks_trust_policy
 }
 
 resource "aws_iam_role_policy" "execution" {
@@ -174,8 +176,10 @@ resource "aws_iam_role_policy" "execution" {
 # Assumed by the application itself: it reads the database secret again once RDS has rotated
 # the password ECS injected at start. Attach more here when the service calls other AWS APIs.
 resource "aws_iam_role" "task" {
-  name               = "${var.name}-task"
-  assume_role_policy = local.ecs_tasks_trust_policy
+  name                 = "${var.name}-task"
+  path                 = var.iam_role_path
+  permissions_boundary = var.permissions_boundary_arn
+  assume_role_policy   = local.ecs_tasks_trust_policy
 }
 
 resource "aws_iam_role_policy" "task" {
@@ -196,8 +200,10 @@ resource "aws_iam_role_policy" "task" {
 # Assumed by the application itself. It has no permissions yet: attach policies here when the
 # service starts calling AWS APIs.
 resource "aws_iam_role" "task" {
-  name               = "${var.name}-task"
-  assume_role_policy = local.ecs_tasks_trust_policy
+  name                 = "${var.name}-task"
+  path                 = var.iam_role_path
+  permissions_boundary = var.permissions_boundary_arn
+  assume_role_policy   = local.ecs_tasks_trust_policy
 }
 {% endif %}
 
