@@ -31,6 +31,7 @@ DATABASE_FILES = (
     "migrations",
     "src/{package}/db",
     "src/{package}/api/items.py",
+    "tests/test_credentials.py",
     "tests/test_items.py",
     "tests/test_migrations.py",
     "tests/test_reads.py",

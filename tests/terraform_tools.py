@@ -91,9 +91,8 @@ run "{name}" {{
   command = plan
 
   variables {{
-    image_tag        = "{image_tag}"
-    nat_gateways     = "{nat_gateways}"
-    cpu_architecture = "{cpu_architecture}"
+    image_tag = "{image_tag}"
+{options}
 {tfvars}
   }}
 }}
@@ -334,12 +333,27 @@ def stack_plan_file(terraform_dir: Path) -> str:
         )
         for environment in ENVIRONMENTS
     }
+    # An option an environment's tfvars sets itself (staging's one NAT gateway) is the tfvars'
+    # to set, as in a real apply, where -var-file wins over the variable's default.
+    set_by_tfvars = {
+        environment: set(re.findall(r"^\s*(\w+)\s*=", text, flags=re.MULTILINE))
+        for environment, text in tfvars.items()
+    }
+
+    def options(environment: str, **values: str) -> str:
+        return "\n".join(
+            f'    {name} = "{value}"'
+            for name, value in values.items()
+            if name not in set_by_tfvars[environment]
+        )
+
     runs = "".join(
         STACK_RUN_TEMPLATE.format(
             name=stack_run_name(environment, nat_gateways, cpu_architecture),
             image_tag=TEST_IMAGE_TAG,
-            nat_gateways=nat_gateways,
-            cpu_architecture=cpu_architecture,
+            options=options(
+                environment, nat_gateways=nat_gateways, cpu_architecture=cpu_architecture
+            ),
             tfvars=tfvars[environment],
         )
         for environment in ENVIRONMENTS

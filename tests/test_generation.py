@@ -49,7 +49,11 @@ ABSENT_WHEN: dict[tuple[str, str], dict[str, list[str]]] = {
     },
     ("nat_gateways", "none"): {"words": [r'nat_gateways\s*=\s*"(single|one-per-az)"']},
     ("nat_gateways", "single"): {"words": [r'nat_gateways\s*=\s*"(none|one-per-az)"']},
-    ("nat_gateways", "one-per-az"): {"words": [r'nat_gateways\s*=\s*"(none|single)"']},
+    # Staging runs one NAT gateway whatever the choice: one per zone is for production.
+    ("nat_gateways", "one-per-az"): {
+        "words": [r'nat_gateways\s*=\s*"none"'],
+        "except": ["terraform/environments/staging.tfvars"],
+    },
     ("cpu_architecture", "arm64"): {
         "words": [r"X86_64", r"linux/amd64"],
         "except": TERRAFORM_CODE,

@@ -419,6 +419,8 @@ def test_stack_plan_network(
 ) -> None:
     plan = stack_plan(combination, environment)
     expected = {"single": 1, "one-per-az": 2, "none": 0}[combination.nat_gateways]
+    if environment == "staging":
+        expected = min(expected, 1)  # one NAT gateway is enough for staging
     assert len(plan.of_type("aws_nat_gateway")) == expected
     assert len(plan.of_type("aws_eip")) == expected
     assert len(plan.named("aws_route", "private_nat")) == (2 if expected else 0)

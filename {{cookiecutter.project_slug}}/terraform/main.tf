@@ -147,8 +147,10 @@ module "database" {
   subnet_ids               = module.network.private_subnet_ids
   client_security_group_id = module.service.security_group_id
   kms_key_arn              = aws_kms_key.this.arn
+  log_retention_days       = var.log_retention_days
   database_name            = var.database_name
 {% if cookiecutter.database == 'aurora-postgresql' %}
+  availability_zones       = module.network.availability_zones
   min_capacity             = var.database_min_capacity
   max_capacity             = var.database_max_capacity
   instance_count           = var.database_instance_count

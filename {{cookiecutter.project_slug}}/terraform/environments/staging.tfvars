@@ -1,5 +1,8 @@
 # Staging: cheap and disposable.
 # - one small task on Fargate Spot, two weeks of logs
+{% if cookiecutter.nat_gateways == 'one-per-az' %}
+# - one NAT gateway: outbound traffic may stop with its zone; production has one per zone
+{% endif %}
 {% if cookiecutter.database != 'none' %}
 # - a single-AZ database with a day of backups and no final snapshot
 {% endif %}
@@ -7,6 +10,9 @@
 
 environment    = "staging"
 vpc_cidr_block = "10.10.0.0/16"
+{% if cookiecutter.nat_gateways == 'one-per-az' %}
+nat_gateways   = "single"
+{% endif %}
 {% if cookiecutter.https == 'acm-route53' %}
 
 domain_name = "staging.{{ cookiecutter.domain_name }}"

@@ -16,6 +16,9 @@ variables {
   client_security_group_id = "sg-0a1b2c3d4e5f60718"
   kms_key_arn              = "arn:aws:kms:{{ cookiecutter.aws_region }}:123456789012:key/11111111-2222-3333-4444-555555555555"
   database_name            = "{{ cookiecutter.package_name }}"
+{% if cookiecutter.database == 'aurora-postgresql' %}
+  availability_zones       = ["{{ cookiecutter.aws_region }}a", "{{ cookiecutter.aws_region }}b"]
+{% endif %}
 }
 
 run "reachable_only_from_the_service" {
@@ -83,6 +86,16 @@ run "production_defaults_are_highly_available_and_protected" {
     condition     = alltrue([for instance in aws_rds_cluster_instance.this : instance.performance_insights_enabled])
     error_message = "Performance Insights must be on."
   }
+
+  assert {
+    condition     = tolist([for instance in aws_rds_cluster_instance.this : instance.availability_zone]) == var.availability_zones
+    error_message = "The writer and the reader must run in different zones."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.postgresql.name == "/aws/rds/cluster/${var.name}/postgresql" && aws_cloudwatch_log_group.postgresql.retention_in_days == 365 && aws_cloudwatch_log_group.postgresql.kms_key_id == var.kms_key_arn
+    error_message = "The exported PostgreSQL log must be kept a year by default, encrypted with the environment's key."
+  }
 }
 
 run "staging_settings_are_cheap_and_disposable" {
@@ -147,6 +160,14 @@ run "production_defaults_are_highly_available_and_protected" {
   assert {
     condition     = one([for parameter in aws_db_parameter_group.this.parameter : parameter.value if parameter.name == "rds.force_ssl"]) == "1"
     error_message = "The database must refuse unencrypted connections."
+  }
+
+  assert {
+    condition = (
+      toset([for group in aws_cloudwatch_log_group.exported : group.name]) == toset(["/aws/rds/instance/${var.name}/postgresql", "/aws/rds/instance/${var.name}/upgrade"]) &&
+      alltrue([for group in aws_cloudwatch_log_group.exported : group.retention_in_days == 365 && group.kms_key_id == var.kms_key_arn])
+    )
+    error_message = "Each exported log must be kept a year by default, encrypted with the environment's key."
   }
 }
 

@@ -6,6 +6,8 @@
 # generates the master password and keeps it in Secrets Manager.
 {% endif %}
 
+data "aws_caller_identity" "current" {}
+
 locals {
   port = 5432
 }
@@ -17,7 +19,8 @@ resource "aws_db_subnet_group" "this" {
 }
 
 resource "aws_security_group" "this" {
-  name        = "${var.name}-database"
+  # A prefix, not a name: create_before_destroy needs the replacement to have another name.
+  name_prefix = "${var.name}-database-"
   description = "Database of ${var.name}: the service's tasks only"
   vpc_id      = var.vpc_id
 
@@ -55,12 +58,16 @@ resource "aws_iam_role" "monitoring" {
   path                 = var.iam_role_path
   permissions_boundary = var.permissions_boundary_arn
 
+  # Only RDS, on behalf of this account's databases.
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
       Effect    = "Allow"
       Principal = { Service = "monitoring.rds.amazonaws.com" }
       Action    = "sts:AssumeRole"
+      Condition = {
+        StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.current.account_id }
+      }
     }]
   })
 }
@@ -71,10 +78,23 @@ resource "aws_iam_role_policy_attachment" "monitoring" {
 }
 {% if cookiecutter.database == 'aurora-postgresql' %}
 
+# Created here, before the cluster, so that the PostgreSQL log it exports has a retention period
+# and is encrypted; RDS would otherwise create it, kept forever.
+resource "aws_cloudwatch_log_group" "postgresql" {
+  name              = "/aws/rds/cluster/${var.name}/postgresql"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+}
+
 resource "aws_rds_cluster_parameter_group" "this" {
-  name        = var.name
+  name_prefix = "${var.name}-"
   family      = "aurora-postgresql${split(".", var.engine_version)[0]}"
   description = "Parameters of the ${var.name} cluster"
+
+  # A new major version needs a group of its family before the cluster leaves the old one.
+  lifecycle {
+    create_before_destroy = true
+  }
 
   # Refuse unencrypted connections.
   parameter {
@@ -127,6 +147,8 @@ resource "aws_rds_cluster" "this" {
   deletion_protection          = var.deletion_protection
   skip_final_snapshot          = var.skip_final_snapshot
   final_snapshot_identifier    = var.skip_final_snapshot ? null : "${var.name}-final"
+
+  depends_on = [aws_cloudwatch_log_group.postgresql]
 }
 
 # One writer, plus readers in other zones that Aurora promotes if the writer's zone fails.
@@ -138,6 +160,8 @@ resource "aws_rds_cluster_instance" "this" {
   engine             = aws_rds_cluster.this.engine
   engine_version     = aws_rds_cluster.this.engine_version
   instance_class     = "db.serverless"
+  # Round the zones: a writer and a reader never share one.
+  availability_zone = var.availability_zones[count.index % length(var.availability_zones)]
 
   db_subnet_group_name       = aws_db_subnet_group.this.name
   publicly_accessible        = false
@@ -152,10 +176,25 @@ resource "aws_rds_cluster_instance" "this" {
 }
 {% else %}
 
+# Created here, before the database, so that the logs it exports have a retention period and
+# are encrypted; RDS would otherwise create them, kept forever.
+resource "aws_cloudwatch_log_group" "exported" {
+  for_each = toset(["postgresql", "upgrade"])
+
+  name              = "/aws/rds/instance/${var.name}/${each.key}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+}
+
 resource "aws_db_parameter_group" "this" {
-  name        = var.name
+  name_prefix = "${var.name}-"
   family      = "postgres${split(".", var.engine_version)[0]}"
   description = "Parameters of the ${var.name} database"
+
+  # A new major version needs a group of its family before the database leaves the old one.
+  lifecycle {
+    create_before_destroy = true
+  }
 
   # Refuse unencrypted connections.
   parameter {
@@ -215,6 +254,6 @@ resource "aws_db_instance" "this" {
   skip_final_snapshot       = var.skip_final_snapshot
   final_snapshot_identifier = var.skip_final_snapshot ? null : "${var.name}-final"
 
-  depends_on = [aws_iam_role_policy_attachment.monitoring]
+  depends_on = [aws_iam_role_policy_attachment.monitoring, aws_cloudwatch_log_group.exported]
 }
 {% endif %}

@@ -28,6 +28,17 @@ variable "client_security_group_id" {
   type        = string
 }
 
+variable "log_retention_days" {
+  description = "Days CloudWatch Logs keeps the logs the database exports."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a retention period CloudWatch Logs offers, e.g. 14, 30 or 365."
+  }
+}
+
 variable "kms_key_arn" {
   description = "ARN of the KMS key that encrypts the storage, snapshots and Performance Insights data."
   type        = string
@@ -74,6 +85,16 @@ variable "master_username" {
   }
 }
 {% if cookiecutter.database == 'aurora-postgresql' %}
+
+variable "availability_zones" {
+  description = "Availability zones of the private subnets; the cluster's instances take them in turn."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.availability_zones) >= 2
+    error_message = "availability_zones must name at least two zones."
+  }
+}
 
 variable "min_capacity" {
   description = "Fewest Aurora capacity units (ACUs, about 2 GiB of memory each) the cluster scales down to."

@@ -6,7 +6,8 @@
 {% endif %}
 
 resource "aws_security_group" "this" {
-  name        = "${var.name}-alb"
+  # A prefix, not a name: create_before_destroy needs the replacement to have another name.
+  name_prefix = "${var.name}-alb-"
   description = "Load balancer of ${var.name}: the internet in, the tasks out"
   vpc_id      = var.vpc_id
 

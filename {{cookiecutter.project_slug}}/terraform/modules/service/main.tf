@@ -208,7 +208,8 @@ resource "aws_iam_role" "task" {
 {% endif %}
 
 resource "aws_security_group" "this" {
-  name        = "${var.name}-tasks"
+  # A prefix, not a name: create_before_destroy needs the replacement to have another name.
+  name_prefix = "${var.name}-tasks-"
   description = "Tasks of ${var.name}: the load balancer in, HTTPS out"
   vpc_id      = var.vpc_id
 
@@ -307,6 +308,9 @@ resource "aws_ecs_service" "this" {
     # Autoscaling owns the task count once the service exists.
     ignore_changes = [desired_count]
   }
+
+  # Created after, and destroyed before, the cluster's FARGATE_SPOT association it may use.
+  depends_on = [aws_ecs_cluster_capacity_providers.this]
 }
 
 resource "aws_appautoscaling_target" "this" {
