@@ -21,6 +21,7 @@ import os
 import re
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,8 @@ E2E_COMBINATIONS = [
     Combination("aurora-postgresql", "acm-route53", "one-per-az", "x86_64"),
     Combination("none", "acm-existing", "none", "arm64"),
 ]
+STATE_BUCKET = "orders-api-tfstate-123456789012"
+REPOSITORY_URI = "123456789012.dkr.ecr.us-east-1.amazonaws.com/orders-api"
 TERRAFORM_MIRROR = os.environ.get("TF_PROVIDER_MIRROR") or (
     "/opt/tf-plugins" if Path("/opt/tf-plugins").is_dir() else None
 )
@@ -177,11 +180,32 @@ class Deployment:
     def _make(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         return self.run(["make", "--no-print-directory", *args], check=check)
 
+    def container_calls(self, command: str) -> list[str]:
+        """The calls of one command the stand-in container CLI received, in order."""
+        if not self.container_log.exists():
+            return []
+        return [
+            line for line in self.container_log.read_text().splitlines()
+            if line.split(" ", 1)[0] == command
+        ]  # fmt: skip
+
     def terraform(self, *args: str) -> str:
         return self.run(["terraform", "-chdir=terraform", *args]).stdout
 
     def state(self) -> set[str]:
         return set(self.terraform("state", "list").split())
+
+
+def running_images(moto: MotoServer) -> set[str]:
+    """The images of the task definition the staging service runs."""
+    ecs = moto.client("ecs")
+    (service,) = ecs.describe_services(
+        cluster="orders-api-staging", services=["orders-api-staging"]
+    )["services"]
+    containers = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])[
+        "taskDefinition"
+    ]["containerDefinitions"]
+    return {container["image"] for container in containers}
 
 
 def changed_resources(deploy_output: str) -> list[str]:
@@ -305,7 +329,9 @@ def assert_environment_matches_options(moto: MotoServer, combination: Combinatio
 
 
 @pytest.mark.parametrize("combination", E2E_COMBINATIONS, ids=lambda c: c.id)
-def test_bootstrap_deploy_redeploy_and_destroy(combination: Combination, tmp_path: Path) -> None:
+def test_bootstrap_deploy_redeploy_and_destroy(
+    combination: Combination, tmp_path: Path, record_property: Callable[[str, object], None]
+) -> None:
     started = time.monotonic()
     with MotoServer(tmp_path) as moto:
         answers = combination.answers
@@ -329,8 +355,9 @@ def test_bootstrap_deploy_redeploy_and_destroy(combination: Combination, tmp_pat
             run_deploy_lifecycle(deployment, combination)
         finally:
             server.close()
-            print(f"\n{combination.id}:", *deployment.timings, sep="\n  ")
-    print(f"{combination.id}: end-to-end deploy took {time.monotonic() - started:.0f}s")
+            for timing in deployment.timings:
+                record_property("timing", timing)
+    record_property("timing", f"end to end: {time.monotonic() - started:.0f}s")
 
 
 def run_deploy_lifecycle(deployment: Deployment, combination: Combination) -> None:
@@ -341,10 +368,25 @@ def run_deploy_lifecycle(deployment: Deployment, combination: Combination) -> No
     assert doctor.returncode != 0
     assert "run 'make bootstrap' first" in doctor.stdout
 
-    deployment.make("bootstrap", "AUTO_APPROVE=1")
+    bootstrap = deployment.make("bootstrap", "AUTO_APPROVE=1").stdout
     assert "FAIL" not in deployment.make("doctor").stdout
+    # Its state is kept in the bucket it made: from another machine (no local state), a second
+    # bootstrap starts from there and finds nothing to do.
+    moto.client("s3").head_object(Bucket=STATE_BUCKET, Key="bootstrap/terraform.tfstate")
+    (deployment.project / "terraform" / "bootstrap" / "terraform.tfstate").unlink()
+    again_elsewhere = deployment.make("bootstrap", "AUTO_APPROVE=1").stdout
+    assert f"Starting from the bootstrap state saved in s3://{STATE_BUCKET}/" in again_elsewhere
+    assert "0 added, 0 changed, 0 destroyed" in again_elsewhere
 
-    # A newcomer's first look: the plan, then commit the provider lock file it wrote.
+    # It wrote the provider lock files, which a deploy wants committed first, as both say.
+    locks = "terraform/.terraform.lock.hcl terraform/bootstrap/.terraform.lock.hcl"
+    assert f"git add {locks} && git commit" in bootstrap
+    uncommitted = deployment.make("deploy", "ENV=staging", check=False)
+    assert uncommitted.returncode != 0
+    assert f"provider lock files that are not committed: git add {locks} &&" in uncommitted.stdout
+    deployment.commit("Lock Terraform providers")
+
+    # A newcomer's first look: the plan.
     deployment.make("plan", "ENV=staging")
     planned = json.loads(deployment.terraform("show", "-json", "staging.tfplan"))
     to_create = {
@@ -352,7 +394,6 @@ def run_deploy_lifecycle(deployment: Deployment, combination: Combination) -> No
         for change in planned["resource_changes"]
         if "create" in change["change"]["actions"] and change["mode"] == "managed"
     }
-    deployment.commit("Lock the Terraform providers")
 
     first = deployment.make("deploy", "ENV=staging").stdout
     for step in range(1, 7):
@@ -362,10 +403,14 @@ def run_deploy_lifecycle(deployment: Deployment, combination: Combination) -> No
     assert f"Deployed {first_commit} to staging" in first
     assert deployment.state() >= to_create
     assert_environment_matches_options(moto, combination)
+    platform = "linux/arm64" if combination.cpu_architecture == "arm64" else "linux/amd64"
+    builds = deployment.container_calls("build")
+    assert builds == [f"build --platform {platform} --tag {REPOSITORY_URI}:{first_commit} ."]
 
     again = deployment.make("deploy", "ENV=staging").stdout
     assert "already in ECR" in step_line(again, 3)
     assert step_line(again, 4).endswith("no changes"), again
+    assert deployment.container_calls("build") == builds, "the second deploy built again"
 
     deployment.commit("A new version of the service")
     new_version = deployment.make("deploy", "ENV=staging").stdout
@@ -384,6 +429,7 @@ def run_deploy_lifecycle(deployment: Deployment, combination: Combination) -> No
     rollback = deployment.make("rollback", "ENV=staging", f"IMAGE_TAG={first_commit}").stdout
     assert f"{first_commit} (given)" in step_line(rollback, 2)
     assert rolled_out(rollback) not in (rolled_out(first), rolled_out(new_version))
+    assert running_images(moto) == {f"{REPOSITORY_URI}:{first_commit}"}
 
     # The service's logs, printed once (moto's tasks write none, the log group must exist).
     deployment.make("logs", "ENV=staging", "FOLLOW=0")

@@ -26,6 +26,16 @@ from tests.rendering import CACHE_ROOT, render
 TOOLS = Path(sys.executable).parent
 TOOL_ENV = {**os.environ, "PATH": f"{TOOLS}{os.pathsep}{os.environ.get('PATH', '')}"}
 SHA_PIN = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$")
+PINS_FILE = Path(__file__).with_name("github-actions-pins.md")
+SHARED_PINS_FILE = Path(__file__).resolve().parents[2] / "shared" / "github-actions-pins.md"
+PIN_ROW = re.compile(r"^\| ([\w.-]+/[\w.-]+) \| (v\d+\.\d+\.\d+) \| `([0-9a-f]{40})` \|", re.M)
+
+
+def verified_pins(path: Path) -> set[tuple[str, str, str]]:
+    """(action, version, commit SHA) of every row of a pins table."""
+    return set(PIN_ROW.findall(path.read_text()))
+
+
 DEPLOY_TARGETS = ("bootstrap", "doctor", "plan", "deploy", "rollback", "destroy", "logs")
 
 combinations = pytest.mark.parametrize("combination", COMBINATIONS, ids=lambda c: c.id)
@@ -195,9 +205,19 @@ def test_every_action_is_pinned_to_a_commit_with_its_version(combination: Combin
             reference = match.group(1).strip()
             assert SHA_PIN.match(reference), f"{path.name}: {reference!r} is not pinned"
             action, _, sha = reference.split(" ")[0].partition("@")
+            version = reference.rsplit("# ", 1)[1]
+            assert (action, version, sha) in verified_pins(PINS_FILE), (
+                f"{path.name}: {reference!r} is not a verified pin (tests/github-actions-pins.md)"
+            )
             pins.setdefault(action, set()).add(sha)
     assert pins, "no actions used"
     assert {action: shas for action, shas in pins.items() if len(shas) > 1} == {}
+
+
+@pytest.mark.skipif(not SHARED_PINS_FILE.exists(), reason=f"no {SHARED_PINS_FILE} to compare with")
+def test_the_pins_copy_matches_the_shared_table() -> None:
+    assert verified_pins(PINS_FILE) == verified_pins(SHARED_PINS_FILE)
+    assert len(verified_pins(PINS_FILE)) >= 10
 
 
 @combinations
@@ -273,6 +293,12 @@ def test_deploy_workflow_triggers_environments_and_permissions(combination: Comb
     assert jobs["staging"]["if"] == "github.ref == 'refs/heads/main'"
     assert "refs/tags/v" in jobs["production"]["if"]
     assert "workflow_dispatch" in jobs["production"]["if"]
+    # A manual run on main builds (staging) before it promotes (production); a tag, where
+    # staging is skipped, still promotes.
+    assert jobs["production"]["needs"] == "staging"
+    assert jobs["production"]["if"].startswith(
+        "!cancelled() && needs.staging.result != 'failure' && "
+    )
 
     for environment, job in jobs.items():
         assert job["environment"] == environment

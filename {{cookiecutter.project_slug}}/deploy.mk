@@ -35,10 +35,10 @@ doctor: ## Check tools, AWS credentials and what bootstrap creates
 	@scripts/doctor.sh
 
 plan: ## Show what a deploy would change: make plan ENV=staging
-	@scripts/plan.sh "$(ENV)" $(IMAGE_TAG)
+	@scripts/plan.sh "$(ENV)" "$(IMAGE_TAG)"
 
 deploy: ## Build, push and roll out the current commit: make deploy ENV=staging
-	@scripts/deploy.sh "$(ENV)" $(IMAGE_TAG)
+	@scripts/deploy.sh "$(ENV)" "$(IMAGE_TAG)"
 
 rollback: ## Deploy an image already in ECR: make rollback ENV=staging IMAGE_TAG=<commit SHA>
 	@test -n "$(IMAGE_TAG)" || { echo "error: IMAGE_TAG is required: make rollback ENV=$(or $(ENV),staging) IMAGE_TAG=<commit SHA in ECR>" >&2; exit 1; }

@@ -4,8 +4,10 @@
 # Any failure stops the deploy, names the step and exits non-zero.
 #   scripts/deploy.sh ENV               deploy the current commit (built and pushed if needed)
 #   scripts/deploy.sh ENV IMAGE_TAG     deploy an image already in ECR (a rollback, a promotion)
-# Optional: ALLOW_DIRTY=1 builds uncommitted changes; SMOKE_URL overrides the tested URL;
-# ROLLOUT_TIMEOUT and POLL_SECONDS tune the wait for the service to become stable.
+# The working tree must be committed: the image is the commit's, and Terraform applies what is
+# in the tree. ALLOW_DIRTY=1 deploys uncommitted changes anyway (the image tag then says so).
+# Optional: SMOKE_URL overrides the tested URL; ROLLOUT_TIMEOUT and POLL_SECONDS tune the wait
+# for the service to become stable, SMOKE_ATTEMPTS and SMOKE_INTERVAL the smoke test's retries.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/common.sh
@@ -20,23 +22,26 @@ readonly STEPS=6
 readonly ROLLOUT_TIMEOUT=${ROLLOUT_TIMEOUT:-1200}
 readonly POLL_SECONDS=${POLL_SECONDS:-10}
 readonly SMOKE_ATTEMPTS=${SMOKE_ATTEMPTS:-30}
+readonly SMOKE_INTERVAL=${SMOKE_INTERVAL:-5}
 plan_file="${environment}.tfplan"
 current_step=""
+step_started=0
 
 # Runs one step; the step function sets $summary to what it did.
 step() {
-  local number=$1 name=$2 started=$SECONDS
+  local number=$1 name=$2
+  step_started=$SECONDS
   current_step="${number}/${STEPS} (${name})"
   summary=""
   "$3"
-  printf '[%s/%s] %-11s %4ss  %s\n' "$number" "$STEPS" "$name" "$((SECONDS - started))" "$summary"
+  printf '[%s/%s] %-11s %4ss  %s\n' "$number" "$STEPS" "$name" "$((SECONDS - step_started))" "$summary"
 }
 
 report_failure() {
   local status=$?
   rm -f "${TERRAFORM_DIR}/${plan_file}"
   if ((status != 0)) && [[ -n "$current_step" ]]; then
-    echo "deploy to ${environment} failed at step ${current_step}" >&2
+    echo "deploy to ${environment} failed at step ${current_step} after $((SECONDS - step_started))s" >&2
   fi
 }
 trap report_failure EXIT
@@ -46,16 +51,24 @@ preflight() {
   summary="tools, AWS credentials, state bucket and ECR repository"
 }
 
+# What is deployed is the commit: its image, and the Terraform in the tree. A rollback or a
+# promotion changes only the image, so the tree must be clean for those too.
 choose_image_tag() {
+  local changes locks
+  changes=$(git status --porcelain)
+  if [[ -n "$changes" && "${ALLOW_DIRTY:-}" != 1 ]]; then
+    locks=$(sed -n 's/^.. \(.*\.terraform\.lock\.hcl\)$/\1/p' <<<"$changes" | tr '\n' ' ')
+    [[ -z "$locks" ]] ||
+      fail "terraform init wrote provider lock files that are not committed: git add ${locks}&& git commit -m 'Lock Terraform providers'"
+    fail "uncommitted changes ($(wc -l <<<"$changes" | tr -d ' ') file(s), see git status): commit them, or set ALLOW_DIRTY=1 to deploy them anyway"
+  fi
   if [[ -n "$requested_tag" ]]; then
     image_tag=$requested_tag
     summary="${image_tag} (given)"
     return
   fi
   image_tag=$(current_commit)
-  if [[ -n "$(git status --porcelain)" ]]; then
-    [[ "${ALLOW_DIRTY:-}" == 1 ]] ||
-      fail "uncommitted changes: commit them, or set ALLOW_DIRTY=1 to deploy them anyway"
+  if [[ -n "$changes" ]]; then
     # Never let a build of uncommitted work carry the commit's own (immutable) tag.
     image_tag="${image_tag}-dirty-$(date +%Y%m%d%H%M%S)"
   fi
@@ -116,8 +129,9 @@ wait_for_rollout() {
   local task_definition deployments primary_task_definition rollout running desired
   cluster=$(terraform_output cluster_name)
   service=$(terraform_output service_name)
-  expected=$(aws ecs describe-services --cluster "$cluster" --services "$service" \
-    --query 'services[0].taskDefinition' --output text)
+  # What was just applied: if the circuit breaker has already rolled back, the service no
+  # longer says so itself.
+  expected=$(terraform_output task_definition_arn)
   deadline=$((SECONDS + ROLLOUT_TIMEOUT))
   while true; do
     read -r task_definition deployments primary_task_definition rollout running desired < <(
@@ -166,7 +180,7 @@ smoke_test() {
           curl --silent --show-error --max-time 5 --output /dev/null \
             --write-out 'HTTP %{http_code}' "${base_url}${path}" 2>&1
         ))"
-      sleep 5
+      sleep "$SMOKE_INTERVAL"
     done
   done
   service_url=$base_url

@@ -17,16 +17,30 @@ log_group=$(terraform_output log_group_name)
 start_ms=$((($(date +%s) - ${SINCE_MINUTES:-10} * 60) * 1000))
 echo "Logs of ${log_group} (Ctrl-C to stop):" >&2
 
+# Each poll starts at the millisecond of the last event printed, since more events of that
+# millisecond may arrive later, and skips the events of it already printed.
+readonly EVENT_LINE=$'^([0-9]+)\t([^\t]*)\t([^\t]*)\t(.*)$'
+printed_at_last_ms=" "
 while true; do
-  # One line per event: milliseconds, stream, message; the next poll starts after the last one.
-  last_ms=$start_ms
-  while IFS=$'\t' read -r timestamp stream message; do
-    [[ "$timestamp" =~ ^[0-9]+$ ]] || continue
+  events=$(aws logs filter-log-events --log-group-name "$log_group" --start-time "$start_ms" \
+    --query 'events[].[timestamp, eventId, logStreamName, message]' --output text 2>&1) ||
+    fail "cannot read ${log_group}: ${events}"
+  while IFS= read -r line; do
+    if ! [[ "$line" =~ $EVENT_LINE ]]; then
+      # The next line of a message that holds newlines (a traceback, say).
+      [[ -z "$line" ]] || printf '%s\n' "$line"
+      continue
+    fi
+    timestamp=${BASH_REMATCH[1]} event_id=${BASH_REMATCH[2]}
+    stream=${BASH_REMATCH[3]} message=${BASH_REMATCH[4]}
+    [[ "$printed_at_last_ms" != *" ${event_id} "* ]] || continue
+    if ((timestamp != start_ms)); then
+      start_ms=$timestamp
+      printed_at_last_ms=" "
+    fi
+    printed_at_last_ms+="${event_id} "
     printf '%s %s\n' "${stream##*/}" "$message"
-    last_ms=$timestamp
-  done < <(aws logs filter-log-events --log-group-name "$log_group" --start-time "$start_ms" \
-    --query 'events[].[timestamp, logStreamName, message]' --output text)
-  start_ms=$((last_ms + 1))
+  done <<<"$events"
   [[ "${FOLLOW:-1}" == 1 ]] || break
   sleep 5
 done
