@@ -192,8 +192,9 @@ async def sigterm_during_burst(server: Server, with_items: bool) -> tuple[list[i
     sent_before_signal = 0
     sigterm_at = float("inf")
     stop = asyncio.Event()
+    clients_answered: set[int] = set()
 
-    async def client_loop() -> None:
+    async def client_loop(number: int) -> None:
         nonlocal sent_before_signal
         path = "/items?limit=10" if with_items else "/health"
         async with httpx.AsyncClient(base_url=server.base_url, timeout=30) as client:
@@ -207,11 +208,18 @@ async def sigterm_during_burst(server: Server, with_items: bool) -> tuple[list[i
                     return
                 if sent_at < sigterm_at:
                     sent_before_signal += 1
+                clients_answered.add(number)
                 if response.status_code != 200:
                     failures.append(f"{response.status_code}: {response.text}")
 
-    clients = [asyncio.create_task(client_loop()) for _ in range(16)]
-    await asyncio.sleep(0.5)  # the burst is on, and every held request has reached the app
+    clients = [asyncio.create_task(client_loop(number)) for number in range(16)]
+    # The burst is on (every client has had an answer: on a loaded machine that takes a while),
+    # and every held request has reached the app.
+    started = time.monotonic()
+    while len(clients_answered) < len(clients) or time.monotonic() - started < 0.5:
+        waited = time.monotonic() - started
+        assert waited < 30, f"after {waited:.0f}s only {len(clients_answered)} clients had answers"
+        await asyncio.sleep(0.05)
     sigterm_at = time.monotonic()
     server.process.send_signal(signal.SIGTERM)
     await asyncio.sleep(0.3)  # shutdown has begun: the listener is closed

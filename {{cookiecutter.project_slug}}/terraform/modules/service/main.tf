@@ -175,12 +175,17 @@ resource "aws_iam_role_policy" "execution" {
 {% if cookiecutter.database != 'none' %}
 # Assumed by the application itself: it reads the database secret again once RDS has rotated
 # the password ECS injected at start. Attach more here when the service calls other AWS APIs.
+{% else %}
+# Assumed by the application itself. It has no permissions yet: attach policies here when the
+# service starts calling AWS APIs.
+{% endif %}
 resource "aws_iam_role" "task" {
   name                 = "${var.name}-task"
   path                 = var.iam_role_path
   permissions_boundary = var.permissions_boundary_arn
   assume_role_policy   = local.ecs_tasks_trust_policy
 }
+{% if cookiecutter.database != 'none' %}
 
 resource "aws_iam_role_policy" "task" {
   name = "read-the-rotated-database-password"
@@ -195,15 +200,6 @@ resource "aws_iam_role_policy" "task" {
       Resource = var.database_secret_arn
     }]
   })
-}
-{% else %}
-# Assumed by the application itself. It has no permissions yet: attach policies here when the
-# service starts calling AWS APIs.
-resource "aws_iam_role" "task" {
-  name                 = "${var.name}-task"
-  path                 = var.iam_role_path
-  permissions_boundary = var.permissions_boundary_arn
-  assume_role_policy   = local.ecs_tasks_trust_policy
 }
 {% endif %}
 
