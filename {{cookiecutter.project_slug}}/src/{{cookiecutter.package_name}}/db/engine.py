@@ -23,6 +23,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
         "server_settings": {"application_name": "{{ cookiecutter.project_slug }}"},
     }
     connecting: dict[str, Any] = {"connect_args": connect_args}
+    # On ECS: new connections follow the secret through RDS's password rotations.
     if settings.db_secret_arn is not None:
         credentials = RotatingCredentials(
             settings.db_secret_arn, Credentials(url.username or "", url.password or "")
