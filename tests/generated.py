@@ -90,6 +90,17 @@ def sync(project: Path, *options: str) -> Path:
     return project / ".venv" / "bin"
 
 
+def git(*args: str, cwd: Path) -> str:
+    """Run git in a test repository, as a fixed author; returns what it printed."""
+    return subprocess.run(
+        ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

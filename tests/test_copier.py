@@ -5,7 +5,6 @@ from __future__ import annotations
 import filecmp
 import re
 import shutil
-import subprocess
 import warnings
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import yaml
 from hooks.pre_gen_project import REFUSED
 from tests.answer_tables import BAD_ANSWERS, DERIVED_SLUGS
 from tests.combinations import CERTIFICATE_ARN, Combination
+from tests.generated import git
 from tests.rendering import TEMPLATE_INPUTS, TEMPLATE_ROOT, render
 from tests.tree import files, relative
 
@@ -36,16 +36,6 @@ PARITY_SAMPLE = [
         },
     ),
 ]
-
-
-def git(*args: str, cwd: Path) -> str:
-    return subprocess.run(
-        ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com", *args],
-        cwd=cwd,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
 
 
 @pytest.fixture(scope="session")

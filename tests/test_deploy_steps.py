@@ -20,17 +20,11 @@ from pathlib import Path
 import pytest
 
 from tests.combinations import DEFAULT
+from tests.generated import git
 from tests.rendering import copy_project, render
 
 FAKE_CLI = Path(__file__).with_name("fake_cli.py")
 STEP_LINE = re.compile(r"^\[(\d)/6\] (.+?) +\d+s  ", re.MULTILINE)
-
-
-def git(project: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com", *args],
-        cwd=project, check=True, capture_output=True, text=True,
-    ).stdout.strip()  # fmt: skip
 
 
 @dataclass
@@ -79,9 +73,9 @@ def deployer(tmp_path: Path) -> Deployer:
     result = render(DEFAULT.answers)
     assert result.returncode == 0, result.stderr
     project = copy_project(result, tmp_path)
-    git(project, "init", "--quiet", "--initial-branch=main")
-    git(project, "add", "--all")
-    git(project, "commit", "--quiet", "--message=Generated")
+    git("init", "--quiet", "--initial-branch=main", cwd=project)
+    git("add", "--all", cwd=project)
+    git("commit", "--quiet", "--message=Generated", cwd=project)
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     for tool in ("aws", "terraform", "docker", "curl"):
@@ -103,7 +97,7 @@ def steps(output: str) -> list[str]:
 
 
 def commit_of(deployer: Deployer) -> str:
-    return git(deployer.project, "rev-parse", "HEAD")
+    return git("rev-parse", "HEAD", cwd=deployer.project).strip()
 
 
 def test_a_deploy_runs_six_steps_and_builds_for_the_tasks(deployer: Deployer) -> None:

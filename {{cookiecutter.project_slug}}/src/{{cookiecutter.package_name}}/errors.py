@@ -3,20 +3,26 @@
 (The last resort, a JSON 500 for anything unexpected, is in the middleware.)
 """
 
-{% if cookiecutter.database != "none" %}
 import json
+{% if cookiecutter.database != "none" %}
 import logging
 import socket
+{% endif %}
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi import Request, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
+{% if cookiecutter.database != "none" %}
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import exc
+{% else %}
+from fastapi.responses import Response
+{% endif %}
 
 Handler = Callable[[Request, Any], Coroutine[Any, Any, Response]]
+{% if cookiecutter.database != "none" %}
 
 logger = logging.getLogger(__name__)
 
@@ -24,17 +30,6 @@ RETRY_AFTER_SECONDS = 5
 # Connecting failed (refused, reset, name not resolved, timed out), the pool had no connection
 # free in time, or a read found its connection gone (db.reads.ConnectionLost).
 OUTAGES = (ConnectionError, socket.gaierror, TimeoutError, exc.TimeoutError)
-{% else %}
-import json
-from collections.abc import Callable, Coroutine
-from typing import Any
-
-from fastapi import Request, status
-from fastapi.encoders import jsonable_encoder
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import Response
-
-Handler = Callable[[Request, Any], Coroutine[Any, Any, Response]]
 {% endif %}
 
 
