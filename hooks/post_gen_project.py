@@ -37,7 +37,12 @@ DATABASE_FILES = (
     "tests/test_reads.py",
     "terraform/modules/database",
     "terraform/tests/database.tftest.hcl",
+    "terraform/bootstrap/deploy_database.tf",
+    "terraform/bootstrap/workload_database.tf",
+    "terraform/modules/service/database_secret.tf",
 )
+# What only https=acm-route53 uses: the deploy roles' certificate and DNS permissions.
+ACM_ROUTE53_FILES = ("terraform/bootstrap/deploy_dns.tf",)
 
 
 def remove_database_files(package_name: str) -> None:
@@ -78,6 +83,8 @@ Then read README.md: "Deploying" takes you from an empty AWS account to `make de
 def main(answers: dict[str, str]) -> None:
     if answers["database"] == "none":
         remove_database_files(answers["package_name"])
+    if answers["https"] != "acm-route53":
+        remove(*ACM_ROUTE53_FILES)
     choose_lock_file(answers["database"])
     remove_empty_copier_answers()
     print_next_steps()

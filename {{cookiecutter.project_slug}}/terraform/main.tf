@@ -1,65 +1,30 @@
 # One environment of {{ cookiecutter.project_name }}: network, load balancer, Fargate service
 {%- if cookiecutter.database != 'none' %} and database{% endif %}.
-# Apply with environments/<env>.tfvars; a deploy is an apply with a new image_tag.
+# Apply with environments/<env>.tfvars; a deploy is an apply with a new image_digest.
 
 data "aws_caller_identity" "current" {}
 
-locals {
-  name = "${var.project}-${var.environment}"
+# The names terraform/bootstrap gave what it created for this environment: the workload roles,
+# their boundary, the image repository.
+module "names" {
+  source = "./modules/naming"
 
-  # Set by terraform/bootstrap: this environment's deploy role may only manage roles under this
-  # path, and only give them permissions within this boundary.
-  iam_role_path            = "/${var.project}/${var.environment}/"
-  permissions_boundary_arn = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:policy/${var.project}-${var.environment}-workload-boundary"
+  project     = var.project
+  environment = var.environment
+  account_id  = data.aws_caller_identity.current.account_id
+  aws_region  = var.aws_region
+{% if cookiecutter.https != 'off' %}
+  domain_name = var.domain_name
+{% endif %}
+}
+
+locals {
+  name = module.names.name
 }
 
 # Created once per account by terraform/bootstrap, shared by every environment.
 data "aws_ecr_repository" "app" {
-  name = var.project
-}
-
-# One customer-managed key per environment encrypts its logs{% if cookiecutter.database != 'none' %}, database storage and
-# Performance Insights data{% endif %}.
-resource "aws_kms_key" "this" {
-  description             = "Encrypts the logs{% if cookiecutter.database != 'none' %} and database{% endif %} of ${local.name}"
-  enable_key_rotation     = true
-  deletion_window_in_days = 30
-
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "AccountAdministersTheKeyThroughIam"
-        Effect    = "Allow"
-        Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" }
-        Action    = "kms:*"
-        Resource  = "*"
-      },
-      {
-        Sid       = "CloudWatchLogsEncryptsThisEnvironmentsLogGroups"
-        Effect    = "Allow"
-        Principal = { Service = "logs.${var.aws_region}.amazonaws.com" }
-        Action = [
-          "kms:Encrypt*",
-          "kms:Decrypt*",
-          "kms:ReEncrypt*",
-          "kms:GenerateDataKey*",
-          "kms:Describe*",
-        ]
-        Resource = "*"
-        Condition = {
-          ArnLike = {
-            "kms:EncryptionContext:aws:logs:arn" = "arn:aws:logs:${var.aws_region}:${data.aws_caller_identity.current.account_id}:log-group:*"
-          }
-        }
-      },
-    ]
-  })
-}
-
-resource "aws_kms_alias" "this" {
-  name          = "alias/${local.name}"
-  target_key_id = aws_kms_key.this.key_id
+  name = module.names.ecr_repository
 }
 
 module "network" {
@@ -69,11 +34,11 @@ module "network" {
   aws_region              = var.aws_region
   cidr_block              = var.vpc_cidr_block
   nat_gateways            = var.nat_gateways
+  flow_log_group_name     = module.names.log_groups.flow_logs
   flow_log_retention_days = var.log_retention_days
   kms_key_arn             = aws_kms_key.this.arn
-
-  iam_role_path            = local.iam_role_path
-  permissions_boundary_arn = local.permissions_boundary_arn
+  flow_logs_role_name     = module.names.workload_roles.flow_logs
+  flow_logs_role_arn      = module.names.workload_role_arns.flow_logs
 }
 
 module "load_balancer" {
@@ -86,7 +51,7 @@ module "load_balancer" {
   deletion_protection = var.load_balancer_deletion_protection
   access_logs_bucket  = var.load_balancer_access_logs_bucket
 {% if cookiecutter.https != 'off' %}
-  domain_name         = var.domain_name
+  domain_name         = module.names.service_domain_name
 {% endif %}
 {% if cookiecutter.https == 'acm-route53' %}
   route53_zone        = var.route53_zone
@@ -115,7 +80,7 @@ module "service" {
 
   ecr_repository_url = data.aws_ecr_repository.app.repository_url
   ecr_repository_arn = data.aws_ecr_repository.app.arn
-  image_tag          = var.image_tag
+  image_digest       = var.image_digest
   cpu_architecture   = var.cpu_architecture
   cpu                = var.task_cpu
   memory             = var.task_memory
@@ -124,17 +89,21 @@ module "service" {
   min_capacity       = var.min_capacity
   max_capacity       = var.max_capacity
   use_fargate_spot   = var.use_fargate_spot
+  log_group_name     = module.names.log_groups.service
   log_retention_days = var.log_retention_days
   kms_key_arn        = aws_kms_key.this.arn
 
-  iam_role_path            = local.iam_role_path
-  permissions_boundary_arn = local.permissions_boundary_arn
+  execution_role_name = module.names.workload_roles.execution
+  execution_role_arn  = module.names.workload_role_arns.execution
+  task_role_name      = module.names.workload_roles.task
+  task_role_arn       = module.names.workload_role_arns.task
 {% if cookiecutter.database != 'none' %}
 
   database_host       = module.database.endpoint
   database_port       = module.database.port
   database_name       = module.database.database_name
   database_secret_arn = module.database.master_user_secret_arn
+  database_arn        = module.names.database_arn
 {% endif %}
 }
 {% if cookiecutter.database != 'none' %}
@@ -147,6 +116,7 @@ module "database" {
   subnet_ids               = module.network.private_subnet_ids
   client_security_group_id = module.service.security_group_id
   kms_key_arn              = aws_kms_key.this.arn
+  log_group_prefix         = module.names.database_log_group_prefix
   log_retention_days       = var.log_retention_days
   database_name            = var.database_name
 {% if cookiecutter.database == 'aurora-postgresql' %}
@@ -161,8 +131,6 @@ module "database" {
   backup_retention_days    = var.database_backup_retention_days
   deletion_protection      = var.database_deletion_protection
   skip_final_snapshot      = var.database_skip_final_snapshot
-
-  iam_role_path            = local.iam_role_path
-  permissions_boundary_arn = local.permissions_boundary_arn
+  monitoring_role_arn      = module.names.workload_role_arns.database_monitoring
 }
 {% endif %}

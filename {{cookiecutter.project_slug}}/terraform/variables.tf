@@ -38,13 +38,13 @@ variable "aws_region" {
   }
 }
 
-variable "image_tag" {
-  description = "Tag of the service image in ECR to run, usually the git commit SHA. A deploy is an apply with a new tag."
+variable "image_digest" {
+  description = "Digest of the service image in ECR to run (sha256:...): `make deploy` resolves the commit's tag to it. A deploy is an apply with a new digest."
   type        = string
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image_tag))
-    error_message = "image_tag must be a valid image tag: letters, digits, '_', '.', '-', at most 128 characters."
+    condition     = can(regex("^sha256:[0-9a-f]{64}$", var.image_digest))
+    error_message = "image_digest must be an image digest: sha256: and 64 lowercase hex digits."
   }
 }
 
@@ -137,8 +137,9 @@ variable "load_balancer_access_logs_bucket" {
 {% if cookiecutter.https != 'off' %}
 
 variable "domain_name" {
-  description = "Domain name the environment is served on, e.g. api.acme.com."
+  description = "Domain name production is served on, e.g. api.acme.com; staging is served on staging.<domain_name>."
   type        = string
+  default     = "{{ cookiecutter.domain_name }}"
 }
 {% endif %}
 {% if cookiecutter.https == 'acm-route53' %}

@@ -1,5 +1,5 @@
 output "aws_region" {
-  description = "Region of the state bucket and the ECR repository."
+  description = "Region of the state bucket and the ECR repositories."
   value       = var.aws_region
 }
 
@@ -14,21 +14,36 @@ output "ecr_repository_name" {
 }
 
 output "ecr_repository_url" {
-  description = "URL of the ECR repository to push the service image to."
+  description = "URL of the ECR repository the image publisher pushes the service image to."
   value       = aws_ecr_repository.app.repository_url
 }
 
 output "build_cache_repository_url" {
-  description = "URL of the mutable ECR repository that holds the deploy workflow's buildx layer cache."
+  description = "URL of the ECR repository of the image build's layer cache (the image publisher's only)."
   value       = aws_ecr_repository.build_cache.repository_url
 }
 
 output "github_oidc_provider_arn" {
-  description = "ARN of the GitHub Actions OIDC provider the deploy roles trust."
+  description = "ARN of the GitHub Actions OIDC provider the roles trust."
   value       = local.github_oidc_provider_arn
 }
 
+output "github_subjects" {
+  description = "The OIDC subject (sub claim) each role trusts: image_publisher, and one per environment."
+  value       = local.github_subjects
+}
+
+output "image_publisher_role_arn" {
+  description = "ARN of the role the deploy workflow's build job assumes: the repository variable AWS_PUBLISHER_ROLE_ARN."
+  value       = aws_iam_role.image_publisher.arn
+}
+
 output "deploy_role_arns" {
-  description = "ARN of the deploy role of each environment: set it as the AWS_ROLE_ARN variable of the GitHub environment of the same name."
+  description = "ARN of the deploy role of each environment: the AWS_ROLE_ARN variable of the GitHub environment of the same name."
   value       = { for environment, role in aws_iam_role.deploy : environment => role.arn }
+}
+
+output "workload_role_arns" {
+  description = "ARNs of each environment's workload roles, by environment and purpose."
+  value       = { for key, role in aws_iam_role.workload : key => role.arn }
 }

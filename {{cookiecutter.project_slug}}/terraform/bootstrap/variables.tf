@@ -31,6 +31,17 @@ variable "github_repository" {
   }
 }
 
+variable "github_repository_id" {
+  description = "Immutable ID of the GitHub repository, recorded by `make github` in github.auto.tfvars; null trusts the repository by name only."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.github_repository_id == null || try(var.github_repository_id > 0 && floor(var.github_repository_id) == var.github_repository_id, false)
+    error_message = "github_repository_id must be the repository's numeric ID (gh api repos/<owner>/<name> --jq .id)."
+  }
+}
+
 variable "environments" {
   description = "Environments deployed into this account; each gets a deploy role trusted only by its GitHub environment."
   type        = set(string)
@@ -49,7 +60,7 @@ variable "github_oidc_provider_arn" {
 }
 
 variable "ecr_images_to_keep" {
-  description = "How many of the most recent images the ECR repository keeps: enough to roll back a few deploys."
+  description = "How many of the most recent images no environment has run the ECR repository keeps; the images environments ran are kept apart (deployed_image_retention_days)."
   type        = number
   default     = 30
 
@@ -69,3 +80,28 @@ variable "state_noncurrent_version_days" {
     error_message = "state_noncurrent_version_days must be at least 1."
   }
 }
+
+variable "deployed_image_retention_days" {
+  description = "Days after its push that an image an environment has run (a deployed-<env>-<time> tag) is kept: long enough that no running or rollback image ever expires."
+  type        = number
+  default     = 3650
+
+  validation {
+    condition     = var.deployed_image_retention_days >= 365
+    error_message = "deployed_image_retention_days must be at least 365: an environment may run one image for months."
+  }
+}
+{% if cookiecutter.https == 'acm-route53' %}
+
+variable "domain_name" {
+  description = "Host name production is served at; staging is served at staging.<domain_name>. Each environment's deploy role may change only its own records."
+  type        = string
+  default     = "{{ cookiecutter.domain_name }}"
+}
+
+variable "route53_zone" {
+  description = "Public Route 53 hosted zone holding domain_name: it must exist before bootstrap."
+  type        = string
+  default     = "{{ cookiecutter.route53_zone }}"
+}
+{% endif %}

@@ -7,12 +7,8 @@
 
 environment    = "production"
 vpc_cidr_block = "10.20.0.0/16"
-{% if cookiecutter.https == 'acm-route53' %}
+{% if cookiecutter.https == 'acm-existing' %}
 
-domain_name = "{{ cookiecutter.domain_name }}"
-{% elif cookiecutter.https == 'acm-existing' %}
-
-domain_name     = "{{ cookiecutter.domain_name }}"
 certificate_arn = "{{ cookiecutter.certificate_arn }}"
 {% endif %}
 

@@ -13,13 +13,10 @@ vpc_cidr_block = "10.10.0.0/16"
 {% if cookiecutter.nat_gateways == 'one-per-az' %}
 nat_gateways   = "single"
 {% endif %}
-{% if cookiecutter.https == 'acm-route53' %}
+{% if cookiecutter.https == 'acm-existing' %}
 
-domain_name = "staging.{{ cookiecutter.domain_name }}"
-{% elif cookiecutter.https == 'acm-existing' %}
-
-# The certificate must also cover this name (a wildcard or a SAN), or give staging its own.
-domain_name     = "staging.{{ cookiecutter.domain_name }}"
+# Staging is served at staging.{{ cookiecutter.domain_name }}: the certificate must cover that name too (a
+# wildcard or a SAN), or give staging a certificate of its own here.
 certificate_arn = "{{ cookiecutter.certificate_arn }}"
 {% endif %}
 

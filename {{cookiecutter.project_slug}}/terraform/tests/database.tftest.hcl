@@ -16,8 +16,12 @@ variables {
   client_security_group_id = "sg-0a1b2c3d4e5f60718"
   kms_key_arn              = "arn:aws:kms:{{ cookiecutter.aws_region }}:123456789012:key/11111111-2222-3333-4444-555555555555"
   database_name            = "{{ cookiecutter.package_name }}"
+  monitoring_role_arn      = "arn:aws:iam::123456789012:role/{{ cookiecutter.project_slug }}/test/{{ cookiecutter.project_slug }}-test-rds-monitoring"
 {% if cookiecutter.database == 'aurora-postgresql' %}
+  log_group_prefix         = "/aws/rds/cluster/{{ cookiecutter.project_slug }}-test"
   availability_zones       = ["{{ cookiecutter.aws_region }}a", "{{ cookiecutter.aws_region }}b"]
+{% else %}
+  log_group_prefix         = "/aws/rds/instance/{{ cookiecutter.project_slug }}-test"
 {% endif %}
 }
 
@@ -42,6 +46,29 @@ run "reachable_only_from_the_service" {
     condition     = aws_db_subnet_group.this.subnet_ids == toset(var.subnet_ids)
     error_message = "The database must live in the private subnets."
   }
+{% if cookiecutter.database == 'aurora-postgresql' %}
+
+  assert {
+    condition     = aws_rds_cluster.this.master_user_secret_kms_key_id == var.kms_key_arn && alltrue([for instance in aws_rds_cluster_instance.this : instance.monitoring_role_arn == var.monitoring_role_arn])
+    error_message = "The password's secret must be encrypted with the environment's key, and monitoring must use bootstrap's role."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.postgresql.name == "${var.log_group_prefix}/postgresql"
+    error_message = "The exported log's group must be created under the name RDS exports to."
+  }
+{% else %}
+
+  assert {
+    condition     = aws_db_instance.this.master_user_secret_kms_key_id == var.kms_key_arn && aws_db_instance.this.monitoring_role_arn == var.monitoring_role_arn
+    error_message = "The password's secret must be encrypted with the environment's key, and monitoring must use bootstrap's role."
+  }
+
+  assert {
+    condition     = [for group in aws_cloudwatch_log_group.exported : group.name] == ["${var.log_group_prefix}/postgresql", "${var.log_group_prefix}/upgrade"]
+    error_message = "The exported logs' groups must be created under the names RDS exports to."
+  }
+{% endif %}
 }
 {% if cookiecutter.database == 'aurora-postgresql' %}
 

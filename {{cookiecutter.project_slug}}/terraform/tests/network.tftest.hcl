@@ -1,19 +1,31 @@
-# Plan-only tests of modules/network against a mocked AWS provider: no credentials, no cost.
+# Plan-only tests of modules/network: no credentials, no cost.
 # Run from terraform/: terraform init -backend=false && terraform test
 
-mock_provider "aws" {
+# Planned offline by the real aws provider, with fake credentials: a plan makes no AWS call,
+# and the data sources that would are overridden. A mocked provider would mock the IAM policy
+# documents too, and the policies are part of what these tests read.
+provider "aws" {
+  region                      = "{{ cookiecutter.aws_region }}"
+  access_key                  = "offline"
+  secret_key                  = "offline"
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  skip_requesting_account_id  = true
+}
+
+override_data {
+  target          = data.aws_caller_identity.current
   override_during = plan
-
-  mock_data "aws_availability_zones" {
-    defaults = {
-      names = ["{{ cookiecutter.aws_region }}a", "{{ cookiecutter.aws_region }}b", "{{ cookiecutter.aws_region }}c"]
-    }
+  values = {
+    account_id = "123456789012"
   }
+}
 
-  mock_data "aws_caller_identity" {
-    defaults = {
-      account_id = "123456789012"
-    }
+override_data {
+  target          = data.aws_availability_zones.available
+  override_during = plan
+  values = {
+    names = ["{{ cookiecutter.aws_region }}a", "{{ cookiecutter.aws_region }}b", "{{ cookiecutter.aws_region }}c"]
   }
 }
 
@@ -22,6 +34,10 @@ variables {
   aws_region  = "{{ cookiecutter.aws_region }}"
   cidr_block  = "10.10.0.0/16"
   kms_key_arn = "arn:aws:kms:{{ cookiecutter.aws_region }}:123456789012:key/11111111-2222-3333-4444-555555555555"
+
+  flow_log_group_name = "/vpc/{{ cookiecutter.project_slug }}-test/flow-logs"
+  flow_logs_role_name = "{{ cookiecutter.project_slug }}-test-vpc-flow-logs"
+  flow_logs_role_arn  = "arn:aws:iam::123456789012:role/{{ cookiecutter.project_slug }}/test/{{ cookiecutter.project_slug }}-test-vpc-flow-logs"
 }
 
 run "two_zones_public_and_private_subnets" {
@@ -61,8 +77,23 @@ run "two_zones_public_and_private_subnets" {
   }
 
   assert {
-    condition     = aws_cloudwatch_log_group.flow_logs.kms_key_id == var.kms_key_arn
-    error_message = "The flow log group must be encrypted with the environment's KMS key."
+    condition     = aws_cloudwatch_log_group.flow_logs.kms_key_id == var.kms_key_arn && aws_cloudwatch_log_group.flow_logs.name == var.flow_log_group_name
+    error_message = "The flow log group must be the named one, encrypted with the environment's KMS key."
+  }
+
+  assert {
+    condition     = aws_flow_log.this.iam_role_arn == var.flow_logs_role_arn && aws_iam_role_policy.flow_logs.role == var.flow_logs_role_name
+    error_message = "Flow logs must write with bootstrap's role, which this module gives its policy."
+  }
+
+  assert {
+    condition     = aws_default_network_acl.this.tags.Name == "{{ cookiecutter.project_slug }}-test-default" && length(aws_default_network_acl.this.ingress) == 1 && length(aws_default_network_acl.this.egress) == 1
+    error_message = "The default network ACL must be managed, so it carries the environment's tag, with one allow rule each way."
+  }
+
+  assert {
+    condition     = aws_default_route_table.this.tags.Name == "{{ cookiecutter.project_slug }}-test-default-unused"
+    error_message = "The VPC's main route table must be managed, so it carries the environment's tag."
   }
 
   assert {

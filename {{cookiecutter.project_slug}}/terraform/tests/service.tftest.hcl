@@ -1,18 +1,22 @@
-# Plan-only tests of modules/service against a mocked AWS provider.
+# Plan-only tests of modules/service: no credentials, no cost.
 
-mock_provider "aws" {
+# Planned offline by the real aws provider, with fake credentials: a plan makes no AWS call,
+# and the data sources that would are overridden. A mocked provider would mock the IAM policy
+# documents too, and the policies are part of what these tests read.
+provider "aws" {
+  region                      = "{{ cookiecutter.aws_region }}"
+  access_key                  = "offline"
+  secret_key                  = "offline"
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  skip_requesting_account_id  = true
+}
+
+override_data {
+  target          = data.aws_caller_identity.current
   override_during = plan
-
-  mock_data "aws_caller_identity" {
-    defaults = {
-      account_id = "123456789012"
-    }
-  }
-
-  mock_resource "aws_cloudwatch_log_group" {
-    defaults = {
-      arn = "arn:aws:logs:{{ cookiecutter.aws_region }}:123456789012:log-group:/ecs/{{ cookiecutter.project_slug }}-test"
-    }
+  values = {
+    account_id = "123456789012"
   }
 }
 
@@ -29,7 +33,12 @@ variables {
   target_group_arn_suffix         = "targetgroup/{{ cookiecutter.project_slug }}-test/0123456789abcdef"
   ecr_repository_url              = "123456789012.dkr.ecr.{{ cookiecutter.aws_region }}.amazonaws.com/{{ cookiecutter.project_slug }}"
   ecr_repository_arn              = "arn:aws:ecr:{{ cookiecutter.aws_region }}:123456789012:repository/{{ cookiecutter.project_slug }}"
-  image_tag                       = "3f2c9e1d8b7a6f5e4d3c2b1a09f8e7d6c5b4a392"
+  image_digest                    = "sha256:4f3c9e1d8b7a6f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6"
+  log_group_name                  = "/ecs/{{ cookiecutter.project_slug }}-test"
+  execution_role_name             = "{{ cookiecutter.project_slug }}-test-task-execution"
+  execution_role_arn              = "arn:aws:iam::123456789012:role/{{ cookiecutter.project_slug }}/test/{{ cookiecutter.project_slug }}-test-task-execution"
+  task_role_name                  = "{{ cookiecutter.project_slug }}-test-task"
+  task_role_arn                   = "arn:aws:iam::123456789012:role/{{ cookiecutter.project_slug }}/test/{{ cookiecutter.project_slug }}-test-task"
   cpu_architecture                = "{{ 'ARM64' if cookiecutter.cpu_architecture == 'arm64' else 'X86_64' }}"
   kms_key_arn                     = "arn:aws:kms:{{ cookiecutter.aws_region }}:123456789012:key/11111111-2222-3333-4444-555555555555"
 {% if cookiecutter.database != 'none' %}
@@ -37,6 +46,7 @@ variables {
   database_port                   = 5432
   database_name                   = "{{ cookiecutter.package_name }}"
   database_secret_arn             = "arn:aws:secretsmanager:{{ cookiecutter.aws_region }}:123456789012:secret:rds!db-0a1b2c3d-AbCdEf"
+  database_arn                    = "arn:aws:rds:{{ cookiecutter.aws_region }}:123456789012:{{ 'cluster' if cookiecutter.database == 'aurora-postgresql' else 'db' }}:{{ cookiecutter.project_slug }}-test"
 {% endif %}
 }
 
@@ -58,13 +68,18 @@ run "task_definition" {
   }
 
   assert {
-    condition     = [for container in jsondecode(aws_ecs_task_definition.this.container_definitions) : container.name] == {{ '["migrate", "app"]' if cookiecutter.database != 'none' else '["app"]' }}
-    error_message = "{{ 'Expected the migrate init container, then the app container.' if cookiecutter.database != 'none' else 'Expected the app container alone.' }}"
+    condition     = toset([for container in jsondecode(aws_ecs_task_definition.this.container_definitions) : container.name]) == toset({{ '["migrate", "app"]' if cookiecutter.database != 'none' else '["app"]' }})
+    error_message = "{{ 'Expected the migrate init container and the app container.' if cookiecutter.database != 'none' else 'Expected the app container alone.' }}"
   }
 
   assert {
-    condition     = alltrue([for container in jsondecode(aws_ecs_task_definition.this.container_definitions) : container.image == "${var.ecr_repository_url}:${var.image_tag}"])
-    error_message = "Every container must run the image tagged image_tag."
+    condition     = alltrue([for container in jsondecode(aws_ecs_task_definition.this.container_definitions) : container.image == "${var.ecr_repository_url}@${var.image_digest}"])
+    error_message = "Every container must run the image by its digest, never by a tag."
+  }
+
+  assert {
+    condition     = aws_ecs_task_definition.this.execution_role_arn == var.execution_role_arn && aws_ecs_task_definition.this.task_role_arn == var.task_role_arn
+    error_message = "The tasks must run with the roles bootstrap created."
   }
 
   assert {
@@ -84,18 +99,23 @@ run "task_definition" {
     condition     = one([for container in jsondecode(aws_ecs_task_definition.this.container_definitions) : container.portMappings if container.name == "app"]) == [{ containerPort = 8000, hostPort = 8000, protocol = "tcp" }]
     error_message = "The app container must listen on port 8000."
   }
-{% if cookiecutter.database != 'none' %}
-
-  assert {
-    condition     = aws_iam_role_policy.execution.policy != null && strcontains(aws_iam_role_policy.execution.policy, var.database_secret_arn)
-    error_message = "The execution role must be able to read the database secret."
-  }
-{% else %}
 
   assert {
     condition     = [for statement in jsondecode(aws_iam_role_policy.execution.policy).Statement : statement.Sid] == ["AuthenticateToEcr", "PullTheServiceImage", "WriteContainerLogs"]
-    error_message = "The execution role may only pull the image and write logs."
+    error_message = "The execution role's own policy may only pull the image and write logs."
   }
+
+  assert {
+    condition     = aws_iam_role_policy.execution.role == var.execution_role_name
+    error_message = "The policy belongs on bootstrap's execution role."
+  }
+{% if cookiecutter.database != 'none' %}
+
+  assert {
+    condition     = aws_iam_role_policy.read_database_secret["execution"].role == var.execution_role_name
+    error_message = "The execution role must be able to read the database secret."
+  }
+{% else %}
 
   assert {
     condition     = alltrue([for container in jsondecode(aws_ecs_task_definition.this.container_definitions) : !contains(keys(container), "dependsOn")])
@@ -157,13 +177,35 @@ run "the_app_follows_password_rotation" {
   }
 
   assert {
-    condition = jsondecode(aws_iam_role_policy.task.policy).Statement == [{
-      Sid      = "ReadTheDatabaseSecret"
-      Effect   = "Allow"
-      Action   = "secretsmanager:GetSecretValue"
-      Resource = var.database_secret_arn
-    }]
-    error_message = "The task role may read the database secret, and nothing else."
+    condition     = keys(aws_iam_role_policy.read_database_secret) == ["execution", "task"] && aws_iam_role_policy.read_database_secret["task"].role == var.task_role_name
+    error_message = "The execution and the task role, and only they, read the database secret."
+  }
+
+  assert {
+    condition = jsondecode(data.aws_iam_policy_document.read_database_secret.json).Statement == [
+      {
+        Sid      = "ReadTheDatabaseSecret"
+        Effect   = "Allow"
+        Action   = "secretsmanager:GetSecretValue"
+        Resource = "arn:aws:secretsmanager:{{ cookiecutter.aws_region }}:123456789012:secret:rds!*"
+        Condition = {
+          StringEquals = { "aws:ResourceTag/aws:rds:primaryDB{{ 'Cluster' if cookiecutter.database == 'aurora-postgresql' else 'Instance' }}Arn" = var.database_arn }
+        }
+      },
+      {
+        Sid      = "DecryptItThroughSecretsManager"
+        Effect   = "Allow"
+        Action   = "kms:Decrypt"
+        Resource = "arn:aws:kms:{{ cookiecutter.aws_region }}:123456789012:key/*"
+        Condition = {
+          StringEquals = {
+            "aws:ResourceTag/Environment" = "staging"
+            "kms:ViaService"              = "secretsmanager.{{ cookiecutter.aws_region }}.amazonaws.com"
+          }
+        }
+      },
+    ]
+    error_message = "The secret policy may read the database secret, decrypted through Secrets Manager, and nothing else."
   }
 }
 {% endif %}

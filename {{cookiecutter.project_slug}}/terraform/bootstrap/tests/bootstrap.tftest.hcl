@@ -1,39 +1,36 @@
-# Plan-only tests of the bootstrap configuration against a mocked AWS provider.
+# Plan-only tests of the bootstrap configuration: no credentials, no cost.
 # Run from terraform/bootstrap: terraform init && terraform test
 
-mock_provider "aws" {
+# Planned offline by the real aws provider, with fake credentials: a plan makes no AWS call,
+# and the data sources that would are overridden. A mocked provider would mock the IAM policy
+# documents too, and the policies are what these tests read.
+provider "aws" {
+  region                      = "{{ cookiecutter.aws_region }}"
+  access_key                  = "offline"
+  secret_key                  = "offline"
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  skip_requesting_account_id  = true
+}
+
+override_data {
+  target          = data.aws_caller_identity.current
   override_during = plan
-
-  mock_data "aws_caller_identity" {
-    defaults = {
-      account_id = "123456789012"
-    }
-  }
-
-  mock_resource "aws_s3_bucket" {
-    defaults = {
-      arn = "arn:aws:s3:::{{ cookiecutter.project_slug }}-tfstate-123456789012"
-    }
-  }
-
-  mock_resource "aws_ecr_repository" {
-    defaults = {
-      arn = "arn:aws:ecr:{{ cookiecutter.aws_region }}:123456789012:repository/{{ cookiecutter.project_slug }}"
-    }
-  }
-
-  mock_resource "aws_kms_key" {
-    defaults = {
-      arn = "arn:aws:kms:{{ cookiecutter.aws_region }}:123456789012:key/11111111-2222-3333-4444-555555555555"
-    }
-  }
-
-  mock_resource "aws_iam_openid_connect_provider" {
-    defaults = {
-      arn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
-    }
+  values = {
+    account_id = "123456789012"
   }
 }
+{% if cookiecutter.https == 'acm-route53' %}
+
+override_data {
+  target          = data.aws_route53_zone.service
+  override_during = plan
+  values = {
+    arn     = "arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ"
+    zone_id = "Z0123456789ABCDEFGHIJ"
+  }
+}
+{% endif %}
 
 run "state_bucket" {
   command = plan
@@ -69,7 +66,7 @@ run "state_bucket" {
   }
 }
 
-run "ecr_repository" {
+run "image_repositories" {
   command = plan
 
   assert {
@@ -82,14 +79,56 @@ run "ecr_repository" {
     error_message = "Images must be scanned on push."
   }
 
+  # An image a rule's tag filter selects is out of reach of every later rule.
   assert {
-    condition     = jsondecode(aws_ecr_lifecycle_policy.app.policy).rules[1].selection.countNumber == 30
-    error_message = "The repository must keep the 30 most recent images."
+    condition = jsondecode(aws_ecr_lifecycle_policy.app.policy).rules[0] == {
+      rulePriority = 1
+      description  = "Keep every image an environment has run for 3650 days after its push"
+      selection = {
+        tagStatus     = "tagged"
+        tagPrefixList = ["deployed-"]
+        countType     = "sinceImagePushed"
+        countUnit     = "days"
+        countNumber   = 3650
+      }
+      action = { type = "expire" }
+    }
+    error_message = "The first lifecycle rule must hold every image an environment ran (deployed-*) out of the count rule's reach."
+  }
+
+  assert {
+    condition     = [for rule in jsondecode(aws_ecr_lifecycle_policy.app.policy).rules : rule.selection.tagStatus] == ["tagged", "untagged", "any"] && jsondecode(aws_ecr_lifecycle_policy.app.policy).rules[2].selection.countNumber == 30
+    error_message = "Of the images no environment ran, the repository keeps the 30 most recent."
   }
 
   assert {
     condition     = aws_ecr_repository.build_cache.name == "{{ cookiecutter.project_slug }}-build-cache" && aws_ecr_repository.build_cache.image_tag_mutability == "MUTABLE"
     error_message = "The build cache needs its own repository with a tag every build can overwrite."
+  }
+}
+
+run "only_the_build_job_on_main_publishes_images" {
+  command = plan
+
+  assert {
+    condition = jsondecode(aws_iam_role.image_publisher.assume_role_policy).Statement == [{
+      Sid       = "TheBuildJobOnMain"
+      Effect    = "Allow"
+      Principal = { Federated = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" }
+      Action    = "sts:AssumeRoleWithWebIdentity"
+      Condition = {
+        StringEquals = {
+          "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com"
+          "token.actions.githubusercontent.com:sub" = "repo:{{ cookiecutter.github_repository }}:ref:refs/heads/main"
+        }
+      }
+    }]
+    error_message = "The image publisher must trust exactly one subject: jobs of {{ cookiecutter.github_repository }} on main without an environment."
+  }
+
+  assert {
+    condition     = toset(one([for statement in jsondecode(aws_iam_role_policy.image_publisher.policy).Statement : statement.Resource if contains(flatten([statement.Action]), "ecr:PutImage")])) == toset(["arn:aws:ecr:{{ cookiecutter.aws_region }}:123456789012:repository/{{ cookiecutter.project_slug }}", "arn:aws:ecr:{{ cookiecutter.aws_region }}:123456789012:repository/{{ cookiecutter.project_slug }}-build-cache"])
+    error_message = "The publisher pushes to the image repository and the build cache, nowhere else."
   }
 }
 
@@ -110,7 +149,7 @@ run "deploy_roles_trust_only_their_github_environment" {
     condition = alltrue([
       for environment, role in aws_iam_role.deploy :
       jsondecode(role.assume_role_policy).Statement == [{
-        Sid       = "GitHubActionsInThe${title(environment)}Environment"
+        Sid       = "JobsInThe${title(environment)}Environment"
         Effect    = "Allow"
         Principal = { Federated = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com" }
         Action    = "sts:AssumeRoleWithWebIdentity"
@@ -122,82 +161,91 @@ run "deploy_roles_trust_only_their_github_environment" {
         }
       }]
     ])
-    error_message = "Each deploy role must trust exactly one principal, GitHub's OIDC provider, for repo:{{ cookiecutter.github_repository }}:environment:<its environment>."
-  }
-
-  assert {
-    condition     = jsondecode(aws_iam_role.deploy["staging"].assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == "repo:{{ cookiecutter.github_repository }}:environment:staging"
-    error_message = "The staging role must trust only the staging environment of {{ cookiecutter.github_repository }}."
-  }
-
-  assert {
-    condition     = jsondecode(aws_iam_role.deploy["production"].assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == "repo:{{ cookiecutter.github_repository }}:environment:production"
-    error_message = "The production role must trust only the production environment of {{ cookiecutter.github_repository }}."
-  }
-
-  assert {
-    condition = alltrue([
-      for environment, policy in aws_iam_role_policy.deploy :
-      one([for statement in jsondecode(policy.policy).Statement : statement.Resource if statement.Sid == "ReadAndLockThisEnvironmentsState"]) == "arn:aws:s3:::{{ cookiecutter.project_slug }}-tfstate-123456789012/${environment}/*"
-    ])
-    error_message = "A deploy role may only touch its own environment's state."
-  }
-
-  assert {
-    condition = alltrue([
-      for policy in aws_iam_role_policy.deploy :
-      contains(flatten([for statement in jsondecode(policy.policy).Statement : statement.Action if statement.Effect == "Deny"]), "kms:ScheduleKeyDeletion")
-    ])
-    error_message = "No deploy role may schedule the deletion of the key that encrypts the state and images."
+    error_message = "Each deploy role must trust exactly one subject: repo:{{ cookiecutter.github_repository }}:environment:<its environment>."
   }
 }
 
-run "deploy_roles_cannot_give_themselves_more_power" {
+# Once `make github` has recorded the repository's ID (github.auto.tfvars) and set its subject
+# template, the roles trust the ID and the deploy workflow, not a name anyone could take.
+run "with_the_repository_id_the_roles_trust_it_and_the_deploy_workflow" {
+  command = plan
+
+  variables {
+    github_repository_id = 123456789
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.image_publisher.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == "repository_id:123456789:ref:refs/heads/main:job_workflow_ref:{{ cookiecutter.github_repository }}/.github/workflows/deploy.yml@refs/heads/main"
+    error_message = "The publisher must trust the deploy workflow's build job on main of the repository with that ID."
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.deploy["staging"].assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == "repository_id:123456789:environment:staging:job_workflow_ref:{{ cookiecutter.github_repository }}/.github/workflows/deploy.yml@refs/heads/main"
+    error_message = "Staging must trust the deploy workflow on main, in the staging environment, of the repository with that ID."
+  }
+
+  assert {
+    condition = jsondecode(aws_iam_role.deploy["production"].assume_role_policy).Statement[0].Condition == {
+      StringEquals = { "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com" }
+      StringLike   = { "token.actions.githubusercontent.com:sub" = "repository_id:123456789:environment:production:job_workflow_ref:{{ cookiecutter.github_repository }}/.github/workflows/deploy.yml@refs/tags/v*" }
+    }
+    error_message = "Production must trust the deploy workflow on a v* tag, in the production environment, of the repository with that ID."
+  }
+}
+
+run "deploy_roles_push_no_images_and_create_no_roles" {
   command = plan
 
   assert {
     condition = alltrue(flatten([
-      for environment, policy in aws_iam_role_policy.deploy : [
-        for statement in jsondecode(policy.policy).Statement :
-        statement.Resource == "arn:aws:iam::123456789012:role/{{ cookiecutter.project_slug }}/${environment}/*"
-        if statement.Effect == "Allow" && anytrue([for action in flatten([statement.Action]) : startswith(action, "iam:") && action != "iam:CreateServiceLinkedRole"])
+      for policy in aws_iam_policy.deploy : [
+        for statement in jsondecode(policy.policy).Statement : [
+          for action in flatten([try(statement.Action, [])]) :
+          !contains(["ecr:PutImage", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "iam:CreateRole", "iam:UpdateAssumeRolePolicy", "iam:PutRolePermissionsBoundary", "iam:AttachRolePolicy"], action)
+        ] if statement.Effect == "Allow"
       ]
     ]))
-    error_message = "A deploy role may manage only the roles under its environment's path, which its own role is not."
+    error_message = "No deploy role may push an image, create a role, change a trust policy or a boundary, or attach a policy."
+  }
+
+  assert {
+    condition     = alltrue([for policy in aws_iam_policy.deploy : !strcontains(policy.policy, "{{ cookiecutter.project_slug }}-build-cache")])
+    error_message = "No deploy role may read or write the build cache, which only the publisher uses."
   }
 
   assert {
     condition = alltrue([
-      for environment, policy in aws_iam_role_policy.deploy :
-      one([for statement in jsondecode(policy.policy).Statement : statement if statement.Sid == "GrantPermissionsOnlyWithinTheBoundary"]) == {
-        Sid      = "GrantPermissionsOnlyWithinTheBoundary"
-        Effect   = "Allow"
-        Action   = ["iam:CreateRole", "iam:PutRolePolicy", "iam:PutRolePermissionsBoundary"]
-        Resource = "arn:aws:iam::123456789012:role/{{ cookiecutter.project_slug }}/${environment}/*"
-        Condition = {
-          ArnEquals = { "iam:PermissionsBoundary" = "arn:aws:iam::123456789012:policy/{{ cookiecutter.project_slug }}-${environment}-workload-boundary" }
-        }
-      }
+      for environment in ["staging", "production"] :
+      contains(flatten([for statement in jsondecode(aws_iam_policy.deploy["${environment}/guardrails"].policy).Statement : statement.Action if statement.Effect == "Deny" && statement.Sid == "NeverCreateIdentitiesOrChangeTrust"]), "iam:CreateRole")
     ])
-    error_message = "A deploy role may create roles and give them permissions only with its environment's boundary."
+    error_message = "Creating roles and changing trust must be denied outright."
+  }
+}
+
+run "workload_roles_are_bootstraps" {
+  command = plan
+
+  assert {
+    condition     = toset(keys(aws_iam_role.workload)) == toset([for pair in setproduct(["staging", "production"], [{{ '"execution", "task", "flow_logs", "database_monitoring"' if cookiecutter.database != 'none' else '"execution", "task", "flow_logs"' }}]) : join("/", pair)])
+    error_message = "Bootstrap creates every role an environment's stack runs as."
   }
 
   assert {
     condition = alltrue([
-      for environment, policy in aws_iam_role_policy.deploy :
-      length([for statement in jsondecode(policy.policy).Statement : statement if contains(flatten([statement.Action]), "iam:PutRolePolicy") || contains(flatten([statement.Action]), "iam:CreateRole")]) == 1
+      for key, role in aws_iam_role.workload :
+      role.path == "/{{ cookiecutter.project_slug }}/${split("/", key)[0]}/" && jsondecode(role.assume_role_policy).Statement[0].Condition.StringEquals["aws:SourceAccount"] == "123456789012"
     ])
-    error_message = "No other statement may let a deploy role create roles or give them permissions."
+    error_message = "Workload roles live under their environment's path and trust their service on this account's behalf only."
   }
 
   assert {
-    condition     = alltrue([for environment, boundary in aws_iam_policy.workload_boundary : boundary.name == "{{ cookiecutter.project_slug }}-${environment}-workload-boundary"])
-    error_message = "Each environment needs its boundary, under the name the stack refers to."
+    condition     = alltrue([for environment, boundary in aws_iam_policy.workload_boundary : boundary.name == "{{ cookiecutter.project_slug }}-${environment}-workload-boundary" && !strcontains(boundary.policy, "iam:")])
+    error_message = "Each environment's boundary must exist under the name the stack refers to, and allow nothing in IAM."
   }
 
   assert {
-    condition     = !strcontains(aws_iam_policy.workload_boundary["staging"].policy, "iam:")
-    error_message = "The roles a stack creates must never be able to change IAM."
+    condition     = !strcontains(aws_iam_policy.workload_boundary["staging"].policy, "\"logs:*\"") && !strcontains(aws_iam_policy.workload_boundary["staging"].policy, "log-group:*")
+    error_message = "The boundary names the environment's log groups, not all of them."
   }
 }
 
@@ -207,8 +255,8 @@ run "an_environment_cannot_reach_another" {
   assert {
     condition = alltrue(flatten([
       for environment, policy in merge(
-        { for name, deploy in aws_iam_role_policy.deploy : name => deploy.policy },
-        { for name, boundary in aws_iam_policy.workload_boundary : name => boundary.policy },
+        { for environment in ["staging", "production"] : environment => aws_iam_policy.deploy["${environment}/guardrails"].policy },
+        { for environment, boundary in aws_iam_policy.workload_boundary : environment => boundary.policy },
         ) : [
         for key in ["aws:ResourceTag/Environment", "aws:RequestTag/Environment"] :
         length([
@@ -217,17 +265,49 @@ run "an_environment_cannot_reach_another" {
         ]) == 1
       ]
     ]))
-    error_message = "Deploy roles and the roles they create must be denied everything on, and creating, resources tagged for another environment."
+    error_message = "Deploy roles and the roles they use must be denied everything on, and creating, resources tagged for another environment."
   }
 
   assert {
-    condition = (
-      !strcontains(aws_iam_role_policy.deploy["production"].policy, "ecr:PutImage") &&
-      strcontains(aws_iam_role_policy.deploy["staging"].policy, "ecr:PutImage")
-    )
-    error_message = "Only staging's deploys push images; production deploys the images staging ran."
+    condition = alltrue([
+      for environment in ["staging", "production"] :
+      [
+        for statement in jsondecode(aws_iam_policy.deploy["${environment}/guardrails"].policy).Statement :
+        [statement.Effect, toset(statement.NotAction), statement.Resource, statement.Condition]
+        if statement.Sid == "OnlyUseTheSharedKey"
+        ] == [[
+          "Deny",
+          toset(["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"]),
+          "arn:aws:kms:{{ cookiecutter.aws_region }}:123456789012:key/*",
+          { "ForAnyValue:StringEquals" = { "kms:ResourceAliases" = "alias/{{ cookiecutter.project_slug }}-bootstrap" } },
+      ]]
+    ])
+    error_message = "Deploy roles may only use the shared key: tagging it, granting on it or changing it would let one environment lock out the other."
   }
 }
+{% if cookiecutter.https == 'acm-route53' %}
+
+run "dns_changes_only_the_environments_records" {
+  command = plan
+
+  assert {
+    condition = alltrue([
+      for environment, domain in { staging = "staging.{{ cookiecutter.domain_name }}", production = "{{ cookiecutter.domain_name }}" } :
+      one([for statement in jsondecode(aws_iam_policy.deploy["${environment}/dns"].policy).Statement : statement if statement.Sid == "ChangeOnlyThisEnvironmentsRecords"]) == {
+        Sid      = "ChangeOnlyThisEnvironmentsRecords"
+        Effect   = "Allow"
+        Action   = "route53:ChangeResourceRecordSets"
+        Resource = "arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ"
+        Condition = {
+          "ForAllValues:StringLike"   = { "route53:ChangeResourceRecordSetsNormalizedRecordNames" = [domain, "_????????????????????????????????.${domain}"] }
+          "ForAllValues:StringEquals" = { "route53:ChangeResourceRecordSetsRecordTypes" = ["A", "CNAME"] }
+        }
+      }
+    ])
+    error_message = "Each environment may change only its own host name and its certificate's validation record in the zone."
+  }
+}
+{% endif %}
 
 run "existing_oidc_provider_is_reused" {
   command = plan

@@ -6,8 +6,6 @@
 # generates the master password and keeps it in Secrets Manager.
 {% endif %}
 
-data "aws_caller_identity" "current" {}
-
 locals {
   port = 5432
 }
@@ -51,37 +49,12 @@ resource "aws_vpc_security_group_egress_rule" "service_to_database" {
   from_port                    = local.port
   to_port                      = local.port
 }
-
-# Enhanced Monitoring: OS metrics of the database host every minute.
-resource "aws_iam_role" "monitoring" {
-  name                 = "${var.name}-rds-monitoring"
-  path                 = var.iam_role_path
-  permissions_boundary = var.permissions_boundary_arn
-
-  # Only RDS, on behalf of this account's databases.
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Service = "monitoring.rds.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-      Condition = {
-        StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.current.account_id }
-      }
-    }]
-  })
-}
-
-resource "aws_iam_role_policy_attachment" "monitoring" {
-  role       = aws_iam_role.monitoring.name
-  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
-}
 {% if cookiecutter.database == 'aurora-postgresql' %}
 
 # Created here, before the cluster, so that the PostgreSQL log it exports has a retention period
 # and is encrypted; RDS would otherwise create it, kept forever.
 resource "aws_cloudwatch_log_group" "postgresql" {
-  name              = "/aws/rds/cluster/${var.name}/postgresql"
+  name              = "${var.log_group_prefix}/postgresql"
   retention_in_days = var.log_retention_days
   kms_key_id        = var.kms_key_arn
 }
@@ -123,8 +96,9 @@ resource "aws_rds_cluster" "this" {
   database_name      = var.database_name
   port               = local.port
 
-  master_username             = var.master_username
-  manage_master_user_password = true
+  master_username               = var.master_username
+  manage_master_user_password   = true
+  master_user_secret_kms_key_id = var.kms_key_arn
 
   db_subnet_group_name            = aws_db_subnet_group.this.name
   vpc_security_group_ids          = [aws_security_group.this.id]
@@ -170,9 +144,7 @@ resource "aws_rds_cluster_instance" "this" {
   performance_insights_enabled    = true
   performance_insights_kms_key_id = var.kms_key_arn
   monitoring_interval             = 60
-  monitoring_role_arn             = aws_iam_role.monitoring.arn
-
-  depends_on = [aws_iam_role_policy_attachment.monitoring]
+  monitoring_role_arn             = var.monitoring_role_arn
 }
 {% else %}
 
@@ -181,7 +153,7 @@ resource "aws_rds_cluster_instance" "this" {
 resource "aws_cloudwatch_log_group" "exported" {
   for_each = toset(["postgresql", "upgrade"])
 
-  name              = "/aws/rds/instance/${var.name}/${each.key}"
+  name              = "${var.log_group_prefix}/${each.key}"
   retention_in_days = var.log_retention_days
   kms_key_id        = var.kms_key_arn
 }
@@ -222,8 +194,9 @@ resource "aws_db_instance" "this" {
   db_name        = var.database_name
   port           = local.port
 
-  username                    = var.master_username
-  manage_master_user_password = true
+  username                      = var.master_username
+  manage_master_user_password   = true
+  master_user_secret_kms_key_id = var.kms_key_arn
 
   allocated_storage     = var.allocated_storage
   max_allocated_storage = var.max_allocated_storage
@@ -244,7 +217,7 @@ resource "aws_db_instance" "this" {
   performance_insights_enabled    = true
   performance_insights_kms_key_id = var.kms_key_arn
   monitoring_interval             = 60
-  monitoring_role_arn             = aws_iam_role.monitoring.arn
+  monitoring_role_arn             = var.monitoring_role_arn
 
   backup_retention_period   = var.backup_retention_days
   backup_window             = "03:00-04:00"
@@ -254,6 +227,6 @@ resource "aws_db_instance" "this" {
   skip_final_snapshot       = var.skip_final_snapshot
   final_snapshot_identifier = var.skip_final_snapshot ? null : "${var.name}-final"
 
-  depends_on = [aws_iam_role_policy_attachment.monitoring, aws_cloudwatch_log_group.exported]
+  depends_on = [aws_cloudwatch_log_group.exported]
 }
 {% endif %}

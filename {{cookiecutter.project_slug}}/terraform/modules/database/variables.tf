@@ -28,6 +28,16 @@ variable "client_security_group_id" {
   type        = string
 }
 
+variable "log_group_prefix" {
+  description = "Prefix of the log groups RDS exports the database's logs to: RDS names them <prefix>/<log> itself, so this module creates them under that name."
+  type        = string
+
+  validation {
+    condition     = startswith(var.log_group_prefix, "/aws/rds/")
+    error_message = "log_group_prefix must be the prefix RDS exports to, /aws/rds/<instance or cluster>/<identifier>."
+  }
+}
+
 variable "log_retention_days" {
   description = "Days CloudWatch Logs keeps the logs the database exports."
   type        = number
@@ -40,7 +50,7 @@ variable "log_retention_days" {
 }
 
 variable "kms_key_arn" {
-  description = "ARN of the KMS key that encrypts the storage, snapshots and Performance Insights data."
+  description = "ARN of the KMS key that encrypts the storage, snapshots, Performance Insights data and the master password's secret."
   type        = string
 }
 
@@ -193,24 +203,12 @@ variable "skip_final_snapshot" {
   default     = false
 }
 
-variable "iam_role_path" {
-  description = "IAM path of the roles this module creates: the environment's deploy role may manage the roles under its path only."
+variable "monitoring_role_arn" {
+  description = "ARN of the role RDS Enhanced Monitoring publishes with (created by terraform/bootstrap)."
   type        = string
-  default     = "/"
 
   validation {
-    condition     = can(regex("^/([A-Za-z0-9+=,.@_-]+/)*$", var.iam_role_path))
-    error_message = "iam_role_path must start and end with a slash, e.g. /orders-api/staging/."
-  }
-}
-
-variable "permissions_boundary_arn" {
-  description = "ARN of the managed policy that caps what the roles this module creates may do; null sets none."
-  type        = string
-  default     = null
-
-  validation {
-    condition     = var.permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:policy/.+$", var.permissions_boundary_arn))
-    error_message = "permissions_boundary_arn must be the ARN of an IAM managed policy."
+    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", var.monitoring_role_arn))
+    error_message = "monitoring_role_arn must be an IAM role ARN."
   }
 }

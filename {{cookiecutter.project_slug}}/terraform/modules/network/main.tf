@@ -16,6 +16,9 @@ data "aws_availability_zones" "available" {
 data "aws_caller_identity" "current" {}
 
 locals {
+  # Built from the name, not read from the log group, so that the flow logs policy is known at
+  # plan time.
+  flow_log_group_arn = "arn:aws:logs:${var.aws_region}:${data.aws_caller_identity.current.account_id}:log-group:${var.flow_log_group_name}"
   availability_zones = slice(data.aws_availability_zones.available.names, 0, var.availability_zone_count)
   nat_gateway_count = {
     "single"     = 1
@@ -41,6 +44,46 @@ resource "aws_default_security_group" "this" {
 
   tags = {
     Name = "${var.name}-default-deny"
+  }
+}
+
+# The network ACL every subnet uses. Security groups do the filtering; the ACL allows what they
+# allow, as AWS's default does, but is managed here so that it carries the environment's tag
+# and only this environment's deploy role can change it.
+resource "aws_default_network_acl" "this" {
+  default_network_acl_id = aws_vpc.this.default_network_acl_id
+  subnet_ids             = concat(aws_subnet.public[*].id, aws_subnet.private[*].id)
+
+  ingress {
+    rule_no    = 100
+    action     = "allow"
+    protocol   = "-1"
+    cidr_block = "0.0.0.0/0"
+    from_port  = 0
+    to_port    = 0
+  }
+
+  egress {
+    rule_no    = 100
+    action     = "allow"
+    protocol   = "-1"
+    cidr_block = "0.0.0.0/0"
+    from_port  = 0
+    to_port    = 0
+  }
+
+  tags = {
+    Name = "${var.name}-default"
+  }
+}
+
+# Every subnet has a route table of its own: the VPC's main route table routes nothing, and is
+# managed here so that it carries the environment's tag.
+resource "aws_default_route_table" "this" {
+  default_route_table_id = aws_vpc.this.default_route_table_id
+
+  tags = {
+    Name = "${var.name}-default-unused"
   }
 }
 
@@ -171,45 +214,28 @@ resource "aws_vpc_endpoint" "s3" {
 }
 
 resource "aws_cloudwatch_log_group" "flow_logs" {
-  name              = "/vpc/${var.name}/flow-logs"
+  name              = var.flow_log_group_name
   retention_in_days = var.flow_log_retention_days
   kms_key_id        = var.kms_key_arn
 }
 
-resource "aws_iam_role" "flow_logs" {
-  name                 = "${var.name}-vpc-flow-logs"
-  path                 = var.iam_role_path
-  permissions_boundary = var.permissions_boundary_arn
-
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Service = "vpc-flow-logs.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-      Condition = {
-        StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.current.account_id }
-      }
-    }]
-  })
+# The role is bootstrap's (a deploy creates no role); its policy is the stack's.
+resource "aws_iam_role_policy" "flow_logs" {
+  name   = "write-flow-logs"
+  role   = var.flow_logs_role_name
+  policy = data.aws_iam_policy_document.flow_logs.json
 }
 
-resource "aws_iam_role_policy" "flow_logs" {
-  name = "write-flow-logs"
-  role = aws_iam_role.flow_logs.id
-
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect = "Allow"
-      Action = [
-        "logs:CreateLogStream",
-        "logs:PutLogEvents",
-        "logs:DescribeLogStreams",
-      ]
-      Resource = "${aws_cloudwatch_log_group.flow_logs.arn}:*"
-    }]
-  })
+data "aws_iam_policy_document" "flow_logs" {
+  statement {
+    sid = "WriteTheFlowLogs"
+    actions = [
+      "logs:CreateLogStream",
+      "logs:DescribeLogStreams",
+      "logs:PutLogEvents",
+    ]
+    resources = ["${local.flow_log_group_arn}:*"]
+  }
 }
 
 resource "aws_flow_log" "this" {
@@ -217,7 +243,7 @@ resource "aws_flow_log" "this" {
   traffic_type         = var.flow_log_traffic_type
   log_destination_type = "cloud-watch-logs"
   log_destination      = aws_cloudwatch_log_group.flow_logs.arn
-  iam_role_arn         = aws_iam_role.flow_logs.arn
+  iam_role_arn         = var.flow_logs_role_arn
 
   tags = {
     Name = var.name

@@ -55,6 +55,11 @@ variable "flow_log_traffic_type" {
   }
 }
 
+variable "flow_log_group_name" {
+  description = "Name of the CloudWatch log group the VPC flow logs go to."
+  type        = string
+}
+
 variable "flow_log_retention_days" {
   description = "Days CloudWatch keeps the VPC flow logs."
   type        = number
@@ -71,24 +76,17 @@ variable "kms_key_arn" {
   type        = string
 }
 
-variable "iam_role_path" {
-  description = "IAM path of the roles this module creates: the environment's deploy role may manage the roles under its path only."
+variable "flow_logs_role_name" {
+  description = "Name of the role VPC Flow Logs writes with (created by terraform/bootstrap); this module writes its policy."
   type        = string
-  default     = "/"
-
-  validation {
-    condition     = can(regex("^/([A-Za-z0-9+=,.@_-]+/)*$", var.iam_role_path))
-    error_message = "iam_role_path must start and end with a slash, e.g. /orders-api/staging/."
-  }
 }
 
-variable "permissions_boundary_arn" {
-  description = "ARN of the managed policy that caps what the roles this module creates may do; null sets none."
+variable "flow_logs_role_arn" {
+  description = "ARN of that role."
   type        = string
-  default     = null
 
   validation {
-    condition     = var.permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:policy/.+$", var.permissions_boundary_arn))
-    error_message = "permissions_boundary_arn must be the ARN of an IAM managed policy."
+    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", var.flow_logs_role_arn))
+    error_message = "flow_logs_role_arn must be an IAM role ARN."
   }
 }

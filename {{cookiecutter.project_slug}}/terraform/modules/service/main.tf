@@ -4,7 +4,12 @@
 data "aws_caller_identity" "current" {}
 
 locals {
-  image = "${var.ecr_repository_url}:${var.image_tag}"
+  # Built from the name, not read from the log group, so that the execution role's policy is
+  # known at plan time.
+  log_group_arn = "arn:aws:logs:${var.aws_region}:${data.aws_caller_identity.current.account_id}:log-group:${var.log_group_name}"
+
+  # By digest: what runs is exactly the image the deploy resolved, whatever a tag says later.
+  image = "${var.ecr_repository_url}@${var.image_digest}"
 
   container_environment = [
     for name, value in merge(
@@ -30,19 +35,6 @@ locals {
     { name = "DB_PASSWORD", valueFrom = "${var.database_secret_arn}:password::" },
   ]
 {% endif %}
-
-  # Only ECS tasks of this account may assume the task roles.
-  ecs_tasks_trust_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Service = "ecs-tasks.amazonaws.com" }
-      Action    = "sts:AssumeRole"
-      Condition = {
-        StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.current.account_id }
-      }
-    }]
-  })
 
   # The root filesystem is read-only: /tmp is the one writable path, an ephemeral task volume.
   tmp_mount = { sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }
@@ -118,90 +110,44 @@ resource "aws_ecs_cluster_capacity_providers" "this" {
 }
 
 resource "aws_cloudwatch_log_group" "this" {
-  name              = "/ecs/${var.name}"
+  name              = var.log_group_name
   retention_in_days = var.log_retention_days
   kms_key_id        = var.kms_key_arn
 }
 
-# Assumed by the ECS agent to pull the image{% if cookiecutter.database != 'none' %}, write logs and read the database secret{% else %} and write logs{% endif %}.
-resource "aws_iam_role" "execution" {
-  name                 = "${var.name}-task-execution"
-  path                 = var.iam_role_path
-  permissions_boundary = var.permissions_boundary_arn
-  assume_role_policy   = local.ecs_tasks_trust_policy
-}
+# The roles are bootstrap's (a deploy creates no role, see terraform/bootstrap); their policies
+# are the stack's, within the boundary bootstrap put on them.
 
+# The ECS agent's: pull the image and write the containers' logs.
 resource "aws_iam_role_policy" "execution" {
-  name = "pull-image-write-logs"
-  role = aws_iam_role.execution.id
+  name   = "pull-image-write-logs"
+  role   = var.execution_role_name
+  policy = data.aws_iam_policy_document.execution.json
+}
 
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid      = "AuthenticateToEcr"
-        Effect   = "Allow"
-        Action   = "ecr:GetAuthorizationToken"
-        Resource = "*"
-      },
-      {
-        Sid    = "PullTheServiceImage"
-        Effect = "Allow"
-        Action = [
-          "ecr:BatchCheckLayerAvailability",
-          "ecr:BatchGetImage",
-          "ecr:GetDownloadUrlForLayer",
-        ]
-        Resource = var.ecr_repository_arn
-      },
-      {
-        Sid      = "WriteContainerLogs"
-        Effect   = "Allow"
-        Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-        Resource = "${aws_cloudwatch_log_group.this.arn}:*"
-      },
-{% if cookiecutter.database != 'none' %}
-      {
-        Sid      = "ReadTheDatabaseSecret"
-        Effect   = "Allow"
-        Action   = "secretsmanager:GetSecretValue"
-        Resource = var.database_secret_arn
-      },
-{% endif %}
+data "aws_iam_policy_document" "execution" {
+  statement {
+    sid       = "AuthenticateToEcr"
+    actions   = ["ecr:GetAuthorizationToken"]
+    resources = ["*"]
+  }
+
+  statement {
+    sid = "PullTheServiceImage"
+    actions = [
+      "ecr:BatchCheckLayerAvailability",
+      "ecr:BatchGetImage",
+      "ecr:GetDownloadUrlForLayer",
     ]
-  })
-}
+    resources = [var.ecr_repository_arn]
+  }
 
-{% if cookiecutter.database != 'none' %}
-# Assumed by the application itself: it reads the database secret again once RDS has rotated
-# the password ECS injected at start. Attach more here when the service calls other AWS APIs.
-{% else %}
-# Assumed by the application itself. It has no permissions yet: attach policies here when the
-# service starts calling AWS APIs.
-{% endif %}
-resource "aws_iam_role" "task" {
-  name                 = "${var.name}-task"
-  path                 = var.iam_role_path
-  permissions_boundary = var.permissions_boundary_arn
-  assume_role_policy   = local.ecs_tasks_trust_policy
+  statement {
+    sid       = "WriteContainerLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${local.log_group_arn}:*"]
+  }
 }
-{% if cookiecutter.database != 'none' %}
-
-resource "aws_iam_role_policy" "task" {
-  name = "read-the-rotated-database-password"
-  role = aws_iam_role.task.id
-
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Sid      = "ReadTheDatabaseSecret"
-      Effect   = "Allow"
-      Action   = "secretsmanager:GetSecretValue"
-      Resource = var.database_secret_arn
-    }]
-  })
-}
-{% endif %}
 
 resource "aws_security_group" "this" {
   # A prefix, not a name: create_before_destroy needs the replacement to have another name.
@@ -243,8 +189,8 @@ resource "aws_ecs_task_definition" "this" {
   network_mode             = "awsvpc"
   cpu                      = var.cpu
   memory                   = var.memory
-  execution_role_arn       = aws_iam_role.execution.arn
-  task_role_arn            = aws_iam_role.task.arn
+  execution_role_arn       = var.execution_role_arn
+  task_role_arn            = var.task_role_arn
 
   runtime_platform {
     operating_system_family = "LINUX"

@@ -27,13 +27,3 @@ output "security_group_id" {
   description = "Security group of the tasks."
   value       = aws_security_group.this.id
 }
-
-output "execution_role_arn" {
-  description = "ARN of the role the ECS agent uses to start the tasks."
-  value       = aws_iam_role.execution.arn
-}
-
-output "task_role_arn" {
-  description = "ARN of the role the application runs as; attach its AWS permissions here."
-  value       = aws_iam_role.task.arn
-}

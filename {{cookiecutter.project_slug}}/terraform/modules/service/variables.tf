@@ -69,13 +69,13 @@ variable "ecr_repository_arn" {
   type        = string
 }
 
-variable "image_tag" {
-  description = "Tag of the image to run, usually a git commit SHA. A deploy is an apply with a new tag."
+variable "image_digest" {
+  description = "Digest of the image to run (sha256:<64 hex digits>), in that repository. A deploy is an apply with a new digest."
   type        = string
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$", var.image_tag))
-    error_message = "image_tag must be a valid image tag: letters, digits, '_', '.', '-', at most 128 characters."
+    condition     = can(regex("^sha256:[0-9a-f]{64}$", var.image_digest))
+    error_message = "image_digest must be an image digest: sha256: and 64 lowercase hex digits."
   }
 }
 
@@ -217,6 +217,11 @@ variable "requests_per_target" {
   }
 }
 
+variable "log_group_name" {
+  description = "Name of the CloudWatch log group of the containers."
+  type        = string
+}
+
 variable "log_retention_days" {
   description = "Days CloudWatch keeps the containers' logs."
   type        = number
@@ -229,7 +234,7 @@ variable "log_retention_days" {
 }
 
 variable "kms_key_arn" {
-  description = "ARN of the KMS key that encrypts the log group."
+  description = "ARN of the environment's KMS key: it encrypts the log group{% if cookiecutter.database != 'none' %}, and the database secret the tasks read{% endif %}."
   type        = string
 }
 {% if cookiecutter.database != 'none' %}
@@ -249,30 +254,43 @@ variable "database_name" {
   type        = string
 }
 
+variable "database_arn" {
+  description = "ARN of the database, which RDS tags the password's secret with: the tasks may read the secret carrying it."
+  type        = string
+}
+
 variable "database_secret_arn" {
   description = "ARN of the Secrets Manager secret holding the database username and password (JSON keys username and password)."
   type        = string
 }
 {% endif %}
 
-variable "iam_role_path" {
-  description = "IAM path of the roles this module creates: the environment's deploy role may manage the roles under its path only."
+variable "execution_role_name" {
+  description = "Name of the role the ECS agent starts the tasks with (created by terraform/bootstrap); this module writes its policies."
   type        = string
-  default     = "/"
+}
+
+variable "execution_role_arn" {
+  description = "ARN of that role."
+  type        = string
 
   validation {
-    condition     = can(regex("^/([A-Za-z0-9+=,.@_-]+/)*$", var.iam_role_path))
-    error_message = "iam_role_path must start and end with a slash, e.g. /orders-api/staging/."
+    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", var.execution_role_arn))
+    error_message = "execution_role_arn must be an IAM role ARN."
   }
 }
 
-variable "permissions_boundary_arn" {
-  description = "ARN of the managed policy that caps what the roles this module creates may do; null sets none."
+variable "task_role_name" {
+  description = "Name of the role the application runs as (created by terraform/bootstrap); this module writes its policies."
   type        = string
-  default     = null
+}
+
+variable "task_role_arn" {
+  description = "ARN of that role."
+  type        = string
 
   validation {
-    condition     = var.permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:policy/.+$", var.permissions_boundary_arn))
-    error_message = "permissions_boundary_arn must be the ARN of an IAM managed policy."
+    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$", var.task_role_arn))
+    error_message = "task_role_arn must be an IAM role ARN."
   }
 }

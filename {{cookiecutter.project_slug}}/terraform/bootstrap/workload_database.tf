@@ -1,0 +1,73 @@
+# What the workload roles need from the database: the tasks read the password RDS keeps in
+# Secrets Manager, and RDS Enhanced Monitoring writes the host's metrics.
+
+locals {
+  # RDS tags the secret it manages with its database's ARN; tags under aws: cannot be set by
+  # anyone else, so the tag says for certain whose secret it is.
+{% if cookiecutter.database == 'aurora-postgresql' %}
+  database_secret_owner_tag = "aws:ResourceTag/aws:rds:primaryDBClusterArn"
+{% else %}
+  database_secret_owner_tag = "aws:ResourceTag/aws:rds:primaryDBInstanceArn"
+{% endif %}
+}
+
+data "aws_iam_policy_document" "workload_database" {
+  for_each = module.environment_names
+
+  statement {
+    sid       = "ReadTheEnvironmentsDatabaseSecret"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = ["${local.arn.secrets}:secret:rds!*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = local.database_secret_owner_tag
+      values   = [each.value.database_arn]
+    }
+  }
+
+  # The secret is encrypted with the environment's key; it may be decrypted for Secrets Manager
+  # only.
+  statement {
+    sid       = "DecryptTheSecretThroughSecretsManager"
+    actions   = ["kms:Decrypt"]
+    resources = ["${local.arn.kms}:key/*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["secretsmanager.${var.aws_region}.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/Environment"
+      values   = [each.key]
+    }
+  }
+
+  # What AmazonRDSEnhancedMonitoringRole grants: the account's RDSOSMetrics log group.
+  statement {
+    sid       = "WriteEnhancedMonitoringMetrics"
+    actions   = ["logs:CreateLogGroup", "logs:PutRetentionPolicy"]
+    resources = ["${local.arn.logs}:log-group:RDS*"]
+  }
+
+  statement {
+    sid = "WriteEnhancedMonitoringStreams"
+    actions = [
+      "logs:CreateLogStream",
+      "logs:DescribeLogStreams",
+      "logs:GetLogEvents",
+      "logs:PutLogEvents",
+    ]
+    resources = ["${local.arn.logs}:log-group:RDS*:log-stream:*"]
+  }
+}
+
+resource "aws_iam_role_policy_attachment" "database_monitoring" {
+  for_each = { for key, role in local.workload_roles : key => role if role.purpose == "database_monitoring" }
+
+  role       = aws_iam_role.workload[each.key].name
+  policy_arn = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"
+}

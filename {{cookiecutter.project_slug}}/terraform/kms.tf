@@ -1,0 +1,57 @@
+# One customer-managed key per environment encrypts its logs{% if cookiecutter.database != 'none' %}, its database and the database's
+# password secret{% endif %}.
+resource "aws_kms_key" "this" {
+  description             = "Encrypts the logs{% if cookiecutter.database != 'none' %} and database{% endif %} of ${local.name}"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  policy                  = data.aws_iam_policy_document.kms.json
+}
+
+data "aws_iam_policy_document" "kms" {
+  # checkov:skip=CKV_AWS_109: a key policy: Resource "*" is this key, and the account statement (AWS's default) leaves its use to IAM policies
+  # checkov:skip=CKV_AWS_111: a key policy: Resource "*" is this key, and the account statement (AWS's default) leaves its use to IAM policies
+  # checkov:skip=CKV_AWS_356: a key policy: Resource "*" is this key, and the account statement (AWS's default) leaves its use to IAM policies
+  statement {
+    sid       = "AccountAdministersTheKeyThroughIam"
+    actions   = ["kms:*"]
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:aws:iam::${data.aws_caller_identity.current.account_id}:root"]
+    }
+  }
+
+  # CloudWatch Logs may use the key for this environment's log groups, and no others.
+  statement {
+    sid = "CloudWatchLogsEncryptsThisEnvironmentsLogGroups"
+    actions = [
+      "kms:Decrypt*",
+      "kms:Describe*",
+      "kms:Encrypt*",
+      "kms:GenerateDataKey*",
+      "kms:ReEncrypt*",
+    ]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["logs.${var.aws_region}.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "kms:EncryptionContext:aws:logs:arn"
+{% if cookiecutter.database != 'none' %}
+      values   = concat(values(module.names.log_group_arns), [module.names.database_log_groups_arn])
+{% else %}
+      values   = values(module.names.log_group_arns)
+{% endif %}
+    }
+  }
+}
+
+resource "aws_kms_alias" "this" {
+  name          = "alias/${local.name}"
+  target_key_id = aws_kms_key.this.key_id
+}

@@ -1,0 +1,39 @@
+# The names bootstrap creates and the environments use, in one place: both configurations call
+# this module, so a role, bucket or log group can never be spelled two ways. The ARNs are built
+# from the names rather than read from the resources, so that the IAM policies naming them are
+# known before anything is created (and a plan shows them whole).
+
+locals {
+  name = var.environment == null ? null : "${var.project}-${var.environment}"
+
+  iam_role_path   = var.environment == null ? null : "/${var.project}/${var.environment}/"
+  iam_arn_prefix  = "arn:aws:iam::${var.account_id}"
+  ecr_arn_prefix  = "arn:aws:ecr:${var.aws_region}:${var.account_id}:repository"
+  logs_arn_prefix = "arn:aws:logs:${var.aws_region}:${var.account_id}:log-group"
+
+  workload_roles = var.environment == null ? {} : {
+    execution = "${local.name}-task-execution"
+    task      = "${local.name}-task"
+    flow_logs = "${local.name}-vpc-flow-logs"
+{% if cookiecutter.database != 'none' %}
+    # Assumed by RDS Enhanced Monitoring.
+    database_monitoring = "${local.name}-rds-monitoring"
+{% endif %}
+  }
+
+  log_groups = var.environment == null ? {} : {
+    service   = "/ecs/${local.name}"
+    flow_logs = "/vpc/${local.name}/flow-logs"
+  }
+{% if cookiecutter.database == 'aurora-postgresql' %}
+
+  # RDS exports each log of the cluster to a group of its own: <prefix>/<log>.
+  database_log_group_prefix = var.environment == null ? null : "/aws/rds/cluster/${local.name}"
+  database_arn              = var.environment == null ? null : "arn:aws:rds:${var.aws_region}:${var.account_id}:cluster:${local.name}"
+{% elif cookiecutter.database == 'postgresql' %}
+
+  # RDS exports each log of the instance to a group of its own: <prefix>/<log>.
+  database_log_group_prefix = var.environment == null ? null : "/aws/rds/instance/${local.name}"
+  database_arn              = var.environment == null ? null : "arn:aws:rds:${var.aws_region}:${var.account_id}:db:${local.name}"
+{% endif %}
+}

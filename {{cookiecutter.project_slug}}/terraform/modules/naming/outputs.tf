@@ -1,0 +1,118 @@
+output "state_bucket" {
+  description = "S3 bucket holding every environment's Terraform state (bucket names are global: the account ID makes it unique)."
+  value       = "${var.project}-tfstate-${var.account_id}"
+}
+
+output "state_bucket_arn" {
+  description = "ARN of that bucket."
+  value       = "arn:aws:s3:::${var.project}-tfstate-${var.account_id}"
+}
+
+output "bootstrap_key_alias" {
+  description = "Alias of the KMS key that encrypts the state and the images."
+  value       = "alias/${var.project}-bootstrap"
+}
+
+output "ecr_repository" {
+  description = "ECR repository of the service image."
+  value       = var.project
+}
+
+output "ecr_repository_arn" {
+  description = "ARN of that repository."
+  value       = "${local.ecr_arn_prefix}/${var.project}"
+}
+
+output "build_cache_repository" {
+  description = "ECR repository of the image build's layer cache, which only the image publisher writes."
+  value       = "${var.project}-build-cache"
+}
+
+output "build_cache_repository_arn" {
+  description = "ARN of that repository."
+  value       = "${local.ecr_arn_prefix}/${var.project}-build-cache"
+}
+
+output "github_oidc_provider_arn" {
+  description = "ARN of GitHub Actions' OIDC provider in the account (an account has at most one)."
+  value       = "${local.iam_arn_prefix}:oidc-provider/token.actions.githubusercontent.com"
+}
+
+output "image_publisher_role" {
+  description = "Role that builds and pushes images, trusted by the deploy workflow's build job on main only."
+  value       = "${var.project}-image-publisher"
+}
+
+output "name" {
+  description = "Name of the environment's resources, e.g. orders-api-staging (null without an environment)."
+  value       = local.name
+}
+
+output "deploy_role" {
+  description = "Name of the environment's deploy role (null without an environment)."
+  value       = var.environment == null ? null : "${local.name}-deploy"
+}
+
+output "iam_role_path" {
+  description = "IAM path of the environment's workload roles (null without an environment)."
+  value       = local.iam_role_path
+}
+
+output "key_alias" {
+  description = "Alias of the environment's KMS key (null without an environment)."
+  value       = var.environment == null ? null : "alias/${local.name}"
+}
+
+output "workload_boundary_arn" {
+  description = "ARN of the permissions boundary on every workload role of the environment (null without an environment)."
+  value       = var.environment == null ? null : "${local.iam_arn_prefix}:policy/${local.name}-workload-boundary"
+}
+
+output "workload_boundary_name" {
+  description = "Name of that permissions boundary policy (null without an environment)."
+  value       = var.environment == null ? null : "${local.name}-workload-boundary"
+}
+
+output "workload_roles" {
+  description = "Names of the environment's workload roles, by purpose: execution, task, flow_logs{% if cookiecutter.database != 'none' %}, database_monitoring{% endif %}."
+  value       = local.workload_roles
+}
+
+output "workload_role_arns" {
+  description = "ARNs of those roles, by purpose."
+  value       = { for purpose, role in local.workload_roles : purpose => "${local.iam_arn_prefix}:role${local.iam_role_path}${role}" }
+}
+
+output "log_groups" {
+  description = "Names of the environment's log groups, by purpose: service, flow_logs."
+  value       = local.log_groups
+}
+
+output "log_group_arns" {
+  description = "ARNs of those log groups, by purpose."
+  value       = { for purpose, group in local.log_groups : purpose => "${local.logs_arn_prefix}:${group}" }
+}
+{% if cookiecutter.database != 'none' %}
+
+output "database_log_group_prefix" {
+  description = "Prefix of the log groups the database exports its logs to, one per log (null without an environment)."
+  value       = local.database_log_group_prefix
+}
+
+output "database_arn" {
+  description = "ARN of the environment's database{% if cookiecutter.database == 'aurora-postgresql' %} cluster{% else %} instance{% endif %}, which RDS tags the secret of its password with (null without an environment)."
+  value       = local.database_arn
+}
+
+output "database_log_groups_arn" {
+  description = "ARN pattern of every log group the database exports to (null without an environment)."
+  value       = var.environment == null ? null : "${local.logs_arn_prefix}:${local.database_log_group_prefix}/*"
+}
+{% endif %}
+{% if cookiecutter.https != 'off' %}
+
+output "service_domain_name" {
+  description = "Host name the environment is served at (null without an environment or a domain_name)."
+  value       = var.environment == null || var.domain_name == null ? null : (var.environment == "production" ? var.domain_name : "staging.${var.domain_name}")
+}
+{% endif %}
