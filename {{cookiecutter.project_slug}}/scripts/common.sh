@@ -48,6 +48,23 @@ state_bucket() {
   echo "${PROJECT}-tfstate-${account}"
 }
 
+readonly BOOTSTRAP_DIR="${TERRAFORM_DIR:-terraform}/bootstrap"
+
+# Bootstrap keeps its state in the bucket it created (bootstrap/terraform.tfstate, which no
+# deploy role may read): copy it here, so that this machine starts from it.
+fetch_bootstrap_state() {
+  local saved
+  saved="s3://$(state_bucket)/bootstrap/terraform.tfstate"
+  aws s3 ls "$saved" >/dev/null 2>&1 || return 1
+  aws s3 cp --quiet "$saved" "${BOOTSTRAP_DIR}/terraform.tfstate" ||
+    fail "cannot read the saved bootstrap state ${saved}"
+}
+
+# One value of a map output of bootstrap: bootstrap_output_entry deploy_role_arns staging.
+bootstrap_output_entry() {
+  terraform -chdir="$BOOTSTRAP_DIR" output -json "$1" | sed -n "s/.*\"$2\": *\"\([^\"]*\)\".*/\1/p"
+}
+
 # One working directory serves both environments, so every run re-points it (-reconfigure)
 # at the environment's state before reading or changing anything.
 terraform_init() {
@@ -67,13 +84,44 @@ current_commit() {
   git rev-parse --verify HEAD 2>/dev/null || fail "no git commit yet: commit your code first"
 }
 
-# True when the tag is in ECR; any error other than "not found" stops the script.
-image_in_ecr() {
+# Read by the scripts that source this file.
+# shellcheck disable=SC2034
+readonly DIGEST_PATTERN='^sha256:[0-9a-f]{64}$'
+# For the Terraform runs that need some digest and run no image: a plan before the first build,
+# a destroy.
+# shellcheck disable=SC2034
+readonly PLACEHOLDER_DIGEST="sha256:0000000000000000000000000000000000000000000000000000000000000000"
+
+# The digest the tag names in ECR, or nothing when no image has the tag; any other error stops
+# the script.
+image_digest() {
   local tag=$1 output
   if output=$(aws ecr describe-images --repository-name "$ECR_REPOSITORY" \
     --image-ids "imageTag=${tag}" --query 'imageDetails[0].imageDigest' --output text 2>&1); then
-    return 0
+    echo "$output"
+    return
   fi
-  [[ "$output" == *ImageNotFoundException* ]] && return 1
-  fail "cannot look up image ${tag} in ECR repository ${ECR_REPOSITORY}: ${output}"
+  [[ "$output" == *ImageNotFoundException* ]] ||
+    fail "cannot look up image ${tag} in ECR repository ${ECR_REPOSITORY}: ${output}"
+}
+
+# The tags of the image with this digest, one a line; stops the script when there is none.
+image_tags() {
+  local digest=$1 output
+  output=$(aws ecr describe-images --repository-name "$ECR_REPOSITORY" \
+    --image-ids "imageDigest=${digest}" --query 'imageDetails[0].imageTags' --output text 2>&1) ||
+    fail "image ${digest} is not in ECR repository ${ECR_REPOSITORY}: ${output}"
+  tr '\t' '\n' <<<"$output"
+}
+
+# Give the image with this digest one more tag. ECR tags are immutable: this adds, never moves.
+tag_image() {
+  local digest=$1 tag=$2 manifest media_type
+  read -r media_type < <(aws ecr batch-get-image --repository-name "$ECR_REPOSITORY" \
+    --image-ids "imageDigest=${digest}" --query 'images[0].imageManifestMediaType' --output text)
+  manifest=$(aws ecr batch-get-image --repository-name "$ECR_REPOSITORY" \
+    --image-ids "imageDigest=${digest}" --query 'images[0].imageManifest' --output text)
+  quietly aws ecr put-image --repository-name "$ECR_REPOSITORY" --image-tag "$tag" \
+    --image-digest "$digest" --image-manifest "$manifest" --image-manifest-media-type "$media_type" ||
+    fail "cannot tag image ${digest} as ${tag} in ECR repository ${ECR_REPOSITORY} (output above)"
 }

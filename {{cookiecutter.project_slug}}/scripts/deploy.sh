@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
-# Deploy one environment, in six steps, each reported on one line with its duration:
-#   1 preflight   2 image tag   3 image in ECR   4 terraform   5 rollout   6 smoke test
+# Deploy one environment, in seven steps, each reported on one line with its duration:
+#   1 preflight   2 image tag   3 image   4 terraform   5 rollout   6 smoke test   7 record
 # Any failure stops the deploy, names the step and exits non-zero.
-#   scripts/deploy.sh ENV               deploy the current commit (built and pushed if needed)
-#   scripts/deploy.sh ENV IMAGE_TAG     deploy an image already in ECR (a rollback, a promotion)
+#   scripts/deploy.sh ENV                       the current commit's image (staging publishes it
+#                                               if ECR does not have it yet)
+#   scripts/deploy.sh ENV IMAGE_TAG             an image already in ECR (a rollback, a promotion)
+#   scripts/deploy.sh ENV "" IMAGE_DIGEST       the image with that digest (the workflow's build)
+# The tag is resolved to a digest once, and the tasks run that digest: what runs can never
+# change under a tag. Production takes only an image that staging ran.
 # The working tree must be committed: the image is the commit's, and Terraform applies what is
 # in the tree. ALLOW_DIRTY=1 deploys uncommitted changes anyway (the image tag then says so).
 # Optional: SMOKE_URL overrides the tested URL; ROLLOUT_TIMEOUT and POLL_SECONDS tune the wait
-# for the service to become stable, SMOKE_ATTEMPTS and SMOKE_INTERVAL the smoke test's retries.
+# for the service to become stable, SMOKE_ATTEMPTS and SMOKE_INTERVAL the smoke test's retries;
+# MARK_DEPLOYED=0 leaves step 7 (tagging the image as run here) to the deploy workflow's
+# publisher, since a deploy role may not tag images.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/common.sh
@@ -15,10 +21,11 @@ source scripts/common.sh
 
 environment=${1:-}
 requested_tag=${2:-}
+requested_digest=${3:-}
 require_environment "$environment"
-require_settings AWS_REGION PROJECT ECR_REPOSITORY IMAGE_PLATFORM TERRAFORM_DIR CONTAINER_CLI
+require_settings AWS_REGION PROJECT ECR_REPOSITORY IMAGE_PLATFORM TERRAFORM_DIR
 
-readonly STEPS=6
+readonly STEPS=7
 readonly ROLLOUT_TIMEOUT=${ROLLOUT_TIMEOUT:-1200}
 readonly POLL_SECONDS=${POLL_SECONDS:-10}
 readonly SMOKE_ATTEMPTS=${SMOKE_ATTEMPTS:-30}
@@ -62,6 +69,13 @@ choose_image_tag() {
       fail "terraform init wrote provider lock files that are not committed: git add ${locks}&& git commit -m 'Lock Terraform providers'"
     fail "uncommitted changes ($(wc -l <<<"$changes" | tr -d ' ') file(s), see git status): commit them, or set ALLOW_DIRTY=1 to deploy them anyway"
   fi
+  if [[ -n "$requested_digest" ]]; then
+    [[ "$requested_digest" =~ $DIGEST_PATTERN ]] ||
+      fail "IMAGE_DIGEST must be an image digest (sha256: and 64 hex digits), not '${requested_digest}'"
+    image_tag=""
+    summary="${requested_digest} (given)"
+    return
+  fi
   if [[ -n "$requested_tag" ]]; then
     image_tag=$requested_tag
     summary="${image_tag} (given)"
@@ -75,25 +89,29 @@ choose_image_tag() {
   summary="${image_tag} (current commit)"
 }
 
-ensure_image_in_ecr() {
-  local repository_uri
+# The digest to run. Only staging publishes the current commit when ECR lacks it; what a tag
+# names is looked up once, here.
+resolve_image() {
+  local repository_uri tags
   repository_uri=$(aws ecr describe-repositories --repository-names "$ECR_REPOSITORY" \
     --query 'repositories[0].repositoryUri' --output text)
-  if image_in_ecr "$image_tag"; then
-    summary="${repository_uri}:${image_tag} already in ECR"
-    return
+  if [[ -n "$requested_digest" ]]; then
+    digest=$requested_digest
+  else
+    digest=$(image_digest "$image_tag")
   fi
-  [[ -z "$requested_tag" ]] ||
-    fail "image tag ${image_tag} is not in ECR repository ${ECR_REPOSITORY}: deploy a tag that was pushed (a commit built by 'make deploy' or CI)"
-
-  echo "      building ${IMAGE_PLATFORM} image ${repository_uri}:${image_tag} with ${CONTAINER_CLI}"
-  aws ecr get-login-password |
-    "$CONTAINER_CLI" login --username AWS --password-stdin "${repository_uri%%/*}" >/dev/null
-  "$CONTAINER_CLI" build --platform "$IMAGE_PLATFORM" --tag "${repository_uri}:${image_tag}" .
-  "$CONTAINER_CLI" push "${repository_uri}:${image_tag}"
-  image_in_ecr "$image_tag" ||
-    fail "image tag ${image_tag} is not in ECR repository ${ECR_REPOSITORY} after the push: check the ${CONTAINER_CLI} push output above"
-  summary="built and pushed ${repository_uri}:${image_tag}"
+  if [[ -z "$digest" ]]; then
+    [[ -z "$requested_tag" ]] ||
+      fail "image tag ${image_tag} is not in ECR repository ${ECR_REPOSITORY}: deploy a tag that was pushed (a commit built by 'make deploy ENV=staging' or CI)"
+    [[ "$environment" == staging ]] ||
+      fail "image tag ${image_tag} is not in ECR repository ${ECR_REPOSITORY}: production deploys only what staging ran, so deploy this commit to staging first"
+    digest=$(scripts/publish.sh "$image_tag")
+  fi
+  tags=$(image_tags "$digest")
+  if [[ "$environment" == production ]] && ! grep -q '^deployed-staging-' <<<"$tags"; then
+    fail "image ${digest} has never run in staging: production deploys only images staging ran (deploy it to staging first)"
+  fi
+  summary="${repository_uri}${image_tag:+:${image_tag}} = ${repository_uri}@${digest}"
 }
 
 apply_terraform() {
@@ -101,7 +119,7 @@ apply_terraform() {
   terraform_init "$environment"
   # -detailed-exitcode: 0 = nothing to change, 2 = changes, anything else = error.
   plan_output=$(terraform -chdir="$TERRAFORM_DIR" plan -input=false -no-color -lock-timeout=5m \
-    -var-file="environments/${environment}.tfvars" -var="image_tag=${image_tag}" \
+    -var-file="environments/${environment}.tfvars" -var="image_digest=${digest}" \
     -out="$plan_file" -detailed-exitcode 2>&1) || status=$?
   case "$status" in
     0)
@@ -187,12 +205,22 @@ smoke_test() {
   summary="GET /health and /health/ready answer at ${base_url}"
 }
 
+# Tagged deployed-<environment>-<time>: the lifecycle policy keeps it, and production may take it.
+record_deploy() {
+  if [[ "${MARK_DEPLOYED:-1}" == 0 ]]; then
+    summary="left to the deploy workflow's image publisher (MARK_DEPLOYED=0)"
+    return
+  fi
+  summary=$(scripts/record_deploy.sh "$environment" "$digest")
+}
+
 echo "Deploying {{ cookiecutter.project_slug }} to ${environment} (${AWS_REGION})"
 step 1 preflight preflight
 step 2 "image tag" choose_image_tag
-step 3 image ensure_image_in_ecr
+step 3 image resolve_image
 step 4 terraform apply_terraform
 step 5 rollout wait_for_rollout
 step 6 "smoke test" smoke_test
+step 7 record record_deploy
 current_step=""
-echo "Deployed ${image_tag} to ${environment}: ${service_url}"
+echo "Deployed ${image_tag:+${image_tag} = }${digest} to ${environment}: ${service_url}"

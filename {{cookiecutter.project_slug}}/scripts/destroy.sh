@@ -21,7 +21,7 @@ fi
   fail "nothing destroyed: '${confirmation}' is not '${environment}'"
 
 terraform_init "$environment"
-# The image tag does not matter to a destroy, but the variable has no default.
+# The image does not matter to a destroy, but the variable has no default.
 terraform -chdir="$TERRAFORM_DIR" destroy -input=false -auto-approve -lock-timeout=5m \
-  -var-file="environments/${environment}.tfvars" -var="image_tag=destroy"
+  -var-file="environments/${environment}.tfvars" -var="image_digest=${PLACEHOLDER_DIGEST}"
 echo "Destroyed ${environment}."

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Preflight for deploying: tools, AWS credentials, region and what `make bootstrap` creates.
-# Reports every problem, one line each with its fix, then exits 1 if there was any.
+# Preflight for deploying: tools, AWS credentials, region, what `make bootstrap` creates and the
+# GitHub settings `make github` makes. Reports every problem, one line each with its fix, then
+# exits 1 if there was any.
 #   scripts/doctor.sh          full report (make doctor)
 #   scripts/doctor.sh --fast   only the checks a deploy needs, silent unless one fails
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=scripts/common.sh
 source scripts/common.sh
-require_settings AWS_REGION PROJECT ECR_REPOSITORY CONTAINER_CLI
+# shellcheck source=scripts/github_common.sh
+source scripts/github_common.sh
+require_settings AWS_REGION PROJECT ECR_REPOSITORY IMAGE_PLATFORM GITHUB_REPOSITORY_NAME
 
 readonly MIN_TERRAFORM_VERSION=1.10.0
 fast=false
@@ -54,12 +57,45 @@ check_tools() {
   fi
 
   # Only needed to build an image; a deploy of an image already in ECR works without it.
-  if ! "$fast"; then
-    if command -v "$CONTAINER_CLI" >/dev/null; then
-      ok "container CLI: ${CONTAINER_CLI}"
-    else
-      problem "${CONTAINER_CLI} not found: install Docker, or set CONTAINER_CLI=podman"
-    fi
+  "$fast" || check_docker
+}
+
+check_docker() {
+  local platforms
+  if ! command -v docker >/dev/null; then
+    problem "docker not found: install Docker (with buildx) to build images; deploys of images already in ECR work without it"
+    return
+  fi
+  if ! docker info >/dev/null 2>&1; then
+    problem "docker is installed but its daemon does not answer: start Docker (or point DOCKER_HOST at a running engine)"
+    return
+  fi
+  if ! docker buildx version >/dev/null 2>&1; then
+    problem "docker buildx not found: install the buildx plugin (Docker Desktop has it), which builds and publishes the image"
+    return
+  fi
+  ok "$(docker --version | cut -d, -f1), daemon running, with buildx"
+  platforms=$(docker buildx inspect --bootstrap 2>/dev/null | sed -n 's/^Platforms: *//p')
+  if [[ ",${platforms// /}," == *",${IMAGE_PLATFORM},"* ]]; then
+    ok "builds ${IMAGE_PLATFORM} images"
+  else
+    problem "docker buildx cannot build ${IMAGE_PLATFORM} here (it builds ${platforms:-nothing it reports}): install QEMU emulation, e.g. docker run --privileged --rm tonistiigi/binfmt --install ${IMAGE_PLATFORM#linux/}"
+  fi
+}
+
+# The repository this clone pushes to must be the one the roles trust.
+check_git_remote() {
+  local remote
+  if ! remote=$(git remote get-url origin 2>/dev/null); then
+    problem "no git remote 'origin': add ${GITHUB_REPOSITORY_NAME} (git remote add origin git@github.com:${GITHUB_REPOSITORY_NAME}.git)"
+    return
+  fi
+  remote=${remote%.git}
+  remote=${remote#*github.com[:/]}
+  if [[ "$(tr '[:upper:]' '[:lower:]' <<<"$remote")" == "$(tr '[:upper:]' '[:lower:]' <<<"$GITHUB_REPOSITORY_NAME")" ]]; then
+    ok "git remote origin is ${GITHUB_REPOSITORY_NAME}"
+  else
+    problem "git remote origin is ${remote}, but the deploy roles trust ${GITHUB_REPOSITORY_NAME}: regenerate with the right github_repository, or fix the remote"
   fi
 }
 
@@ -115,8 +151,67 @@ check_hosted_zone() {
 }
 {% endif %}
 
+# What `make github` sets, read back. Needs gh logged in and bootstrap's state.
+check_github() {
+  local environment rules expected subject reviewers self_review
+  if ! gh_ready; then
+    echo "  skip  GitHub settings: gh is not installed or not logged in (see 'make github')"
+    return
+  fi
+  if ! fetch_bootstrap_state; then
+    echo "  skip  GitHub settings: no bootstrap state yet"
+    return
+  fi
+  for environment in staging production; do
+    if ! rules=$(gh api "repos/${GITHUB_REPOSITORY_NAME}/environments/${environment}/deployment-branch-policies" \
+      --jq '[.branch_policies[] | "\(.type):\(.name)"] | join(",")' 2>/dev/null); then
+      problem "GitHub environment ${environment} missing: run 'make github REVIEWERS=...'"
+      continue
+    fi
+    expected=$([[ "$environment" == staging ]] && echo "branch:main" || echo "tag:v*")
+    if [[ "$rules" == "$expected" ]]; then
+      ok "GitHub environment ${environment} deploys from ${expected#*:} only"
+    else
+      problem "GitHub environment ${environment} deploys from '${rules:-any branch}', not ${expected#*:} only: run 'make github REVIEWERS=...'"
+    fi
+    expected=$(bootstrap_output_entry deploy_role_arns "$environment")
+    if [[ "$(gh variable get AWS_ROLE_ARN --repo "$GITHUB_REPOSITORY_NAME" --env "$environment" 2>/dev/null)" == "$expected" ]]; then
+      ok "GitHub environment ${environment}: AWS_ROLE_ARN"
+    else
+      problem "GitHub environment ${environment}: AWS_ROLE_ARN is not ${expected}: run 'make github REVIEWERS=...'"
+    fi
+  done
+  read -r reviewers self_review < <(gh api "repos/${GITHUB_REPOSITORY_NAME}/environments/production" \
+    --jq '[.protection_rules[] | select(.type == "required_reviewers")] | [(.[0].reviewers // [] | length), (.[0].prevent_self_review // false)] | @tsv' 2>/dev/null || echo "0 false")
+  if ((reviewers > 0)) && [[ "$self_review" == true ]]; then
+    ok "GitHub environment production: ${reviewers} required reviewer(s), no self-review"
+  else
+    problem "GitHub environment production needs required reviewers with 'Prevent self-review' (now ${reviewers} reviewer(s), self-review prevented: ${self_review}): run 'make github REVIEWERS=...'"
+  fi
+  expected=$(terraform -chdir="$BOOTSTRAP_DIR" output -raw image_publisher_role_arn)
+  if [[ "$(gh variable get AWS_PUBLISHER_ROLE_ARN --repo "$GITHUB_REPOSITORY_NAME" 2>/dev/null)" == "$expected" ]]; then
+    ok "GitHub variable AWS_PUBLISHER_ROLE_ARN"
+  else
+    problem "GitHub repository variable AWS_PUBLISHER_ROLE_ARN is not ${expected}: run 'make github REVIEWERS=...'"
+  fi
+  subject=$(gh api "repos/${GITHUB_REPOSITORY_NAME}/actions/oidc/customization/sub" \
+    --jq 'if .use_default then "default" else (.include_claim_keys | tojson) end' 2>/dev/null || echo unknown)
+  if [[ -n "$(recorded_repository_id)" ]]; then
+    if [[ "$subject" == "$OIDC_SUBJECT_CLAIMS" ]]; then
+      ok "GitHub OIDC subject: repository id, context and workflow, as the roles trust"
+    else
+      problem "GitHub OIDC subject template is ${subject}, but the roles trust ${OIDC_SUBJECT_CLAIMS}: run 'make github REVIEWERS=...'"
+    fi
+  elif [[ "$subject" == default ]]; then
+    echo "  warn  the roles trust ${GITHUB_REPOSITORY_NAME} by name, not by its id: run 'make bootstrap' and 'make github' with gh logged in"
+  else
+    problem "GitHub OIDC subject template is ${subject}, but the roles trust the default subject: run 'make bootstrap', then 'make github REVIEWERS=...'"
+  fi
+}
+
 "$fast" || echo "Checking what deploying {{ cookiecutter.project_slug }} needs:"
 check_tools
+"$fast" || check_git_remote
 if check_identity; then
   "$fast" || check_region
   check_state_bucket
@@ -124,6 +219,7 @@ if check_identity; then
 {% if cookiecutter.https == 'acm-route53' %}
   "$fast" || check_hosted_zone "{{ cookiecutter.route53_zone }}"
 {% endif %}
+  "$fast" || check_github
 fi
 
 if ((problems > 0)); then
