@@ -169,6 +169,12 @@ def check_package_name(package: str) -> list[str]:
 
 
 def check_author_email(email: str) -> list[str]:
+    # Written into pyproject.toml's authors, a TOML string: a quote would end it.
+    if UNSAFE_TEXT.search(email):
+        return [
+            f"author_email {email!r} contains a double quote, backslash or control character: "
+            "use a plain address (e.g. name@example.com)."
+        ]
     if not EMAIL.fullmatch(email):
         return [f"author_email {email!r} is not an e-mail address: use name@example.com."]
     return []

@@ -70,6 +70,10 @@ BAD_ANSWERS: list[tuple[str, dict[str, str], str]] = [
      "author_email 'platform.example.com' is not an e-mail address: use name@example.com."),
     ("email-without-domain-dot", {"author_email": "platform@localhost"},
      "author_email 'platform@localhost' is not an e-mail address: use name@example.com."),
+    # Written into pyproject.toml: a quote would close the string and inject TOML.
+    ("email-breaking-out-of-toml", {"author_email": 'x"}]#@acme.io'},
+     "author_email 'x\"}]#@acme.io' contains a double quote, backslash or control character: "
+     "use a plain address (e.g. name@example.com)."),
     ("repository-without-owner", {"github_repository": "orders-api"},
      f"github_repository 'orders-api' {REPOSITORY_FORMAT}"),
     ("repository-url", {"github_repository": "https://github.com/acme/orders-api"},
