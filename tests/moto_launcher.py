@@ -16,6 +16,8 @@ MOTO_IAM_LOAD_MANAGED_POLICIES) are set by the caller; this module only adds beh
   security group rule that references another group.
 - ELBv2 CreateLoadBalancer: the balancer is active at once (moto would report "provisioning"
   once, which costs a minute of the provider's polling).
+- ECR: an image's digest is the SHA-256 of its manifest, as a registry computes it (moto hashes
+  the layer digests, so two images without layers would share one).
 - S3 bucket policies: requests are judged as the HTTPS requests they stand for (the emulator is
   plain HTTP on loopback), and a statement whose condition does not hold does not apply. moto
   ignores the Bool operator and denies on any failed condition, so the state bucket's
@@ -227,6 +229,17 @@ def patch_s3_bucket_policies() -> None:
     FakeBucket.get_permission = get_permission
 
 
+def patch_ecr() -> None:
+    import hashlib
+
+    from moto.ecr.models import Image
+
+    def manifest_digest(self: Any) -> None:
+        self._image_digest = "sha256:" + hashlib.sha256(self.image_manifest.encode()).hexdigest()
+
+    Image._create_digest = manifest_digest
+
+
 def serve(port: int) -> None:
     from moto.server import ThreadedMotoServer
 
@@ -236,6 +249,7 @@ def serve(port: int) -> None:
     patch_ec2()
     patch_elbv2()
     patch_s3_bucket_policies()
+    patch_ecr()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     print(f"moto listening on http://127.0.0.1:{port}", flush=True)

@@ -32,71 +32,116 @@ TERRAFORM_CACHE = CACHE_ROOT / "terraform"
 CHECKOV_CACHE = CACHE_ROOT / "checkov"
 ENVIRONMENTS = ("staging", "production")
 
-# A commit-SHA-like tag for the plans: the tag is a required variable of the root module.
-TEST_IMAGE_TAG = "3f2c9e1d8b7a6f5e4d3c2b1a09f8e7d6c5b4a392"
+# An image digest for the plans: the digest is a required variable of the root module.
+TEST_IMAGE_DIGEST = "sha256:4f3c9e1d8b7a6f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6"
 TEST_ACCOUNT_ID = "123456789012"
 TEST_SECRET_NAME = "rds!db-0a1b2c3d-AbCdEf"
+TEST_ZONE_ID = "Z0123456789ABCDEFGHIJ"
 
 # Added to a private copy of the root module: one plan of the whole stack per environment,
 # with that environment's tfvars pasted in as the run's variables (test-file variables win
-# over -var-file, so the tfvars cannot be passed on the command line).
+# over -var-file, so the tfvars cannot be passed on the command line). The real provider plans
+# it, with the module's own provider block (region, default tags), fake credentials and no AWS
+# call (the data sources that would call AWS are overridden), because a mocked one would mock
+# the IAM policy documents too.
 STACK_PLAN_FILE = "tests/harness_stack_plan.tftest.hcl"
-STACK_PLAN_TEMPLATE = """\
-mock_provider "aws" {{
+STACK_PLAN_TEMPLATE = """{overrides}{runs}"""
+# Merged into the module's provider block (an override file): plan without asking AWS who we are.
+OFFLINE_PROVIDER_FILE = "harness_offline_provider_override.tf"
+OFFLINE_PROVIDER = """\
+provider "aws" {
+  access_key                  = "offline"
+  secret_key                  = "offline"
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  skip_requesting_account_id  = true
+}
+"""
+OVERRIDE_TEMPLATE = """
+{kind} {{
+  target          = {target}
   override_during = plan
-
-  mock_data "aws_availability_zones" {{
-    defaults = {{
-      names = ["{region}a", "{region}b", "{region}c"]
-    }}
-  }}
-
-  mock_data "aws_caller_identity" {{
-    defaults = {{
-      account_id = "{account}"
-    }}
-  }}
-
-  mock_data "aws_ecr_repository" {{
-    defaults = {{
-      arn            = "arn:aws:ecr:{region}:{account}:repository/{project}"
-      repository_url = "{account}.dkr.ecr.{region}.amazonaws.com/{project}"
-    }}
-  }}
-
-  # Known at plan time, so the task definition and the policies that embed them can be read.
-  mock_resource "aws_cloudwatch_log_group" {{
-    defaults = {{
-      arn = "arn:aws:logs:{region}:{account}:log-group:/mocked"
-    }}
-  }}
-
-  mock_resource "aws_db_instance" {{
-    defaults = {{
-      address            = "{project}.abcdefghijkl.{region}.rds.amazonaws.com"
-      master_user_secret = [{{ secret_arn = "{secret_arn}", secret_status = "active" }}]
-    }}
-  }}
-
-  mock_resource "aws_rds_cluster" {{
-    defaults = {{
-      endpoint           = "{project}.cluster-abcdefghijkl.{region}.rds.amazonaws.com"
-      master_user_secret = [{{ secret_arn = "{secret_arn}", secret_status = "active" }}]
-    }}
-  }}
+  values = {values}
 }}
-{runs}"""
+"""
 STACK_RUN_TEMPLATE = """
 run "{name}" {{
   command = plan
 
   variables {{
-    image_tag = "{image_tag}"
+    image_digest = "{image_digest}"
 {options}
 {tfvars}
   }}
 }}
 """
+
+
+def stack_overrides(terraform_dir: Path, region: str, project: str) -> str:
+    """The override blocks for what a plan of this root module would ask AWS, or leave unknown."""
+    secret = f"arn:aws:secretsmanager:{region}:{TEST_ACCOUNT_ID}:secret:{TEST_SECRET_NAME}"
+    identity = {"account_id": TEST_ACCOUNT_ID}
+    overrides = [
+        ("override_data", "data.aws_caller_identity.current", identity),
+        ("override_data", "module.network.data.aws_caller_identity.current", identity),
+        ("override_data", "module.service.data.aws_caller_identity.current", identity),
+        (
+            "override_data",
+            "module.network.data.aws_availability_zones.available",
+            {"names": [f"{region}a", f"{region}b", f"{region}c"]},
+        ),
+        (
+            "override_data",
+            "data.aws_ecr_repository.app",
+            {
+                "arn": f"arn:aws:ecr:{region}:{TEST_ACCOUNT_ID}:repository/{project}",
+                "repository_url": f"{TEST_ACCOUNT_ID}.dkr.ecr.{region}.amazonaws.com/{project}",
+            },
+        ),
+    ]
+    load_balancer = (terraform_dir / "modules" / "load_balancer" / "main.tf").read_text()
+    if 'data "aws_route53_zone"' in load_balancer:
+        overrides.append(
+            (
+                "override_data",
+                "module.load_balancer.data.aws_route53_zone.this",
+                {"zone_id": TEST_ZONE_ID, "arn": f"arn:aws:route53:::hostedzone/{TEST_ZONE_ID}"},
+            )
+        )
+    database = terraform_dir / "modules" / "database" / "main.tf"
+    if database.exists():
+        secret_block = [{"secret_arn": secret, "secret_status": "active"}]
+        if 'resource "aws_rds_cluster" "this"' in database.read_text():
+            target, host = (
+                "aws_rds_cluster.this",
+                {"endpoint": f"{project}.cluster-abcdefghijkl.{region}.rds.amazonaws.com"},
+            )
+        else:
+            target, host = (
+                "aws_db_instance.this",
+                {"address": f"{project}.abcdefghijkl.{region}.rds.amazonaws.com"},
+            )
+        overrides.append(
+            (
+                "override_resource",
+                f"module.database.{target}",
+                {**host, "master_user_secret": secret_block},
+            )
+        )
+    return "".join(
+        OVERRIDE_TEMPLATE.format(kind=kind, target=target, values=hcl_value(values))
+        for kind, target, values in overrides
+    )
+
+
+def hcl_value(value: Any) -> str:
+    """A JSON value written as HCL (JSON's objects need `=` there)."""
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{key} = {hcl_value(item)}" for key, item in value.items()) + " }"
+    if isinstance(value, list):
+        return "[" + ", ".join(hcl_value(item) for item in value) + "]"
+    return json.dumps(value)
+
 
 # Root variables whose default is the only trace the nat_gateways and cpu_architecture answers
 # leave in the root module (tests/ and READMEs aside). Root trees that differ only there share
@@ -350,7 +395,7 @@ def stack_plan_file(terraform_dir: Path) -> str:
     runs = "".join(
         STACK_RUN_TEMPLATE.format(
             name=stack_run_name(environment, nat_gateways, cpu_architecture),
-            image_tag=TEST_IMAGE_TAG,
+            image_digest=TEST_IMAGE_DIGEST,
             options=options(
                 environment, nat_gateways=nat_gateways, cpu_architecture=cpu_architecture
             ),
@@ -361,13 +406,15 @@ def stack_plan_file(terraform_dir: Path) -> str:
         for cpu_architecture in OPTION_VARIABLES["cpu_architecture"]
     )
     region = variable_default(variables, "aws_region")
+    project = variable_default(variables, "project")
     return STACK_PLAN_TEMPLATE.format(
-        region=region,
-        account=TEST_ACCOUNT_ID,
-        project=variable_default(variables, "project"),
-        secret_arn=f"arn:aws:secretsmanager:{region}:{TEST_ACCOUNT_ID}:secret:{TEST_SECRET_NAME}",
-        runs=runs,
+        overrides=stack_overrides(terraform_dir, region, project), runs=runs
     )
+
+
+# The runs whose plans are kept: the harness's stack plans, and bootstrap's plan with its
+# default variables (what `make bootstrap` applies).
+KEPT_PLANS = (STACK_PLAN_FILE, "tests/bootstrap.tftest.hcl::state_bucket")
 
 
 def parse_test_json(lines: Iterable[str]) -> dict[str, Any]:
@@ -385,7 +432,7 @@ def parse_test_json(lines: Iterable[str]) -> dict[str, Any]:
         key = f"{message.get('@testfile')}::{message.get('@testrun')}"
         if kind == "test_run" and message["test_run"].get("progress") == "complete":
             runs[key] = message["test_run"]["status"]
-        elif kind == "test_plan" and message.get("@testfile") == STACK_PLAN_FILE:
+        elif kind == "test_plan" and (key in KEPT_PLANS or message.get("@testfile") in KEPT_PLANS):
             plans[message["@testrun"]] = trimmed(message["test_plan"])
         elif kind == "test_summary":
             summary = message["test_summary"]
@@ -464,8 +511,10 @@ class TreeResult:
         return self.raw.get("runs", {})
 
     def plan(self, environment: str) -> TerraformPlanOutput:
-        name = stack_run_name(environment, **self.selection)
-        assert name in self.raw["plans"], f"no stack plan {name}\n{self.report()}"
+        return self.run_plan(stack_run_name(environment, **self.selection))
+
+    def run_plan(self, name: str) -> TerraformPlanOutput:
+        assert name in self.raw["plans"], f"no plan of run {name}\n{self.report()}"
         return TerraformPlanOutput(self.raw["plans"][name])
 
     def report(self) -> str:
@@ -488,6 +537,7 @@ def check_root(render: Render) -> TreeResult:
             work = scratch_copy(scratch, sources)
             (work / STACK_PLAN_FILE).parent.mkdir(exist_ok=True)
             (work / STACK_PLAN_FILE).write_text(stack_plan_file(work))
+            (work / OFFLINE_PROVIDER_FILE).write_text(OFFLINE_PROVIDER)
             return run_tests(work, validate=True, test_args=("-verbose",))
 
     variables = (terraform_dir / "variables.tf").read_text()
@@ -536,13 +586,13 @@ def check_suite(render: Render, suite: Path) -> TreeResult:
 def check_bootstrap(render: Render) -> TreeResult:
     """init, validate and `terraform test` terraform/bootstrap."""
     bootstrap_dir = render.project / "terraform" / "bootstrap"
-    key = f"bootstrap-{tree_hash(bootstrap_dir)}-{harness_hash()}"
+    naming_dir = render.project / "terraform" / "modules" / "naming"
+    key = f"bootstrap-{tree_hash(bootstrap_dir)}-{tree_hash(naming_dir)}-{harness_hash()}"
 
     def compute() -> dict[str, Any]:
         with tempfile.TemporaryDirectory(prefix="bootstrap-", dir=TERRAFORM_CACHE) as scratch:
-            work = Path(scratch) / "bootstrap"
-            shutil.copytree(bootstrap_dir, work, ignore=shutil.ignore_patterns(".terraform"))
-            return run_tests(work, validate=True)
+            work = scratch_copy(scratch, {"bootstrap": bootstrap_dir, "modules/naming": naming_dir})
+            return run_tests(work / "bootstrap", validate=True, test_args=("-verbose",))
 
     return TreeResult(memoized(TERRAFORM_CACHE / key, compute))
 
@@ -642,3 +692,65 @@ def run_checkov(renders: dict[str, Render]) -> dict[str, Any]:
                 name, _, rest = relative.as_posix().partition("/")
                 reports[name]["parsing_errors"].append({"file": rest})
     return {"error": None, "reports": reports, "seconds": seconds}
+
+
+def plan_file(plan: TerraformPlanOutput) -> dict[str, Any]:
+    """A `terraform show -json` plan checkov reads, from the resource changes of a test plan."""
+    changes = list(plan.resource_changes.values())
+    resources = [
+        {
+            "address": change["address"],
+            "mode": change["mode"],
+            "type": change["type"],
+            "name": change["name"],
+            "provider_name": change["provider_name"],
+            "values": change["change"]["after"] or {},
+            **({"index": change["index"]} if "index" in change else {}),
+        }
+        for change in changes
+        if change["mode"] == "managed"
+    ]
+    return {
+        "format_version": "1.2",
+        # checkov takes a file for a plan only when it names the Terraform that made it.
+        "terraform_version": terraform_version(),
+        "planned_values": {"root_module": {"resources": resources}},
+        "resource_changes": changes,
+    }
+
+
+def checkov_plan_scan(plans: dict[str, TerraformPlanOutput]) -> dict[str, Any]:
+    """checkov's terraform_plan framework over plans, where the policies are resolved."""
+    files = {
+        name: json.dumps(plan_file(plan), sort_keys=True) for name, plan in sorted(plans.items())
+    }
+    key = hashlib.sha256(json.dumps(files).encode()).hexdigest()[:16]
+
+    def compute() -> dict[str, Any]:
+        CHECKOV_CACHE.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix="plans-", dir=CHECKOV_CACHE) as scratch:
+            for name, text in files.items():
+                (Path(scratch) / f"{name}.json").write_text(text)
+            result = subprocess.run(
+                [checkov_binary(), "--directory", scratch, "--framework", "terraform_plan",
+                 "--skip-download", "--compact", "--output", "json"],
+                capture_output=True, text=True, check=False,
+            )  # fmt: skip
+        if result.returncode not in (0, 1):
+            return {"error": f"checkov exited {result.returncode}:\n{result.stderr}"}
+        parsed = json.loads(result.stdout)
+        reports = parsed if isinstance(parsed, list) else [parsed]
+        checks = [
+            {
+                "outcome": outcome,
+                "check_id": check["check_id"],
+                "resource": check["resource"],
+                "file": Path(check["file_path"]).stem,
+            }
+            for report in reports
+            for outcome in ("passed", "failed")
+            for check in report.get("results", {}).get(f"{outcome}_checks", [])
+        ]
+        return {"error": None, "checks": checks}
+
+    return memoized(CHECKOV_CACHE / f"plans-{key}-{harness_hash()}", compute)

@@ -19,6 +19,7 @@ import datetime
 import json
 import os
 import re
+import shutil
 import subprocess
 import time
 from collections.abc import Callable
@@ -26,6 +27,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import iam_analysis as iam
 from tests.combinations import DOMAIN_NAME, ROUTE53_ZONE, Combination
 from tests.generated import (
     MISSING_TOOLCHAIN,
@@ -47,6 +49,10 @@ E2E_COMBINATIONS = [
     Combination("none", "acm-existing", "none", "arm64"),
 ]
 STATE_BUCKET = "orders-api-tfstate-123456789012"
+ACCOUNT_ID = "123456789012"
+REGION = "us-east-1"
+PUBLISHER = "orders-api-image-publisher"
+STAGING_DEPLOYER = "orders-api-staging-deploy"
 REPOSITORY_URI = "123456789012.dkr.ecr.us-east-1.amazonaws.com/orders-api"
 TERRAFORM_MIRROR = os.environ.get("TF_PROVIDER_MIRROR") or (
     "/opt/tf-plugins" if Path("/opt/tf-plugins").is_dir() else None
@@ -74,27 +80,53 @@ terraform {
   }
 }
 """
-# Stands in for docker: "push" registers an image manifest in the emulated ECR.
-FAKE_CONTAINER_CLI = """\
+# Stands in for docker: `buildx build --push` registers an image manifest in the emulated ECR
+# under the tag, `--load` only builds; both write the metadata buildx writes. The image's
+# configuration digest comes from the committed tree and the platform, so one commit is always
+# the same image, as a cached build is.
+FAKE_DOCKER = """\
 #!/usr/bin/env bash
 set -euo pipefail
-echo "$*" >> "$FAKE_CONTAINER_LOG"
-case "$1" in
-  login) cat >/dev/null ;;
-  build) ;;
-  push)
-    repository=${2#*/}
+echo "$*" >> "$FAKE_DOCKER_LOG"
+option() {
+  local want=$1
+  shift
+  while (($#)); do
+    [[ "$1" == "$want" ]] && { echo "$2"; return; }
+    shift
+  done
+}
+case "$1 ${2:-}" in
+  "login "*) cat >/dev/null ;;
+  "info "* | "--version ") echo "Docker version 28.0.0, build stand-in" ;;
+  "buildx version") echo "github.com/docker/buildx v0.20.0 stand-in" ;;
+  "buildx inspect") echo "Platforms: linux/amd64, linux/arm64" ;;
+  "buildx build")
+    reference=$(option --tag "$@")
+    repository=${reference#*/}
     repository=${repository%:*}
-    tag=${2##*:}
-    digest=$(printf '%s' "$tag" | sha256sum | cut -d' ' -f1)
-    manifest='{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json",'
-    manifest+='"config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":2,'
-    manifest+="\\"digest\\":\\"sha256:${digest}\\"},\\"layers\\":[]}"
-    aws ecr put-image --repository-name "$repository" --image-tag "$tag" \\
-      --image-manifest "$manifest" >/dev/null
+    tag=${reference##*:}
+    built_from="$(git rev-parse "HEAD^{tree}") $(option --platform "$@")"
+    config="sha256:$(printf '%s' "$built_from" | sha256sum | cut -d' ' -f1)"
+    manifest='{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",'
+    manifest+='"config":{"mediaType":"application/vnd.oci.image.config.v1+json","size":2,'
+    manifest+="\\"digest\\":\\"${config}\\"},\\"layers\\":[]}"
+    digest="sha256:$(printf '%s' "$manifest" | sha256sum | cut -d' ' -f1)"
+    if [[ " $* " == *" --push "* ]]; then
+      aws ecr put-image --repository-name "$repository" --image-tag "$tag" \\
+        --image-manifest "$manifest" >/dev/null
+    fi
+    printf '{\\n  "containerimage.config.digest": "%s",\\n  "containerimage.digest": "%s"\\n}\\n' \\
+      "$config" "$digest" > "$(option --metadata-file "$@")"
     ;;
   *) echo "unexpected: $*" >&2; exit 2 ;;
 esac
+"""
+# Records the AWS CLI calls the deploy scripts make (service and operation), then makes them.
+RECORDING_AWS = """\
+#!/bin/sh
+echo "$1 $2" >> "$AWS_CALL_LOG"
+exec "{real_aws}" "$@"
 """
 
 
@@ -105,14 +137,24 @@ class Deployment:
         self.project = project
         self.moto = moto
         self.timings: list[str] = []
+        # The IAM actions each role's make targets needed, by role name (as_role).
+        self.role_actions: dict[str, set[str]] = {}
         self.env = moto.client_env(project_environment())
-        container_cli = workdir / "container-cli"
-        container_cli.write_text(FAKE_CONTAINER_CLI)
-        container_cli.chmod(0o755)
-        self.container_log = workdir / "container-cli.log"
+        tools = workdir / "bin"
+        tools.mkdir()
+        (tools / "docker").write_text(FAKE_DOCKER)
+        real_aws = shutil.which("aws", path=self.env["PATH"])
+        assert real_aws, "the AWS CLI is not installed next to the tests"
+        (tools / "aws").write_text(RECORDING_AWS.format(real_aws=real_aws))
+        for tool in tools.iterdir():
+            tool.chmod(0o755)
+        self.docker_log = workdir / "docker.log"
+        self.aws_call_log = workdir / "aws-calls.log"
+        self.terraform_log = workdir / "terraform.log"
         self.env.update(
-            CONTAINER_CLI=str(container_cli),
-            FAKE_CONTAINER_LOG=str(self.container_log),
+            PATH=f"{tools}{os.pathsep}{self.env['PATH']}",
+            FAKE_DOCKER_LOG=str(self.docker_log),
+            AWS_CALL_LOG=str(self.aws_call_log),
             POLL_SECONDS="1",
             SMOKE_ATTEMPTS="5",
             CHECKPOINT_DISABLE="1",
@@ -140,6 +182,7 @@ class Deployment:
         )
         (project / "terraform" / "bootstrap" / "emulator_override.tf").write_text(PROVIDER_OVERRIDE)
         self.git("init", "--quiet", "--initial-branch=main")
+        self.git("remote", "add", "origin", "git@github.com:acme/orders-api.git")
         # The test's own log is not the project's: keep it out of the dirty-tree check. The
         # overrides, plans and state are ignored by the project's own .gitignore.
         (project / ".git" / "info" / "exclude").write_text("server.log\n")
@@ -180,14 +223,32 @@ class Deployment:
     def _make(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         return self.run(["make", "--no-print-directory", *args], check=check)
 
-    def container_calls(self, command: str) -> list[str]:
-        """The calls of one command the stand-in container CLI received, in order."""
-        if not self.container_log.exists():
+    def builds(self) -> list[str]:
+        """The image builds the stand-in docker received, in order."""
+        if not self.docker_log.exists():
             return []
         return [
-            line for line in self.container_log.read_text().splitlines()
-            if line.split(" ", 1)[0] == command
-        ]  # fmt: skip
+            line
+            for line in self.docker_log.read_text().splitlines()
+            if line.startswith("buildx build")
+        ]
+
+    def as_role(
+        self, role: str, *args: str, check: bool = True
+    ) -> subprocess.CompletedProcess[str]:
+        """A make target run as the deploy workflow runs it with that role. The emulator cannot
+        judge IAM conditions, so every AWS call it makes, through Terraform and the AWS CLI, is
+        recorded instead: the test then checks the role's policies allow each one."""
+        for log in (self.terraform_log, self.aws_call_log):
+            log.unlink(missing_ok=True)
+        self.env.update(TF_LOG="debug", TF_LOG_PATH=str(self.terraform_log))
+        try:
+            return self.make(*args, check=check)
+        finally:
+            del self.env["TF_LOG"], self.env["TF_LOG_PATH"]
+            actions = self.role_actions.setdefault(role, set())
+            actions |= iam.terraform_log_actions(self.terraform_log)
+            actions |= iam.aws_cli_log_actions(self.aws_call_log)
 
     def terraform(self, *args: str) -> str:
         return self.run(["terraform", "-chdir=terraform", *args]).stdout
@@ -208,13 +269,36 @@ def running_images(moto: MotoServer) -> set[str]:
     return {container["image"] for container in containers}
 
 
+def image_tags(moto: MotoServer, digest: str) -> list[str]:
+    (image,) = moto.client("ecr").describe_images(
+        repositoryName="orders-api", imageIds=[{"imageDigest": digest}]
+    )["imageDetails"]
+    return sorted(image["imageTags"], key=lambda tag: tag.startswith("deployed-"))
+
+
+def role_policies(moto: MotoServer, role: str) -> dict[str, str]:
+    """Every policy of a role, as bootstrap applied it: managed and inline, by name."""
+    client = moto.client("iam")
+    policies = {}
+    for attached in client.list_attached_role_policies(RoleName=role)["AttachedPolicies"]:
+        policy = client.get_policy(PolicyArn=attached["PolicyArn"])["Policy"]
+        version = client.get_policy_version(
+            PolicyArn=attached["PolicyArn"], VersionId=policy["DefaultVersionId"]
+        )["PolicyVersion"]
+        policies[attached["PolicyName"]] = json.dumps(version["Document"])
+    for name in client.list_role_policies(RoleName=role)["PolicyNames"]:
+        document = client.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"]
+        policies[name] = json.dumps(document)
+    return policies
+
+
 def changed_resources(deploy_output: str) -> list[str]:
     """The resource lines `make deploy` prints under its terraform step."""
     return re.findall(r"^ {8}(\S+) (?:will be|must be)", deploy_output, flags=re.MULTILINE)
 
 
 def step_line(deploy_output: str, step: int) -> str:
-    match = re.search(rf"^\[{step}/6\] .*$", deploy_output, flags=re.MULTILINE)
+    match = re.search(rf"^\[{step}/7\] .*$", deploy_output, flags=re.MULTILINE)
     assert match, f"no line for step {step}:\n{deploy_output}"
     return match.group()
 
@@ -395,26 +479,46 @@ def run_deploy_lifecycle(deployment: Deployment, combination: Combination) -> No
         if "create" in change["change"]["actions"] and change["mode"] == "managed"
     }
 
-    first = deployment.make("deploy", "ENV=staging").stdout
-    for step in range(1, 7):
+    # The first deploy as the workflow makes it: the publisher builds and pushes, the deploy
+    # role deploys that digest (and may not tag images), the publisher records the deploy.
+    published = deployment.as_role(PUBLISHER, "publish")
+    digest = published.stdout.strip().splitlines()[-1]
+    assert re.fullmatch(r"sha256:[0-9a-f]{64}", digest), published.stdout
+    first = deployment.as_role(
+        STAGING_DEPLOYER, "deploy", "ENV=staging", f"IMAGE_DIGEST={digest}", "MARK_DEPLOYED=0"
+    ).stdout
+    for step in range(1, 8):
         step_line(first, step)
-    assert "built and pushed" in step_line(first, 3)
-    first_commit = deployment.git("rev-parse", "HEAD").strip()
-    assert f"Deployed {first_commit} to staging" in first
+    assert f"Deployed {digest} to staging" in first
     assert deployment.state() >= to_create
     assert_environment_matches_options(moto, combination)
+    assert running_images(moto) == {f"{REPOSITORY_URI}@{digest}"}
+    deployment.as_role(PUBLISHER, "record-deploy", "ENV=staging", f"IMAGE_DIGEST={digest}")
+    first_commit = deployment.git("rev-parse", "HEAD").strip()
+    assert image_tags(moto, digest)[0] == first_commit
+    assert re.fullmatch(r"deployed-staging-\d{8}T\d{6}Z", image_tags(moto, digest)[1])
     platform = "linux/arm64" if combination.cpu_architecture == "arm64" else "linux/amd64"
-    builds = deployment.container_calls("build")
-    assert builds == [f"build --platform {platform} --tag {REPOSITORY_URI}:{first_commit} ."]
+    builds = deployment.builds()
+    assert (
+        len(builds) == 1
+        and f"--platform {platform} " in builds[0]
+        and builds[0].endswith(" --push .")
+    )
 
+    # From a laptop with an administrator's credentials: the commit is in ECR, nothing is built,
+    # nothing changes.
     again = deployment.make("deploy", "ENV=staging").stdout
-    assert "already in ECR" in step_line(again, 3)
+    assert step_line(again, 3).endswith(
+        f"{REPOSITORY_URI}:{first_commit} = {REPOSITORY_URI}@{digest}"
+    )
     assert step_line(again, 4).endswith("no changes"), again
-    assert deployment.container_calls("build") == builds, "the second deploy built again"
+    assert deployment.builds() == builds, "the second deploy built again"
 
+    with (deployment.project / "README.md").open("a") as readme:
+        readme.write("\nA new version of the service.\n")
     deployment.commit("A new version of the service")
     new_version = deployment.make("deploy", "ENV=staging").stdout
-    assert "built and pushed" in step_line(new_version, 3)
+    assert len(deployment.builds()) == 2
     assert sorted(changed_resources(new_version)) == [
         "module.service.aws_ecs_service.this",
         "module.service.aws_ecs_task_definition.this",
@@ -424,16 +528,21 @@ def run_deploy_lifecycle(deployment: Deployment, combination: Combination) -> No
     missing = deployment.make("deploy", "ENV=staging", "IMAGE_TAG=not-in-ecr", check=False)
     assert missing.returncode != 0
     assert "image tag not-in-ecr is not in ECR repository orders-api" in missing.stdout
-    assert "failed at step 3/6 (image)" in missing.stdout
+    assert "failed at step 3/7 (image)" in missing.stdout
 
     rollback = deployment.make("rollback", "ENV=staging", f"IMAGE_TAG={first_commit}").stdout
     assert f"{first_commit} (given)" in step_line(rollback, 2)
     assert rolled_out(rollback) not in (rolled_out(first), rolled_out(new_version))
-    assert running_images(moto) == {f"{REPOSITORY_URI}:{first_commit}"}
+    assert running_images(moto) == {f"{REPOSITORY_URI}@{digest}"}
 
     # The service's logs, printed once (moto's tasks write none, the log group must exist).
-    deployment.make("logs", "ENV=staging", "FOLLOW=0")
+    deployment.as_role(STAGING_DEPLOYER, "logs", "ENV=staging", "FOLLOW=0")
 
-    deployment.make("destroy", "ENV=staging", "CONFIRM=staging")
+    deployment.as_role(STAGING_DEPLOYER, "destroy", "ENV=staging", "CONFIRM=staging")
     assert deployment.state() == set()
     assert environment_resources(moto) == before
+
+    # Every call the roles made is one their policies allow, with conditions that apply to it.
+    for role, actions in deployment.role_actions.items():
+        policies = role_policies(moto, role)
+        assert iam.ungranted_actions(policies, actions, ACCOUNT_ID, REGION) == [], role

@@ -1,10 +1,11 @@
-"""`make deploy`, `make destroy` and `make logs` step by step, against stand-in command-line tools.
+"""The deploy scripts step by step, against stand-in command-line tools.
 
-The end-to-end deploy (test_deploy_e2e.py) proves the happy path and the missing image against
-an emulated AWS; these drive the scripts into every other way a deploy can end, each in a
-second: uncommitted work, an image the push did not register, a rollout the circuit breaker
-undid or that failed, a service that does not answer, a destroy nobody confirmed, logs that
-cannot be read. The tools are tests/fake_cli.py, told what to do by a scenario file.
+The end-to-end deploy (test_deploy_e2e.py) proves the happy path against an emulated AWS; these
+drive the scripts into every other way a deploy, a publish, `make github` or `make doctor` can
+end, each in a second: uncommitted work, an image the push did not register, a tag someone else
+pushed, production asked for an image staging never ran, a rollout the circuit breaker undid,
+a service that does not answer, a destroy nobody confirmed, logs that cannot be read, GitHub
+settings missing. The tools are tests/fake_cli.py, told what to do by a scenario file.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -24,7 +26,16 @@ from tests.generated import git
 from tests.rendering import copy_project, render
 
 FAKE_CLI = Path(__file__).with_name("fake_cli.py")
-STEP_LINE = re.compile(r"^\[(\d)/6\] (.+?) +\d+s  ", re.MULTILINE)
+TOOLS = ("aws", "terraform", "docker", "gh", "curl")
+STEP_LINE = re.compile(r"^\[(\d)/7\] (.+?) +\d+s  (.*)$", re.MULTILINE)
+REPOSITORY_URI = "123456789012.dkr.ecr.us-east-1.amazonaws.com/orders-api"
+BUILT_CONFIG = "sha256:" + "c" * 64
+OTHER_CONFIG = "sha256:" + "d" * 64
+GITHUB = {
+    "repository": {"full_name": "acme/orders-api", "id": 987654321, "admin": True},
+    "users": {"alice": 11},
+    "teams": {"acme/platform": 22},
+}
 
 
 @dataclass
@@ -40,14 +51,19 @@ class Deployer:
         world = json.loads(path.read_text()) if path.exists() else {}
         path.write_text(json.dumps({**world, **changes}))
 
-    def make(self, *arguments: str, **env: str) -> subprocess.CompletedProcess[str]:
+    def world(self) -> dict:
+        return json.loads((self.state / "scenario.json").read_text())
+
+    def make(
+        self, *arguments: str, path: str | None = None, **env: str
+    ) -> subprocess.CompletedProcess[str]:
         (self.state / "calls.log").unlink(missing_ok=True)
         return subprocess.run(
             ["make", "--no-print-directory", *arguments],
             cwd=self.project,
             env={
                 **os.environ,
-                "PATH": f"{self.bin_dir}{os.pathsep}{os.environ['PATH']}",
+                "PATH": path or f"{self.bin_dir}{os.pathsep}{os.environ['PATH']}",
                 "FAKE_STATE": str(self.state),
                 "STATE_BUCKET": "orders-api-tfstate-123456789012",
                 "POLL_SECONDS": "0",
@@ -67,6 +83,16 @@ class Deployer:
         lines = log.read_text().splitlines() if log.exists() else []
         return [line for line in lines if line.split(" ", 1)[0] == tool]
 
+    def commit(self) -> str:
+        return git("rev-parse", "HEAD", cwd=self.project).strip()
+
+    def add_image(self, tag: str, *tags: str, config: str = BUILT_CONFIG) -> str:
+        digest = "sha256:" + format(abs(hash((tag, config))), "064x")[-64:]
+        images = self.world()["images"]
+        images[digest] = {"tags": [tag, *tags], "config": config}
+        self.scenario(images=images)
+        return digest
+
 
 @pytest.fixture
 def deployer(tmp_path: Path) -> Deployer:
@@ -74,11 +100,12 @@ def deployer(tmp_path: Path) -> Deployer:
     assert result.returncode == 0, result.stderr
     project = copy_project(result, tmp_path)
     git("init", "--quiet", "--initial-branch=main", cwd=project)
+    git("remote", "add", "origin", "git@github.com:acme/orders-api.git", cwd=project)
     git("add", "--all", cwd=project)
     git("commit", "--quiet", "--message=Generated", cwd=project)
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    for tool in ("aws", "terraform", "docker", "curl"):
+    for tool in TOOLS:
         stub = bin_dir / tool
         stub.write_text(f'#!/bin/sh\nexec "{sys.executable}" "{FAKE_CLI}" {tool} "$@"\n')
         stub.chmod(0o755)
@@ -86,45 +113,90 @@ def deployer(tmp_path: Path) -> Deployer:
     state.mkdir()
     deployer = Deployer(project, state, bin_dir)
     deployer.scenario(
-        images=[], push_registers=True, plan_changes=True, rollout="stable",
+        images={}, push_registers=True, plan_changes=True, rollout="stable",
         service_answers=True,
     )  # fmt: skip
     return deployer
 
 
-def steps(output: str) -> list[str]:
-    return [name for _, name in STEP_LINE.findall(output)]
+def steps(output: str) -> dict[str, str]:
+    return {name: summary for _, name, summary in STEP_LINE.findall(output)}
 
 
-def commit_of(deployer: Deployer) -> str:
-    return git("rev-parse", "HEAD", cwd=deployer.project).strip()
+# make deploy --------------------------------------------------------------------------------
 
 
-def test_a_deploy_runs_six_steps_and_builds_for_the_tasks(deployer: Deployer) -> None:
+def test_a_first_deploy_publishes_the_commit_and_runs_it_by_digest(deployer: Deployer) -> None:
     result = deployer.make("deploy", "ENV=staging")
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert steps(result.stdout) == [
-        "preflight", "image tag", "image", "terraform", "rollout", "smoke test",
+    ran = steps(result.stdout)
+    assert list(ran) == [
+        "preflight", "image tag", "image", "terraform", "rollout", "smoke test", "record",
     ]  # fmt: skip
-    commit = commit_of(deployer)
-    assert f"Deployed {commit} to staging" in result.stdout
-    builds = [call for call in deployer.calls("docker") if call.startswith("docker build")]
-    assert builds == [
-        f"docker build --platform linux/arm64 --tag "
-        f"123456789012.dkr.ecr.us-east-1.amazonaws.com/orders-api:{commit} ."
-    ]
+    commit = deployer.commit()
+    builds = [call for call in deployer.calls("docker") if call.startswith("docker buildx build")]
+    assert len(builds) == 1
+    assert builds[0].startswith(
+        f"docker buildx build --platform linux/arm64 --provenance=false --sbom=false "
+        f"--tag {REPOSITORY_URI}:{commit} --metadata-file "
+    )
+    assert builds[0].endswith(" --push .")
+    # Resolved once, printed as tag = digest, and applied by digest.
+    ((digest, image),) = deployer.world()["images"].items()
+    assert ran["image"] == f"{REPOSITORY_URI}:{commit} = {REPOSITORY_URI}@{digest}"
+    (plan,) = [call for call in deployer.calls("terraform") if " plan " in call]
+    assert f"-var=image_digest={digest}" in plan
+    assert f"Deployed {commit} = {digest} to staging" in result.stdout
+    # Recorded: the lifecycle policy keeps the image, and production may take it.
+    assert re.fullmatch(r"deployed-staging-\d{8}T\d{6}Z", image["tags"][1]), image["tags"]
+    assert ran["record"].startswith(f"tagged orders-api@{digest} as deployed-staging-")
 
 
 def test_an_image_already_in_ecr_is_not_built_again(deployer: Deployer) -> None:
-    deployer.scenario(images=[commit_of(deployer)], plan_changes=False)
+    digest = deployer.add_image(deployer.commit())
+    deployer.scenario(plan_changes=False)
 
-    result = deployer.make("deploy", "ENV=staging")
+    result = deployer.make("deploy", "ENV=staging", MARK_DEPLOYED="0")
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert deployer.calls("docker") == []
-    assert "already in ECR" in result.stdout
-    assert re.search(r"^\[4/6\] terraform .*no changes$", result.stdout, re.MULTILINE)
+    assert steps(result.stdout)["image"].endswith(f"@{digest}")
+    assert steps(result.stdout)["terraform"] == "no changes"
+    assert steps(result.stdout)["record"] == (
+        "left to the deploy workflow's image publisher (MARK_DEPLOYED=0)"
+    )
+    assert deployer.calls("aws") and not any("put-image" in call for call in deployer.calls("aws"))
+
+
+def test_the_workflows_digest_is_deployed_as_given(deployer: Deployer) -> None:
+    digest = deployer.add_image(deployer.commit())
+
+    result = deployer.make("deploy", "ENV=staging", f"IMAGE_DIGEST={digest}", "MARK_DEPLOYED=0")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert steps(result.stdout)["image tag"] == f"{digest} (given)"
+    assert deployer.calls("docker") == []
+
+
+@pytest.mark.parametrize(
+    ("digest", "message"),
+    [
+        (
+            "latest",
+            "IMAGE_DIGEST must be an image digest (sha256: and 64 hex digits), not 'latest'",
+        ),
+        ("sha256:" + "e" * 64, f"image sha256:{'e' * 64} is not in ECR repository orders-api"),
+    ],
+)
+def test_a_digest_that_is_not_an_image_stops_the_deploy(
+    deployer: Deployer, digest: str, message: str
+) -> None:
+    result = deployer.make("deploy", "ENV=staging", f"IMAGE_DIGEST={digest}")
+
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert deployer.calls("terraform") == []
 
 
 @pytest.mark.parametrize("image_tag", ["", "0123456789abcdef0123456789abcdef01234567"])
@@ -136,7 +208,7 @@ def test_uncommitted_changes_stop_the_deploy_at_step_2(deployer: Deployer, image
 
     assert result.returncode != 0
     assert "uncommitted changes (1 file(s), see git status)" in result.stderr
-    assert "failed at step 2/6 (image tag)" in result.stderr
+    assert "failed at step 2/7 (image tag)" in result.stderr
     assert deployer.calls("terraform") == [] and deployer.calls("docker") == []
 
 
@@ -147,8 +219,8 @@ def test_allow_dirty_deploys_them_under_a_tag_of_their_own(deployer: Deployer) -
 
     assert result.returncode == 0, result.stdout + result.stderr
     # Never the commit's own tag: tags are immutable, and that one means the committed code.
-    tag = re.search(r"^\[2/6\] image tag +\d+s  (\S+)", result.stdout, re.MULTILINE)
-    assert tag and re.fullmatch(rf"{commit_of(deployer)}-dirty-\d{{14}}", tag[1])
+    tag = steps(result.stdout)["image tag"].split()[0]
+    assert re.fullmatch(rf"{deployer.commit()}-dirty-\d{{14}}", tag)
 
 
 def test_uncommitted_provider_locks_are_named_with_the_command_to_commit_them(
@@ -174,8 +246,40 @@ def test_an_image_the_push_did_not_register_stops_the_deploy_at_step_3(
 
     assert result.returncode != 0
     assert "is not in ECR repository orders-api after the push" in result.stderr
-    assert "failed at step 3/6 (image)" in result.stderr
+    assert "failed at step 3/7 (image)" in result.stderr
     assert deployer.calls("terraform") == []
+
+
+def test_production_takes_only_an_image_staging_ran(deployer: Deployer) -> None:
+    commit = deployer.commit()
+    deployer.add_image(commit)
+
+    refused = deployer.make("deploy", "ENV=production", f"IMAGE_TAG={commit}")
+    assert refused.returncode != 0
+    assert "has never run in staging: production deploys only images staging ran" in refused.stderr
+    assert "failed at step 3/7 (image)" in refused.stderr
+    assert deployer.calls("terraform") == []
+
+
+def test_production_deploys_the_image_staging_ran_by_its_digest(deployer: Deployer) -> None:
+    commit = deployer.commit()
+    digest = deployer.add_image(commit, "deployed-staging-20261201T120000Z")
+
+    result = deployer.make("deploy", "ENV=production", f"IMAGE_TAG={commit}", "MARK_DEPLOYED=0")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert steps(result.stdout)["image"] == f"{REPOSITORY_URI}:{commit} = {REPOSITORY_URI}@{digest}"
+    assert deployer.calls("docker") == []
+
+
+def test_production_never_builds(deployer: Deployer) -> None:
+    result = deployer.make("deploy", "ENV=production")
+
+    assert result.returncode != 0
+    assert "production deploys only what staging ran, so deploy this commit to staging first" in (
+        result.stderr
+    )
+    assert deployer.calls("docker") == []
 
 
 @pytest.mark.parametrize(
@@ -195,7 +299,10 @@ def test_a_rollout_that_did_not_hold_stops_the_deploy_at_step_5(
 
     assert result.returncode != 0
     assert message in result.stderr
-    assert "failed at step 5/6 (rollout)" in result.stderr
+    assert "failed at step 5/7 (rollout)" in result.stderr
+    assert not any("put-image" in call for call in deployer.calls("aws")), (
+        "recorded a failed deploy"
+    )
 
 
 def test_a_service_that_does_not_answer_stops_the_deploy_at_step_6(deployer: Deployer) -> None:
@@ -207,9 +314,68 @@ def test_a_service_that_does_not_answer_stops_the_deploy_at_step_6(deployer: Dep
     assert "GET http://127.0.0.1:9/health did not answer 2xx after 3 attempts (HTTP 503)" in (
         result.stderr
     )
-    assert "failed at step 6/6 (smoke test)" in result.stderr
+    assert "failed at step 6/7 (smoke test)" in result.stderr
     health_checks = [call for call in deployer.calls("curl") if "--fail" in call]
     assert len(health_checks) == 3
+
+
+# make publish -------------------------------------------------------------------------------
+
+
+def test_publishing_a_tag_already_in_ecr_builds_and_compares(deployer: Deployer) -> None:
+    digest = deployer.add_image(deployer.commit())
+
+    result = deployer.make("publish")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == digest
+    (build,) = deployer.calls("docker")[1:]
+    assert build.endswith(" --load ."), "the tag exists: build, compare, and never push over it"
+    assert "is already in ECR, and this build is the same image" in result.stderr
+
+
+def test_a_tag_pushed_by_someone_else_fails_the_publish_loudly(deployer: Deployer) -> None:
+    commit = deployer.commit()
+    planted = deployer.add_image(commit, config=OTHER_CONFIG)
+
+    result = deployer.make("publish")
+
+    assert result.returncode != 0
+    assert (
+        f"{REPOSITORY_URI}:{commit} is already in ECR as {planted} (configuration {OTHER_CONFIG}), "
+        f"and this build made another image (configuration {BUILT_CONFIG})"
+    ) in result.stderr
+    assert "Find out who pushed it before deploying anything under this tag." in result.stderr
+    assert result.stdout == ""
+
+
+def test_the_publisher_writes_the_digest_for_the_workflow(
+    deployer: Deployer, tmp_path: Path
+) -> None:
+    outputs = tmp_path / "github-output"
+
+    result = deployer.make("publish", BUILD_CACHE="1", GITHUB_OUTPUT=str(outputs))
+
+    assert result.returncode == 0, result.stderr
+    ((digest, _),) = deployer.world()["images"].items()
+    assert outputs.read_text() == f"digest={digest}\n"
+    (build,) = [call for call in deployer.calls("docker") if "buildx" in call]
+    cache = "123456789012.dkr.ecr.us-east-1.amazonaws.com/orders-api-build-cache:main"
+    assert f"--cache-from type=registry,ref={cache}" in build
+    assert f"--cache-to type=registry,ref={cache},mode=max," in build
+
+
+def test_record_deploy_tags_the_image_for_its_environment(deployer: Deployer) -> None:
+    digest = deployer.add_image(deployer.commit())
+
+    result = deployer.make("record-deploy", "ENV=production", f"IMAGE_DIGEST={digest}")
+
+    assert result.returncode == 0, result.stderr
+    tags = deployer.world()["images"][digest]["tags"]
+    assert re.fullmatch(r"deployed-production-\d{8}T\d{6}Z", tags[1])
+
+
+# make destroy, make logs ----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -251,3 +417,176 @@ def test_logs_print_the_events_and_stop_on_an_error(deployer: Deployer) -> None:
     assert "cannot read /ecs/orders-api-staging: An error occurred (AccessDeniedException)" in (
         denied.stderr
     )
+
+
+# make github, make doctor ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def github(deployer: Deployer) -> Deployer:
+    """A repository gh can administer, and bootstrap's state saved in the bucket."""
+    deployer.scenario(github=json.loads(json.dumps(GITHUB)), bootstrap_state_saved=True)
+    tfvars = deployer.project / "terraform" / "bootstrap" / "github.auto.tfvars"
+    tfvars.write_text("github_repository_id = 987654321\n")
+    return deployer
+
+
+def test_make_github_sets_up_environments_variables_and_the_oidc_subject(github: Deployer) -> None:
+    result = github.make("github", "REVIEWERS=alice,acme/platform")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    settings = github.world()["github"]
+    environments = settings["environments"]
+    assert [(p["type"], p["name"]) for p in environments["staging"]["policies"]] == [
+        ("branch", "main")
+    ]
+    assert [(p["type"], p["name"]) for p in environments["production"]["policies"]] == [
+        ("tag", "v*")
+    ]
+    custom = {"protected_branches": False, "custom_branch_policies": True}
+    assert environments["staging"]["settings"] == {"deployment_branch_policy": custom}
+    assert environments["production"]["settings"] == {
+        "prevent_self_review": True,
+        "reviewers": [{"type": "User", "id": 11}, {"type": "Team", "id": 22}],
+        "deployment_branch_policy": custom,
+    }
+    assert settings["variables"] == {
+        "staging/AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/orders-api-staging-deploy",
+        "production/AWS_ROLE_ARN": "arn:aws:iam::123456789012:role/orders-api-production-deploy",
+        "/AWS_PUBLISHER_ROLE_ARN": "arn:aws:iam::123456789012:role/orders-api-image-publisher",
+    }
+    assert settings["oidc"] == {
+        "use_default": False,
+        "include_claim_keys": ["repository_id", "context", "job_workflow_ref"],
+    }
+
+    again = github.make("github", "REVIEWERS=alice,acme/platform")
+    assert again.returncode == 0, again.stderr
+    assert len(github.world()["github"]["environments"]["staging"]["policies"]) == 1
+
+
+def test_make_github_replaces_a_wider_deployment_rule(github: Deployer) -> None:
+    world = github.world()
+    world["github"]["environments"] = {
+        "staging": {"policies": [{"id": 1, "type": "branch", "name": "*"}]},
+    }
+    github.scenario(**world)
+
+    result = github.make("github", "REVIEWERS=alice")
+
+    assert result.returncode == 0, result.stderr
+    policies = github.world()["github"]["environments"]["staging"]["policies"]
+    assert [(p["type"], p["name"]) for p in policies] == [("branch", "main")]
+
+
+@pytest.mark.parametrize(
+    ("change", "reviewers", "message"),
+    [
+        ({}, "", "REVIEWERS is required: the GitHub users and teams (org/team) who approve "
+                 "production deploys"),
+        ({}, "mallory", "reviewer mallory is not a GitHub user"),
+        ({"repository": {"full_name": "Acme/Orders-API", "id": 987654321, "admin": True}}, "alice",
+         "GitHub names the repository Acme/Orders-API, not acme/orders-api"),
+        ({"repository": {"full_name": "acme/orders-api", "id": 987654321, "admin": False}}, "alice",
+         "you are not an administrator of acme/orders-api"),
+        ({"repository": {"full_name": "acme/orders-api", "id": 555, "admin": True}}, "alice",
+         "recorded the id of acme/orders-api (555) in terraform/bootstrap/github.auto.tfvars: run "
+         "'make bootstrap' so that the roles trust it"),
+        ({"logged_in": False}, "alice", "gh is not logged in: run 'gh auth login'"),
+    ],
+)  # fmt: skip
+def test_make_github_refuses_what_it_cannot_do_right(
+    github: Deployer, change: dict, reviewers: str, message: str
+) -> None:
+    github.scenario(github={**GITHUB, **change})
+
+    result = github.make("github", f"REVIEWERS={reviewers}")
+
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert not any(" PUT " in f" {call} " or "--method PUT" in call for call in github.calls("gh"))
+
+
+def test_without_gh_make_github_prints_the_steps_by_hand(github: Deployer) -> None:
+    (github.bin_dir / "gh").unlink()
+    path = f"{github.bin_dir}{os.pathsep}/usr/bin{os.pathsep}/bin"
+    if shutil.which("gh", path=path):
+        pytest.skip(
+            f"gh is installed in {shutil.which('gh', path=path)}: its absence cannot be shown"
+        )
+
+    result = github.make("github", "REVIEWERS=alice", path=path)
+
+    assert result.returncode != 0
+    assert "gh (the GitHub CLI) not found: do the steps above by hand" in result.stderr
+    assert 'add the tag rule "v*"' in result.stdout
+    assert (
+        "AWS_ROLE_ARN =\n     arn:aws:iam::123456789012:role/orders-api-production-deploy"
+        in result.stdout
+    )
+    assert "AWS_PUBLISHER_ROLE_ARN = arn:aws:iam::123456789012:role/orders-api-image-publisher" in (
+        result.stdout
+    )
+
+
+def doctor_lines(result: subprocess.CompletedProcess[str], kind: str) -> list[str]:
+    return [
+        line.strip()
+        for line in (result.stdout + result.stderr).splitlines()
+        if line.strip().startswith(kind)
+    ]
+
+
+def test_doctor_reads_the_github_settings_back(github: Deployer) -> None:
+    setup = github.make("github", "REVIEWERS=alice")
+    assert setup.returncode == 0, setup.stderr
+
+    result = github.make("doctor")
+
+    github_checks = [line for line in doctor_lines(result, "ok") if "GitHub" in line]
+    assert github_checks == [
+        "ok    GitHub environment staging deploys from main only",
+        "ok    GitHub environment staging: AWS_ROLE_ARN",
+        "ok    GitHub environment production deploys from v* only",
+        "ok    GitHub environment production: AWS_ROLE_ARN",
+        "ok    GitHub environment production: 1 required reviewer(s), no self-review",
+        "ok    GitHub variable AWS_PUBLISHER_ROLE_ARN",
+        "ok    GitHub OIDC subject: repository id, context and workflow, as the roles trust",
+    ]
+    assert "ok    git remote origin is acme/orders-api" in doctor_lines(result, "ok")
+
+
+def test_doctor_names_each_missing_github_setting(github: Deployer) -> None:
+    result = github.make("doctor")
+
+    assert result.returncode != 0
+    failures = [line for line in doctor_lines(result, "FAIL") if "GitHub" in line]
+    assert failures == [
+        "FAIL  GitHub environment staging missing: run 'make github REVIEWERS=...'",
+        "FAIL  GitHub environment production missing: run 'make github REVIEWERS=...'",
+        "FAIL  GitHub environment production needs required reviewers with 'Prevent self-review' "
+        "(now 0 reviewer(s), self-review prevented: false): run 'make github REVIEWERS=...'",
+        "FAIL  GitHub repository variable AWS_PUBLISHER_ROLE_ARN is not "
+        "arn:aws:iam::123456789012:role/orders-api-image-publisher: "
+        "run 'make github REVIEWERS=...'",
+        "FAIL  GitHub OIDC subject template is default, but the roles trust "
+        '["repository_id","context","job_workflow_ref"]: run \'make github REVIEWERS=...\'',
+    ]
+
+
+def test_doctor_refuses_a_remote_the_roles_do_not_trust(github: Deployer) -> None:
+    git(
+        "remote",
+        "set-url",
+        "origin",
+        "https://github.com/mallory/orders-api.git",
+        cwd=github.project,
+    )
+
+    result = github.make("doctor")
+
+    assert result.returncode != 0
+    assert (
+        "FAIL  git remote origin is mallory/orders-api, but the deploy roles trust "
+        "acme/orders-api: regenerate with the right github_repository, or fix the remote"
+    ) in doctor_lines(result, "FAIL")

@@ -22,6 +22,7 @@ from filelock import FileLock
 
 from tests.combinations import COMBINATIONS, Combination
 from tests.rendering import CACHE_ROOT, render
+from tests.terraform_tools import ENVIRONMENTS
 
 TOOLS = Path(sys.executable).parent
 TOOL_ENV = {**os.environ, "PATH": f"{TOOLS}{os.pathsep}{os.environ.get('PATH', '')}"}
@@ -36,7 +37,10 @@ def verified_pins(path: Path) -> set[tuple[str, str, str]]:
     return set(PIN_ROW.findall(path.read_text()))
 
 
-DEPLOY_TARGETS = ("bootstrap", "doctor", "plan", "deploy", "rollback", "destroy", "logs")
+DEPLOY_TARGETS = (
+    "bootstrap", "github", "doctor", "publish", "plan", "deploy", "rollback", "record-deploy",
+    "destroy", "logs",
+)  # fmt: skip
 
 combinations = pytest.mark.parametrize("combination", COMBINATIONS, ids=lambda c: c.id)
 
@@ -281,6 +285,19 @@ def postgres_major(combination: Combination) -> str:
     return default[1]
 
 
+def credentials_role(job: dict[str, Any]) -> str:
+    """The role variable a job assumes; exactly one credentials step, never keys."""
+    steps = [
+        step
+        for step in job["steps"]
+        if step.get("uses", "").startswith("aws-actions/configure-aws-credentials@")
+    ]
+    assert len(steps) == 1
+    assert "aws-access-key-id" not in steps[0]["with"]
+    assert steps[0]["with"]["aws-region"] == "us-east-1"
+    return steps[0]["with"]["role-to-assume"]
+
+
 @combinations
 def test_deploy_workflow_triggers_environments_and_permissions(combination: Combination) -> None:
     deploy = load_workflow(project_of(combination) / ".github" / "workflows" / "deploy.yml")
@@ -289,64 +306,67 @@ def test_deploy_workflow_triggers_environments_and_permissions(combination: Comb
     assert deploy["permissions"] == {"contents": "read"}
 
     jobs = deploy["jobs"]
-    assert set(jobs) == {"staging", "production"}
-    assert jobs["staging"]["if"] == "github.ref == 'refs/heads/main'"
-    assert "refs/tags/v" in jobs["production"]["if"]
-    assert "workflow_dispatch" in jobs["production"]["if"]
-    # A manual run on main builds (staging) before it promotes (production); a tag, where
-    # staging is skipped, still promotes.
-    assert jobs["production"]["needs"] == "staging"
-    assert jobs["production"]["if"].startswith(
-        "!cancelled() && needs.staging.result != 'failure' && "
-    )
-
-    for environment, job in jobs.items():
+    assert set(jobs) == {"build", "staging", "record-staging", "production"}
+    # What runs on main: the build, staging, and recording that staging ran the image. The
+    # publisher's jobs have no environment: its role trusts main's jobs without one.
+    assert jobs["build"]["if"] == "github.ref == 'refs/heads/main'"
+    assert jobs["staging"]["needs"] == "build"
+    assert jobs["record-staging"]["needs"] == ["build", "staging"]
+    assert jobs["production"]["if"] == "startsWith(github.ref, 'refs/tags/v')"
+    assert "needs" not in jobs["production"]
+    for name in ("build", "record-staging"):
+        assert "environment" not in jobs[name], name
+        assert credentials_role(jobs[name]) == "${{ vars.AWS_PUBLISHER_ROLE_ARN }}", name
+    for environment in ENVIRONMENTS:
+        job = jobs[environment]
         assert job["environment"] == environment
-        # OIDC only where AWS is used, and nothing beyond reading the code besides.
-        assert job["permissions"] == {"contents": "read", "id-token": "write"}
+        assert credentials_role(job) == "${{ vars.AWS_ROLE_ARN }}"
         assert job["concurrency"] == {
             "group": f"deploy-{environment}",
             "cancel-in-progress": False,
         }
-        credentials = [
-            step
-            for step in job["steps"]
-            if step.get("uses", "").startswith("aws-actions/configure-aws-credentials@")
-        ]
-        assert len(credentials) == 1
-        assert credentials[0]["with"]["role-to-assume"] == "${{ vars.AWS_ROLE_ARN }}"
-        assert "aws-access-key-id" not in credentials[0]["with"]
-        assert credentials[0]["with"]["aws-region"] == "us-east-1"
+    for name, job in jobs.items():
+        # OIDC where AWS is used, and nothing beyond reading the code besides.
+        assert job["permissions"] == {"contents": "read", "id-token": "write"}, name
 
-    staging_runs = [step.get("run", "") for step in jobs["staging"]["steps"]]
-    production_runs = [step.get("run", "") for step in jobs["production"]["steps"]]
-    assert "make deploy ENV=staging" in staging_runs
-    assert 'make deploy ENV=production IMAGE_TAG="$GITHUB_SHA"' in production_runs
+    runs = {name: [step.get("run", "") for step in job["steps"]] for name, job in jobs.items()}
+    assert "make publish BUILD_CACHE=1" in runs["build"]
+    assert jobs["build"]["outputs"] == {"digest": "${{ steps.publish.outputs.digest }}"}
+    # Staging deploys the digest the build published; the deploy role cannot tag images, so
+    # the publisher records the deploy afterwards.
+    assert 'make deploy ENV=staging IMAGE_DIGEST="$IMAGE_DIGEST" MARK_DEPLOYED=0' in runs["staging"]
+    assert 'make record-deploy ENV=staging IMAGE_DIGEST="$IMAGE_DIGEST"' in runs["record-staging"]
+    for name in ("staging", "record-staging"):
+        (step,) = [step for step in jobs[name]["steps"] if "IMAGE_DIGEST" in step.get("run", "")]
+        assert step["env"] == {"IMAGE_DIGEST": "${{ needs.build.outputs.digest }}"}
+    assert (
+        'make deploy ENV=production IMAGE_TAG="$GITHUB_SHA" MARK_DEPLOYED=0' in runs["production"]
+    )
 
 
 @combinations
-def test_image_is_built_once_for_the_tasks_architecture(combination: Combination) -> None:
-    deploy = load_workflow(project_of(combination) / ".github" / "workflows" / "deploy.yml")
-    platform = "linux/arm64" if combination.cpu_architecture == "arm64" else "linux/amd64"
-    builds = [
-        (name, step)
+def test_the_image_is_built_once_by_the_publisher_for_the_tasks_architecture(
+    combination: Combination,
+) -> None:
+    project = project_of(combination)
+    deploy = load_workflow(project / ".github" / "workflows" / "deploy.yml")
+    building = [
+        name
         for name, job in deploy["jobs"].items()
         for step in job["steps"]
-        if step.get("uses", "").startswith("docker/build-push-action@")
+        if "make publish" in step.get("run", "")
+        or step.get("uses", "").startswith("docker/build-push-action@")
     ]
-    assert [name for name, _ in builds] == ["staging"]
-    settings = builds[0][1]["with"]
-    assert settings["platforms"] == platform
-    assert settings["tags"].endswith(":${{ github.sha }}")
-    # The cache lives in the mutable repository bootstrap creates beside the image repository.
-    cache = "type=registry,ref=${{ steps.ecr.outputs.registry }}/orders-api-build-cache:main"
-    assert settings["cache-from"] == cache
-    assert settings["cache-to"].startswith(cache + ",mode=max,")
-    bootstrap = (project_of(combination) / "terraform" / "bootstrap" / "main.tf").read_text()
-    assert 'name                 = "${var.project}-build-cache"' in bootstrap
+    assert building == ["build"]
+    # One build path: the workflow's job and `make deploy` both call scripts/publish.sh.
+    assert 'scripts/publish.sh "$(IMAGE_TAG)"' in (project / "deploy.mk").read_text()
+    assert "scripts/publish.sh" in (project / "scripts" / "deploy.sh").read_text()
+    makefile = (project / "Makefile").read_text()
+    platform = "linux/arm64" if combination.cpu_architecture == "arm64" else "linux/amd64"
+    assert f"export IMAGE_PLATFORM := {platform}" in makefile
     uses_qemu = any(
         step.get("uses", "").startswith("docker/setup-qemu-action@")
-        for step in deploy["jobs"]["staging"]["steps"]
+        for step in deploy["jobs"]["build"]["steps"]
     )
     assert uses_qemu == (combination.cpu_architecture == "arm64")
 
@@ -377,6 +397,7 @@ def test_deploy_targets_have_help(combination: Combination) -> None:
         ("rollback", "prod"),
         ("destroy", "staging production"),
         ("logs", "dev"),
+        ("record-deploy", "prod"),
     ],
 )
 def test_unknown_environment_is_refused_before_any_aws_call(

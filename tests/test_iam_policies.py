@@ -1,0 +1,794 @@
+"""The IAM of a generated project, read from its plans as an attacker and as AWS would read it.
+
+Bootstrap's policies (deploy roles, image publisher, workload boundary, trust policies) come
+from its offline plan, the stack's role policies from the stack plans: the policies fully
+resolved, as IAM will store them. Each property is a check that returns its problems; every
+check is also run on a copy of the policies with the weakness it guards against put back in,
+and must then complain (the mutations at the end).
+
+The bootstrap policies depend on the database and https answers only: one combination per
+pair covers them.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from . import ecr_lifecycle
+from . import iam_analysis as iam
+from .combinations import DATABASES, DOMAIN_NAME, HTTPS_MODES, Combination
+from .rendering import render
+from .terraform_tools import (
+    ENVIRONMENTS,
+    TEST_ACCOUNT_ID,
+    ToolMissing,
+    check_bootstrap,
+    check_root,
+    checkov_binary,
+    checkov_plan_scan,
+    terraform_ready,
+)
+
+PROJECT = "orders-api"
+REPOSITORY = "acme/orders-api"
+REGION = "us-east-1"
+KEY = f"arn:aws:kms:{REGION}:{TEST_ACCOUNT_ID}:key/*"
+ECR = f"arn:aws:ecr:{REGION}:{TEST_ACCOUNT_ID}:repository"
+COMBINATIONS = [
+    Combination(database, https, "single", "arm64")
+    for database in DATABASES
+    for https in HTTPS_MODES
+]
+by_combination = pytest.mark.parametrize("combination", COMBINATIONS, ids=lambda c: c.id)
+
+# What pushing an image takes: none of it is a deploy role's.
+PUSH_ACTIONS = {
+    "ecr:CompleteLayerUpload",
+    "ecr:InitiateLayerUpload",
+    "ecr:PutImage",
+    "ecr:UploadLayerPart",
+}
+# What would let a role make itself, or a role it creates, more powerful, or outlive a deploy.
+IDENTITY_ACTIONS = {
+    "iam:AttachRolePolicy",
+    "iam:CreatePolicy",
+    "iam:CreatePolicyVersion",
+    "iam:CreateRole",
+    "iam:CreateUser",
+    "iam:DeleteRolePermissionsBoundary",
+    "iam:PutRolePermissionsBoundary",
+    "iam:UpdateAssumeRolePolicy",
+}
+ACCOUNT_SETTINGS = {
+    "ec2:DisableEbsEncryptionByDefault",
+    "ec2:DisableImageBlockPublicAccess",
+    "ec2:DisableSnapshotBlockPublicAccess",
+    "ec2:RunInstances",
+    "ecs:PutAccountSettingDefault",
+    "logs:PutAccountPolicy",
+}
+# Write actions the deploy roles hold without their environment's tag or name, each harmless.
+# The same reasons stand next to the statements in terraform/bootstrap/deploy_*.tf.
+UNSCOPED_WRITES = {
+    "DeregisterTaskDefinitionRevisions": "ECS has no resource-level permission for it, and it only "
+    "marks a revision inactive: what runs keeps running",
+    "CreateServiceLinkedRolesOnFirstUse": "AWS-owned roles, held to the services the stack uses",
+    "LetRdsCreateThePasswordSecret": "a new secret named rds!..., which has no tags yet",
+    "UseTheEnginesDefaultOptionGroup": "AWS's default option group, shared and untaggable",
+    "EncryptTheStateWithTheSharedKey": "the shared key, known by its alias, used through S3 for "
+    "the environment's own state; the guardrails deny everything else on it",
+}
+# What cloudsplaining reports when it flags everything (statements with conditions and with
+# resource ARNs too), and why each is what it must be. A new finding, or a stale reason, fails.
+EXPLAINED_FINDINGS = {
+    ("publisher", "credentials exposure", "ecr:GetAuthorizationToken"): "a registry login, "
+    "worth no more than the role's own ECR permissions: push to the two repositories",
+    ("state", "data exfiltration", "s3:GetObject"): "the environment's own state (<env>/*)",
+    ("network", "resource exposure", "iam:PassRole"): "the flow logs role, to VPC Flow Logs only",
+    ("service", "resource exposure", "iam:PassRole"): "the task roles, to ECS tasks only",
+    ("service", "resource exposure", "iam:PutRolePolicy"): "the environment's workload roles, "
+    "whose boundary caps any policy",
+    ("service", "resource exposure", "iam:DeleteRolePolicy"): "the same roles",
+    ("service", "resource exposure", "iam:CreateServiceLinkedRole"): "AWS-owned roles of the "
+    "stack's services",
+    ("service", "resource exposure", "kms:PutKeyPolicy"): "the environment's own key (its tag)",
+    ("service", "privilege escalation", "PutRolePolicy"): "on workload roles only, which the "
+    "boundary caps at logs, image pulls and the database secret: no IAM, nothing of the deploy "
+    "role's",
+    ("service", "privilege escalation", "PassExistingRoleToNewECSService"): "the same roles",
+    ("service", "privilege escalation", "PassExistingRoleToNewECSClusterServiceTask"): "the "
+    "same roles",
+    ("database", "resource exposure", "iam:PassRole"): "the monitoring role, to RDS only",
+    ("database", "resource exposure", "kms:CreateGrant"): "the environment's key, for RDS and "
+    "Secrets Manager only",
+}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def terraform_available() -> None:
+    try:
+        terraform_ready()
+    except ToolMissing as missing:
+        pytest.skip(str(missing))
+
+
+@dataclass
+class Iam:
+    """Every policy of one project: by role, then by name."""
+
+    deploy: dict[str, dict[str, str]] = field(default_factory=dict)  # env -> concern -> policy
+    boundary: dict[str, str] = field(default_factory=dict)  # env -> policy
+    publisher: str = ""
+    trust: dict[str, str] = field(default_factory=dict)  # role -> trust policy
+    lifecycle: dict[str, Any] = field(default_factory=dict)
+    stack: dict[str, dict[str, str]] = field(default_factory=dict)  # env -> policy -> document
+
+    def deploy_policies(self, environment: str) -> dict[str, str]:
+        return {
+            f"{environment}/{name}": policy for name, policy in self.deploy[environment].items()
+        }
+
+
+def bootstrap_iam(combination: Combination) -> Iam:
+    rendered = render(combination.answers)
+    assert rendered.returncode == 0, rendered.stderr
+    result = check_bootstrap(rendered)
+    assert result.step("test").ok, result.report()
+    found = Iam()
+    for change in result.run_plan("state_bucket").resource_changes.values():
+        after = change["change"]["after"]
+        key = change.get("index")
+        if change["type"] == "aws_iam_policy" and change["name"] == "deploy":
+            environment, concern = key.split("/")
+            found.deploy.setdefault(environment, {})[concern] = after["policy"]
+        elif change["type"] == "aws_iam_policy" and change["name"] == "workload_boundary":
+            found.boundary[key] = after["policy"]
+        elif change["type"] == "aws_iam_role_policy" and change["name"] == "image_publisher":
+            found.publisher = after["policy"]
+        elif change["type"] == "aws_iam_role":
+            found.trust[after["name"]] = after["assume_role_policy"]
+        elif change["type"] == "aws_ecr_lifecycle_policy" and change["name"] == "app":
+            found.lifecycle = json.loads(after["policy"])
+    stack = check_root(rendered)
+    for environment in ENVIRONMENTS:
+        found.stack[environment] = {
+            f"{change['address']}": change["change"]["after"]["policy"]
+            for change in stack.plan(environment).resource_changes.values()
+            if change["type"] == "aws_iam_role_policy"
+        }
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# The checks
+
+
+def reference_problems(policies: dict[str, str]) -> list[str]:
+    """Actions IAM knows, condition keys that apply to them, restrictions that restrict."""
+    return [
+        *iam.unknown_actions(policies),
+        *iam.dead_grants(policies, TEST_ACCOUNT_ID, REGION),
+        *iam.vacuous_restrictions(policies),
+    ]
+
+
+def trust_problems(found: Iam) -> list[str]:
+    """Each role trusts exactly one kind of job, of this repository."""
+    expected = {
+        f"{PROJECT}-image-publisher": f"repo:{REPOSITORY}:ref:refs/heads/main",
+        **{
+            f"{PROJECT}-{environment}-deploy": f"repo:{REPOSITORY}:environment:{environment}"
+            for environment in ENVIRONMENTS
+        },
+    }
+    problems = []
+    for role, subject in expected.items():
+        (statement,) = json.loads(found.trust[role])["Statement"] or [None]
+        conditions = statement.get("Condition", {}) if statement else {}
+        if list(conditions) != ["StringEquals"] or conditions["StringEquals"] != {
+            "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+            "token.actions.githubusercontent.com:sub": subject,
+        }:
+            problems.append(f"{role} trusts {conditions}, not exactly {subject}")
+    return problems
+
+
+def push_problems(found: Iam) -> list[str]:
+    """Only the publisher pushes, to the two repositories; deploy roles never touch the cache."""
+    problems = []
+    for environment in ENVIRONMENTS:
+        for statement in iam.all_statements(found.deploy_policies(environment)):
+            if statement.allows and PUSH_ACTIONS & set(statement.actions):
+                problems.append(f"{statement.policy} {statement.sid} pushes images")
+            if statement.allows and any(
+                "build-cache" in resource for resource in statement.resources
+            ):
+                problems.append(f"{statement.policy} {statement.sid} reaches the build cache")
+    for statement in iam.statements("publisher", found.publisher):
+        if PUSH_ACTIONS & set(statement.actions) and set(statement.resources) != {
+            f"{ECR}/{PROJECT}",
+            f"{ECR}/{PROJECT}-build-cache",
+        }:
+            problems.append(f"the publisher pushes to {statement.resources}")
+    return problems
+
+
+def scoped(statement: iam.Statement, environment: str) -> bool:
+    name = f"{PROJECT}-{environment}"
+    tags = {"aws:ResourceTag/Environment", "aws:RequestTag/Environment"}
+    if any(
+        key in tags and statement.condition_values(key) == {environment}
+        for key in statement.condition_keys()
+    ):
+        return True
+    # Held to a tag AWS sets (a secret's database), which names the environment's resource.
+    if any(
+        operator.startswith("StringEquals") and values and all(name in value for value in values)
+        for operator, _, values in statement.conditions
+    ):
+        return True
+    return bool(statement.resources) and all(
+        name in resource
+        or f"/{environment}/" in resource
+        or resource.endswith(f"/{environment}/*")
+        or "hostedzone/" in resource
+        or "change/" in resource
+        for resource in statement.resources
+    )
+
+
+def write_actions(statement: iam.Statement) -> list[str]:
+    reference = iam.service_reference()
+    found = []
+    for action in statement.actions:
+        service, name = iam.split_action(action)
+        definition = reference.get(service, {})
+        privilege = definition.get("privileges", {}).get(
+            definition.get("privileges_lower_name", {}).get(name.lower(), ""), {}
+        )
+        if privilege.get("access_level") in ("Write", "Tagging", "Permissions management"):
+            found.append(action)
+    return found
+
+
+def scope_problems(found: Iam) -> list[str]:
+    """Every write is held to the environment's tag or name, or is listed with its reason."""
+    problems = []
+    for environment in ENVIRONMENTS:
+        for statement in iam.all_statements(found.deploy_policies(environment)):
+            if not statement.allows:
+                continue
+            wildcards = [
+                action for action in statement.actions if action.endswith(":*") or action == "*"
+            ]
+            if wildcards:
+                problems.append(
+                    f"{statement.policy} {statement.sid} allows whole services: {wildcards}"
+                )
+            writes = write_actions(statement)
+            if (
+                writes
+                and not scoped(statement, environment)
+                and statement.sid not in UNSCOPED_WRITES
+            ):
+                problems.append(
+                    f"{statement.policy} {statement.sid}: {writes} held to neither the "
+                    "environment's tag nor its names"
+                )
+    return problems
+
+
+def guardrail_problems(found: Iam) -> list[str]:
+    """The denies no allow can outweigh."""
+    problems = []
+    for environment in ENVIRONMENTS:
+        statements = iam.statements("guardrails", found.deploy[environment]["guardrails"])
+        denies = [statement for statement in statements if not statement.allows]
+        for key in ("aws:ResourceTag/Environment", "aws:RequestTag/Environment"):
+            if not any(
+                statement.actions == ("*",)
+                and ("StringNotEquals", key, (environment,)) in statement.conditions
+                and ("Null", key, ("false",)) in statement.conditions
+                for statement in denies
+            ):
+                problems.append(f"{environment}: nothing denies the other environment's {key}")
+        shared_key = [
+            statement
+            for statement in denies
+            if statement.resources == (KEY,)
+            and ("ForAnyValue:StringEquals", "kms:ResourceAliases", (f"alias/{PROJECT}-bootstrap",))
+            in statement.conditions
+        ]
+        if not shared_key or set(shared_key[0].not_actions) - {
+            "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"
+        }:  # fmt: skip
+            problems.append(f"{environment}: the shared key may be more than used")
+        denied = {action for statement in denies for action in statement.actions}
+        for missing in sorted((IDENTITY_ACTIONS | ACCOUNT_SETTINGS) - denied):
+            problems.append(f"{environment}: {missing} is not denied")
+    return problems
+
+
+def identity_problems(found: Iam) -> list[str]:
+    """No deploy role creates identities or changes trust."""
+    problems = []
+    for environment in ENVIRONMENTS:
+        for statement in iam.all_statements(found.deploy_policies(environment)):
+            granted = sorted(IDENTITY_ACTIONS & set(statement.actions))
+            if statement.allows and granted:
+                problems.append(f"{statement.policy} {statement.sid} allows {granted}")
+    return problems
+
+
+def service_problems(found: Iam) -> list[str]:
+    """A service runs its own family's task definitions: another's carry another's roles."""
+    problems = []
+    for environment in ENVIRONMENTS:
+        family = f"arn:aws:ecs:{REGION}:{TEST_ACCOUNT_ID}:task-definition/{PROJECT}-{environment}:*"
+        for statement in iam.all_statements(found.deploy_policies(environment)):
+            runs = {"ecs:CreateService", "ecs:UpdateService"} & set(statement.actions)
+            if (
+                statement.allows
+                and runs
+                and statement.condition_values("ecs:task-definition") != {family}
+            ):
+                problems.append(
+                    f"{environment}: {statement.sid} may run any task definition: {sorted(runs)}"
+                )
+    return problems
+
+
+def dns_problems(found: Iam) -> list[str]:
+    """Each environment changes only its own host name and validation record, A and CNAME."""
+    problems = []
+    for environment in ENVIRONMENTS:
+        host = DOMAIN_NAME if environment == "production" else f"staging.{DOMAIN_NAME}"
+        changes = [
+            statement
+            for statement in iam.all_statements(found.deploy_policies(environment))
+            if statement.allows
+            and any(action.startswith("route53:Change") for action in statement.actions)
+        ]
+        for statement in changes:
+            names = statement.condition_values(
+                "route53:ChangeResourceRecordSetsNormalizedRecordNames"
+            )
+            types = statement.condition_values("route53:ChangeResourceRecordSetsRecordTypes")
+            if (
+                ("ForAllValues:StringLike", "route53:ChangeResourceRecordSetsNormalizedRecordNames",
+                 (host, f"_{'?' * 32}.{host}")) not in statement.conditions
+                or not types or types - {"A", "CNAME"}
+                or any("hostedzone/" not in resource for resource in statement.resources)
+            ):  # fmt: skip
+                problems.append(
+                    f"{environment}: {statement.sid} may change {sorted(names) or 'any name'} "
+                    f"({sorted(types) or 'any type'}) in {statement.resources}"
+                )
+        if not changes:
+            problems.append(f"{environment}: no statement changes the service's records")
+    return problems
+
+
+def boundary_problems(found: Iam) -> list[str]:
+    """The boundary caps workload roles at the environment's logs, image and secret."""
+    problems = []
+    for environment, document in found.boundary.items():
+        for statement in iam.statements(f"{environment} boundary", document):
+            if not statement.allows:
+                continue
+            if any(
+                action.startswith("iam:") or action.endswith(":*") for action in statement.actions
+            ):
+                problems.append(f"{environment}: {statement.sid} allows {statement.actions}")
+            logs = [action for action in statement.actions if action.startswith("logs:")]
+            name = f"{PROJECT}-{environment}"
+            if logs and not all(
+                name in resource or ":log-group:RDS" in resource for resource in statement.resources
+            ):
+                problems.append(
+                    f"{environment}: {statement.sid} writes logs to {statement.resources}"
+                )
+            if "secretsmanager:GetSecretValue" in statement.actions and not any(
+                key.startswith("aws:ResourceTag/aws:rds:") for key in statement.condition_keys()
+            ):
+                problems.append(f"{environment}: {statement.sid} reads secrets of any database")
+            if (
+                "kms:Decrypt" in statement.actions
+                and "kms:ViaService" not in statement.condition_keys()
+            ):
+                problems.append(f"{environment}: {statement.sid} decrypts outside Secrets Manager")
+    return problems
+
+
+def lifecycle_problems(policy: dict[str, Any]) -> list[str]:
+    """Forty merges pass after production last deployed: its image, and staging's, stay."""
+    now = datetime.datetime(2027, 6, 1, tzinfo=datetime.UTC)
+    images = [
+        ecr_lifecycle.Image(
+            digest=f"sha256:{day:064x}",
+            tags=(f"commit-{day}",),
+            pushed=now - datetime.timedelta(days=60 - day),
+        )
+        for day in range(60)
+    ]
+    deployed = {images[5].digest: "deployed-production-20270406T120000Z",
+                images[59].digest: "deployed-staging-20270531T120000Z"}  # fmt: skip
+    images = [
+        ecr_lifecycle.Image(image.digest, (*image.tags, deployed[image.digest]), image.pushed)
+        if image.digest in deployed else image
+        for image in images
+    ]  # fmt: skip
+    gone = ecr_lifecycle.expired(policy, images, now)
+    problems = [
+        f"the lifecycle policy expires {deployed[digest]}" for digest in deployed if digest in gone
+    ]
+    if not gone:
+        problems.append("the lifecycle policy keeps every image: the count rule never applies")
+    return problems
+
+
+def unexplained_findings(found: Iam) -> list[str]:
+    policies = {("publisher", "publisher"): found.publisher}
+    for environment in ENVIRONMENTS:
+        policies |= {
+            (concern, f"{environment}/{concern}"): policy
+            for concern, policy in found.deploy[environment].items()
+        }
+        policies[("boundary", f"{environment} boundary")] = found.boundary[environment]
+    reported = {
+        (concern, category, item)
+        for (concern, name), document in policies.items()
+        for category, items in iam.cloudsplaining_findings(name, document).items()
+        for item in items
+    }
+    return [
+        f"cloudsplaining: {finding} is not explained"
+        for finding in sorted(reported - set(EXPLAINED_FINDINGS))
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# The policies as generated
+
+
+@by_combination
+def test_policies_fit_the_service_authorization_reference(combination: Combination) -> None:
+    found = bootstrap_iam(combination)
+    policies = {"publisher": found.publisher}
+    for environment in ENVIRONMENTS:
+        policies |= found.deploy_policies(environment)
+        policies[f"{environment} boundary"] = found.boundary[environment]
+        policies |= found.stack[environment]
+    assert reference_problems(policies) == []
+
+
+@by_combination
+def test_policies_fit_iams_size_limits(combination: Combination) -> None:
+    found = bootstrap_iam(combination)
+    managed = {**found.boundary}
+    for environment in ENVIRONMENTS:
+        managed |= found.deploy_policies(environment)
+    assert iam.oversized(managed, iam.MANAGED_POLICY_LIMIT) == []
+    assert iam.oversized(found.trust, iam.TRUST_POLICY_LIMIT) == []
+    assert iam.oversized({"publisher": found.publisher}, iam.ROLE_INLINE_POLICIES_LIMIT) == []
+
+
+@by_combination
+def test_the_stacks_role_policies_stay_within_the_boundary(combination: Combination) -> None:
+    """A policy beyond its role's boundary is silently void: the service would fail at run time."""
+    found = bootstrap_iam(combination)
+    for environment in ENVIRONMENTS:
+        actions = {
+            action
+            for statement in iam.all_statements(found.stack[environment])
+            for action in statement.actions
+        }
+        boundary = {"boundary": found.boundary[environment]}
+        assert iam.ungranted_actions(boundary, actions, TEST_ACCOUNT_ID, REGION) == []
+
+
+CHECKS: dict[str, Callable[[Iam], list[str]]] = {
+    "trust": trust_problems,
+    "push": push_problems,
+    "scope": scope_problems,
+    "guardrails": guardrail_problems,
+    "identities": identity_problems,
+    "services": service_problems,
+    "boundary": boundary_problems,
+    "cloudsplaining": unexplained_findings,
+    "lifecycle": lambda found: lifecycle_problems(found.lifecycle),
+}
+
+
+@by_combination
+@pytest.mark.parametrize("check", CHECKS)
+def test_iam_holds(combination: Combination, check: str) -> None:
+    assert CHECKS[check](bootstrap_iam(combination)) == []
+
+
+@pytest.mark.parametrize("database", DATABASES)
+def test_dns_changes_are_the_environments_own(database: str) -> None:
+    found = bootstrap_iam(Combination(database, "acm-route53", "single", "arm64"))
+    assert dns_problems(found) == []
+
+
+def test_every_explanation_is_still_needed() -> None:
+    """A reason for a finding cloudsplaining no longer reports is a stale promise: drop it."""
+    reported = set()
+    for combination in COMBINATIONS:
+        found = bootstrap_iam(combination)
+        policies = {("publisher", "publisher"): found.publisher}
+        for environment in ENVIRONMENTS:
+            policies |= {
+                (concern, concern): policy for concern, policy in found.deploy[environment].items()
+            }
+        reported |= {
+            (concern, category, item)
+            for (concern, name), document in policies.items()
+            for category, items in iam.cloudsplaining_findings(name, document).items()
+            for item in items
+        }
+    assert set(EXPLAINED_FINDINGS) - reported == set()
+
+
+# Resource types whose checks read the resolved policies; the others the static scan covers
+# (tests/test_terraform.py), since a plan has no comments to carry their skips.
+PLAN_SCANNED_TYPES = ("aws_iam_", "aws_kms_key", "aws_s3_bucket_policy")
+# checkov's checks that judge a policy by what it allows: each must have read these plans.
+POLICY_CHECKS = {"CKV_AWS_286", "CKV_AWS_287", "CKV_AWS_288", "CKV_AWS_289", "CKV_AWS_290",
+                 "CKV_AWS_355", "CKV_AWS_393"}  # fmt: skip
+
+
+def test_checkov_finds_nothing_in_the_resolved_policies() -> None:
+    """A static scan cannot evaluate policies built from expressions; the plans have them whole."""
+    try:
+        checkov_binary()
+    except ToolMissing as missing:
+        pytest.skip(str(missing))
+    plans = {}
+    for combination in COMBINATIONS:
+        rendered = render(combination.answers)
+        plans[f"bootstrap-{combination.id}"] = check_bootstrap(rendered).run_plan("state_bucket")
+        for environment in ENVIRONMENTS:
+            plans[f"stack-{environment}-{combination.id}"] = check_root(rendered).plan(environment)
+    scan = checkov_plan_scan(plans)
+    assert scan["error"] is None, scan["error"]
+    scanned = [
+        check for check in scan["checks"] if check["resource"].startswith(PLAN_SCANNED_TYPES)
+    ]
+    failed = [
+        f"{check['check_id']} {check['resource']} ({check['file']})"
+        for check in scanned
+        if check["outcome"] == "failed"
+    ]
+    assert failed == []
+    ran = {check["check_id"] for check in scanned if check["file"].startswith("bootstrap-")}
+    assert ran >= POLICY_CHECKS, f"checkov did not judge the policies with {POLICY_CHECKS - ran}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Each check catches the weakness it guards against
+
+
+def statement_of(
+    found: Iam, environment: str, concern: str, sid: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    document = json.loads(found.deploy[environment][concern])
+    return document, next(s for s in document["Statement"] if s.get("Sid") == sid)
+
+
+def mutate_deploy(
+    concern: str, sid: str, change: Callable[[dict[str, Any]], None]
+) -> Callable[[Iam], None]:
+    def mutation(found: Iam) -> None:
+        document, statement = statement_of(found, "staging", concern, sid)
+        change(statement)
+        found.deploy["staging"][concern] = json.dumps(document)
+
+    return mutation
+
+
+def add_deploy_statement(concern: str, statement: dict[str, Any]) -> Callable[[Iam], None]:
+    def mutation(found: Iam) -> None:
+        document = json.loads(found.deploy["staging"][concern])
+        document["Statement"].append(statement)
+        found.deploy["staging"][concern] = json.dumps(document)
+
+    return mutation
+
+
+def drop_deploy_statement(concern: str, sid: str) -> Callable[[Iam], None]:
+    def mutation(found: Iam) -> None:
+        document = json.loads(found.deploy["staging"][concern])
+        document["Statement"] = [s for s in document["Statement"] if s.get("Sid") != sid]
+        found.deploy["staging"][concern] = json.dumps(document)
+
+    return mutation
+
+
+def widen_trust(found: Iam) -> None:
+    document = json.loads(found.trust[f"{PROJECT}-image-publisher"])
+    document["Statement"][0]["Condition"]["StringEquals"][
+        "token.actions.githubusercontent.com:sub"
+    ] = f"repo:{REPOSITORY}:environment:staging"
+    found.trust[f"{PROJECT}-image-publisher"] = json.dumps(document)
+
+
+def widen_boundary(found: Iam) -> None:
+    document = json.loads(found.boundary["staging"])
+    document["Statement"][0]["Resource"] = "*"
+    found.boundary["staging"] = json.dumps(document)
+
+
+def drop_deployed_rule(found: Iam) -> None:
+    found.lifecycle = copy.deepcopy(found.lifecycle)
+    found.lifecycle["rules"] = [
+        rule for rule in found.lifecycle["rules"] if rule["rulePriority"] != 1
+    ]
+
+
+def untag_condition(statement: dict[str, Any]) -> None:
+    statement.pop("Condition")
+
+
+MUTATIONS: dict[str, tuple[str, Callable[[Iam], None]]] = {
+    "the publisher trusts a staging job": ("trust", widen_trust),
+    "a deploy role pushes images": (
+        "push",
+        mutate_deploy(
+            "state",
+            "ResolveImagesToDeploy",
+            lambda s: s.update(Action=[*s["Action"], "ecr:PutImage"]),
+        ),
+    ),
+    "a deploy role reads the build cache": (
+        "push",
+        mutate_deploy(
+            "state",
+            "ResolveImagesToDeploy",
+            lambda s: s.update(Resource=[s["Resource"], f"{ECR}/{PROJECT}-build-cache"]),
+        ),
+    ),
+    "network changes lose their tag condition": (
+        "scope",
+        mutate_deploy("network", "ChangeThisEnvironmentsNetworkResources", untag_condition),
+    ),
+    "a service-wide wildcard is back": (
+        "scope",
+        add_deploy_statement(
+            "network", {"Sid": "Everything", "Effect": "Allow", "Action": "ec2:*", "Resource": "*"}
+        ),
+    ),
+    "the other environment is no longer denied": (
+        "guardrails",
+        drop_deploy_statement("guardrails", "NeverTouchAnotherEnvironmentsResources"),
+    ),
+    "the shared key may be tagged": (
+        "guardrails",
+        drop_deploy_statement("guardrails", "OnlyUseTheSharedKey"),
+    ),
+    "account settings are no longer denied": (
+        "guardrails",
+        drop_deploy_statement("guardrails", "NeverChangeAccountSettings"),
+    ),
+    "a deploy role creates roles": (
+        "identities",
+        add_deploy_statement(
+            "service",
+            {
+                "Sid": "Roles",
+                "Effect": "Allow",
+                "Action": ["iam:CreateRole", "iam:UpdateAssumeRolePolicy"],
+                "Resource": f"arn:aws:iam::{TEST_ACCOUNT_ID}:role/*",
+            },
+        ),
+    ),
+    "the boundary writes every log group": ("boundary", widen_boundary),
+    "a service may run the other environment's task definitions": (
+        "services",
+        mutate_deploy(
+            "service",
+            "ChangeThisEnvironmentsServiceResources",
+            lambda s: s["Condition"].pop("ArnLikeIfExists"),
+        ),
+    ),
+    "a role that escalates": (
+        "cloudsplaining",
+        add_deploy_statement(
+            "service",
+            {
+                "Sid": "Escalate",
+                "Effect": "Allow",
+                "Action": ["iam:CreatePolicyVersion"],
+                "Resource": "*",
+            },
+        ),
+    ),
+    "deployed images are no longer kept": ("lifecycle", drop_deployed_rule),
+}
+
+
+@pytest.mark.parametrize("mutation", MUTATIONS)
+def test_each_check_catches_its_weakness(mutation: str) -> None:
+    check, mutate = MUTATIONS[mutation]
+    found = bootstrap_iam(Combination("postgresql", "acm-route53", "single", "arm64"))
+    assert CHECKS[check](found) == [], "the check must pass on the policies as generated"
+    mutate(found)
+    assert CHECKS[check](found), f"the {check} check did not notice: {mutation}"
+
+
+DNS_MUTATIONS: dict[str, Callable[[Iam], None]] = {
+    "any record of the zone": mutate_deploy(
+        "dns", "ChangeOnlyThisEnvironmentsRecords", untag_condition
+    ),
+    "production's host name from staging": mutate_deploy(
+        "dns",
+        "ChangeOnlyThisEnvironmentsRecords",
+        lambda s: s["Condition"]["ForAllValues:StringLike"].update(
+            {"route53:ChangeResourceRecordSetsNormalizedRecordNames": [DOMAIN_NAME]}
+        ),
+    ),
+    "MX and TXT records": mutate_deploy(
+        "dns",
+        "ChangeOnlyThisEnvironmentsRecords",
+        lambda s: s["Condition"]["ForAllValues:StringEquals"].update(
+            {"route53:ChangeResourceRecordSetsRecordTypes": ["A", "CNAME", "MX", "TXT"]}
+        ),
+    ),
+    "every zone": mutate_deploy(
+        "dns", "ChangeOnlyThisEnvironmentsRecords", lambda s: s.update(Resource="*")
+    ),
+}
+
+
+@pytest.mark.parametrize("mutation", DNS_MUTATIONS)
+def test_the_dns_check_catches(mutation: str) -> None:
+    found = bootstrap_iam(Combination("postgresql", "acm-route53", "single", "arm64"))
+    assert dns_problems(found) == []
+    DNS_MUTATIONS[mutation](found)
+    assert dns_problems(found), f"the dns check did not notice: {mutation}"
+
+
+REFERENCE_MUTATIONS: dict[str, Callable[[Iam], None]] = {
+    # GetRole has no iam:PermissionsBoundary key: the statement would never allow it.
+    "a condition key the action lacks": mutate_deploy(
+        "service",
+        "ReadTheWorkloadRoles",
+        lambda s: s.update(
+            Condition={
+                "ArnEquals": {"iam:PermissionsBoundary": "arn:aws:iam::123456789012:policy/x"}
+            }
+        ),
+    ),
+    "an action that does not exist": mutate_deploy(
+        "guardrails",
+        "NeverRetagWhatBootstrapCreated",
+        lambda s: s["Action"].append("s3:DeleteBucketTagging"),
+    ),
+}
+
+
+@pytest.mark.parametrize("mutation", REFERENCE_MUTATIONS)
+def test_the_reference_check_catches(mutation: str) -> None:
+    found = bootstrap_iam(Combination("postgresql", "off", "single", "arm64"))
+    REFERENCE_MUTATIONS[mutation](found)
+    assert reference_problems(found.deploy_policies("staging")), mutation
+
+
+def test_a_subnet_needs_its_vpc_allowed_too() -> None:
+    """EC2 authorizes the VPC a subnet goes into on its own: without the statement that allows
+    using the environment's VPC, creating a subnet is denied in a real account."""
+    found = bootstrap_iam(Combination("postgresql", "off", "single", "arm64"))
+    policies = found.deploy_policies("staging")
+    assert iam.ungranted_actions(policies, ["ec2:CreateSubnet"], TEST_ACCOUNT_ID, REGION) == []
+    drop_deploy_statement("network", "ChangeThisEnvironmentsNetworkResources")(found)
+    assert iam.ungranted_actions(
+        found.deploy_policies("staging"), ["ec2:CreateSubnet"], TEST_ACCOUNT_ID, REGION
+    )
