@@ -67,7 +67,8 @@ def remove_empty_copier_answers() -> None:
 def print_next_steps() -> None:
     print(
         f"""
-Created {PROJECT.name}/. Next steps:
+Created {PROJECT.name}/. Next steps (make install needs uv: https://docs.astral.sh/uv/,
+e.g. curl -LsSf https://astral.sh/uv/install.sh | sh):
 
   cd {PROJECT.name}
   git init && git add -A && git commit -m "Initial commit from fargate-service"

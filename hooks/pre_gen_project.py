@@ -58,8 +58,33 @@ CHOICES = {
     "nat_gateways": ("single", "one-per-az", "none"),
     "cpu_architecture": ("arm64", "x86_64"),
 }
+# What the derived slug is when the name has no letter or digit to make one from.
+NO_SLUG = "(no-usable-letters)"
 # "-production" is appended to the slug in load balancer and target group names (32 characters).
 SLUG_MAX_LENGTH = 20
+# The standard library of Python 3.12, the generated project's interpreter (sys.stdlib_module_names
+# without the private names, which no package name matches): the hook itself may run on another.
+STDLIB_MODULE_NAMES = """
+abc aifc antigravity argparse array ast asyncio atexit audioop base64 bdb binascii bisect
+builtins bz2 cProfile calendar cgi cgitb chunk cmath cmd code codecs codeop collections colorsys
+compileall concurrent configparser contextlib contextvars copy copyreg crypt csv ctypes curses
+dataclasses datetime dbm decimal difflib dis doctest email encodings ensurepip enum errno
+faulthandler fcntl filecmp fileinput fnmatch fractions ftplib functools gc genericpath getopt
+getpass gettext glob graphlib grp gzip hashlib heapq hmac html http idlelib imaplib imghdr
+importlib inspect io ipaddress itertools json keyword lib2to3 linecache locale logging lzma
+mailbox mailcap marshal math mimetypes mmap modulefinder msilib msvcrt multiprocessing netrc nis
+nntplib nt ntpath nturl2path numbers opcode operator optparse os ossaudiodev pathlib pdb pickle
+pickletools pipes pkgutil platform plistlib poplib posix posixpath pprint profile pstats pty pwd
+py_compile pyclbr pydoc pydoc_data pyexpat queue quopri random re readline reprlib resource
+rlcompleter runpy sched secrets select selectors shelve shlex shutil signal site smtplib sndhdr
+socket socketserver spwd sqlite3 sre_compile sre_constants sre_parse ssl stat statistics string
+stringprep struct subprocess sunau symtable sys sysconfig syslog tabnanny tarfile telnetlib
+tempfile termios textwrap this threading time timeit tkinter token tokenize tomllib trace
+traceback tracemalloc tty turtle turtledemo types typing unicodedata unittest urllib uu uuid
+venv warnings wave weakref webbrowser winreg winsound wsgiref xdrlib xml xmlrpc zipapp zipfile
+zipimport zlib zoneinfo
+"""
+STDLIB_MODULES = frozenset(STDLIB_MODULE_NAMES.split())
 # Import names the generated project depends on: a package of the same name would shadow them.
 DEPENDENCY_IMPORT_NAMES = frozenset(
     {
@@ -155,7 +180,7 @@ def check_package_name(package: str) -> list[str]:
         ]
     if keyword.iskeyword(package):
         return [f"package_name {package!r} is a Python keyword: choose another name."]
-    if package in sys.stdlib_module_names:
+    if package in STDLIB_MODULES:
         return [
             f"package_name {package!r} would shadow the Python standard library module of the "
             "same name: choose another name."
@@ -181,6 +206,11 @@ def check_author_email(email: str) -> list[str]:
 
 
 def check_github_repository(repository: str) -> list[str]:
+    if not repository:
+        return [
+            "github_repository is required: the owner/name of the GitHub repository this service "
+            "deploys from (e.g. acme/orders-api); only its workflows can assume the deploy roles."
+        ]
     if "://" in repository or repository.startswith(("github.com", "git@")):
         return [
             f"github_repository {repository!r} is a URL: give only owner/name "
@@ -322,8 +352,15 @@ def validate(answers: dict[str, str]) -> list[str]:
     """Every problem with the answers, one message each; an empty list means they are good."""
     errors: list[str] = []
     errors += check_text("project_name", answers["project_name"], 64)
-    errors += check_project_slug(answers["project_slug"])
-    errors += check_package_name(answers["package_name"])
+    if answers["project_slug"] == NO_SLUG:
+        # The package name derives from the slug: one message says what to give.
+        errors.append(
+            f"project_name {answers['project_name']!r} has no letter or digit to make "
+            "project_slug from: give project_slug yourself (kebab-case, e.g. orders-api)."
+        )
+    else:
+        errors += check_project_slug(answers["project_slug"])
+        errors += check_package_name(answers["package_name"])
     errors += check_text("description", answers["description"], 200)
     errors += check_text("author_name", answers["author_name"], 100)
     errors += check_author_email(answers["author_email"])

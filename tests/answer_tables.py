@@ -74,6 +74,12 @@ BAD_ANSWERS: list[tuple[str, dict[str, str], str]] = [
     ("email-breaking-out-of-toml", {"author_email": 'x"}]#@acme.io'},
      "author_email 'x\"}]#@acme.io' contains a double quote, backslash or control character: "
      "use a plain address (e.g. name@example.com)."),
+    ("repository-missing", {"github_repository": ""},
+     "github_repository is required: the owner/name of the GitHub repository this service "
+     "deploys from (e.g. acme/orders-api); only its workflows can assume the deploy roles."),
+    ("name-without-letters", {"project_name": "Сервис заказов"},
+     "project_name 'Сервис заказов' has no letter or digit to make project_slug from: give "
+     "project_slug yourself (kebab-case, e.g. orders-api)."),
     ("repository-without-owner", {"github_repository": "orders-api"},
      f"github_repository 'orders-api' {REPOSITORY_FORMAT}"),
     ("repository-url", {"github_repository": "https://github.com/acme/orders-api"},

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
+
+from tests.generated import git
+from tests.rendering import TEMPLATE_INPUTS, TEMPLATE_ROOT
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
@@ -23,3 +29,23 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.section("timings")
         for line in lines:
             terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="session")
+def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The template's own files committed to a fresh git repository and tagged v1.0.0."""
+    repo = tmp_path_factory.mktemp("template") / "fargate-service"
+    repo.mkdir()
+    for name in TEMPLATE_INPUTS:
+        source = TEMPLATE_ROOT / name
+        if source.is_dir():
+            shutil.copytree(
+                source, repo / name, symlinks=True, ignore=shutil.ignore_patterns("__pycache__")
+            )
+        else:
+            shutil.copy2(source, repo / name)
+    git("init", "--quiet", "--initial-branch=main", cwd=repo)
+    git("add", "--all", cwd=repo)
+    git("commit", "--quiet", "--message=Template v1", cwd=repo)
+    git("tag", "v1.0.0", cwd=repo)
+    return repo

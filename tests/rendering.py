@@ -24,6 +24,9 @@ TEMPLATE_ROOT = Path(__file__).resolve().parent.parent
 PROJECT_TEMPLATE = TEMPLATE_ROOT / "{{cookiecutter.project_slug}}"
 TEMPLATE_INPUTS = ("cookiecutter.json", "copier.yml", "hooks", PROJECT_TEMPLATE.name)
 CACHE_ROOT = Path(os.environ.get("TEMPLATE_TEST_CACHE", TEMPLATE_ROOT / ".cache")).resolve()
+# The one question without a default (the repository the deploy roles trust): every render
+# of the tests answers it, unless it sets it itself.
+REQUIRED_ANSWERS = {"github_repository": "acme/orders-api"}
 IGNORED_NAMES = {"__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache", ".venv"}
 
 
@@ -96,7 +99,7 @@ def run_cookiecutter(answers: dict[str, str], output_dir: Path) -> subprocess.Co
         "--no-input",
         "--output-dir",
         str(output_dir),
-        *(f"{key}={value}" for key, value in answers.items()),
+        *(f"{key}={value}" for key, value in {**REQUIRED_ANSWERS, **answers}.items()),
     ]
     env = {**os.environ, "COOKIECUTTER_CONFIG": str(cookiecutter_config())}
     return subprocess.run(command, capture_output=True, text=True, env=env, check=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import filecmp
 import re
 import shutil
 import warnings
@@ -16,10 +15,9 @@ from hooks.pre_gen_project import REFUSED
 from tests.answer_tables import BAD_ANSWERS, DERIVED_SLUGS
 from tests.combinations import CERTIFICATE_ARN, Combination
 from tests.generated import git
-from tests.rendering import TEMPLATE_INPUTS, TEMPLATE_ROOT, render
-from tests.tree import files, relative
+from tests.rendering import REQUIRED_ANSWERS, render
+from tests.tree import ANSWERS_FILE, tree_differences
 
-ANSWERS_FILE = ".copier-answers.yml"
 # Together these cover every value of every option.
 PARITY_SAMPLE = [
     Combination("postgresql", "off", "single", "arm64"),
@@ -38,51 +36,18 @@ PARITY_SAMPLE = [
 ]
 
 
-@pytest.fixture(scope="session")
-def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The template's own files committed to a fresh git repository and tagged v1.0.0."""
-    repo = tmp_path_factory.mktemp("template") / "fargate-service"
-    repo.mkdir()
-    for name in TEMPLATE_INPUTS:
-        source = TEMPLATE_ROOT / name
-        if source.is_dir():
-            shutil.copytree(
-                source, repo / name, symlinks=True, ignore=shutil.ignore_patterns("__pycache__")
-            )
-        else:
-            shutil.copy2(source, repo / name)
-    git("init", "--quiet", "--initial-branch=main", cwd=repo)
-    git("add", "--all", cwd=repo)
-    git("commit", "--quiet", "--message=Template v1", cwd=repo)
-    git("tag", "v1.0.0", cwd=repo)
-    return repo
-
-
 def copier_copy(template: Path, destination: Path, data: dict[str, str], ref: str) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # copier warns about its own deprecations and dirty repos
         copier.run_copy(
             str(template),
             str(destination),
-            data=data,
+            data={**REQUIRED_ANSWERS, **data},
             defaults=True,
             unsafe=True,  # the template's tasks run the validation and pruning hooks
             quiet=True,
             vcs_ref=ref,
         )
-
-
-def tree_differences(left: Path, right: Path) -> list[str]:
-    left_files = {relative(left, path) for path in files(left)} - {ANSWERS_FILE}
-    right_files = {relative(right, path) for path in files(right)} - {ANSWERS_FILE}
-    differences = [f"only from cookiecutter: {name}" for name in sorted(left_files - right_files)]
-    differences += [f"only from copier: {name}" for name in sorted(right_files - left_files)]
-    for name in sorted(left_files & right_files):
-        if not filecmp.cmp(left / name, right / name, shallow=False):
-            differences.append(f"content differs: {name}")
-        elif (left / name).stat().st_mode != (right / name).stat().st_mode:
-            differences.append(f"mode differs: {name}")
-    return differences
 
 
 @pytest.mark.parametrize("combination", PARITY_SAMPLE, ids=lambda c: c.id)

@@ -20,8 +20,18 @@ DEFAULTS = {
 }
 
 
+def derived(field: str, **context: str) -> str:
+    """A default cookiecutter.json derives from other answers, rendered as cookiecutter does."""
+    from cookiecutter.environment import StrictEnvironment
+
+    return StrictEnvironment().from_string(DEFAULTS[field]).render(cookiecutter=context)
+
+
 def answers_with(overrides: dict[str, str]) -> dict[str, str]:
     """The answers cookiecutter would hold: defaults (first choice, rendered) plus overrides."""
+    if "project_name" in overrides and "project_slug" not in overrides:
+        slug = derived("project_slug", project_name=overrides["project_name"])
+        overrides = {"project_slug": slug, "package_name": slug.replace("-", "_"), **overrides}
     answers = {
         "project_name": "Orders API",
         "project_slug": "orders-api",

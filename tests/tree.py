@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import filecmp
 import json
 import re
 import subprocess
@@ -18,6 +19,8 @@ LOCK_FILES = {"uv.lock", ".terraform.lock.hcl"}
 # meant to stay; anywhere else it is unrendered Jinja too.
 UNRENDERED = re.compile(r"\{\{|\{%|cookiecutter\.")
 UNRENDERED_IN_WORKFLOWS = re.compile(r"(?<!\$)\{\{|\{%|cookiecutter\.")
+# What copier writes beside the project, and cookiecutter does not.
+ANSWERS_FILE = ".copier-answers.yml"
 DATA_SUFFIXES = {".yml", ".yaml", ".json", ".toml"}
 
 
@@ -118,3 +121,17 @@ def clean_tree_problems(project: Path) -> list[str]:
         *python_problems(project),
         *(f"does not parse: {problem}" for problem in unparsable_data_files(project)),
     ]
+
+
+def tree_differences(left: Path, right: Path) -> list[str]:
+    """How a tree from copier (right) differs from one from cookiecutter (left)."""
+    left_files = {relative(left, path) for path in files(left)} - {ANSWERS_FILE}
+    right_files = {relative(right, path) for path in files(right)} - {ANSWERS_FILE}
+    differences = [f"only from cookiecutter: {name}" for name in sorted(left_files - right_files)]
+    differences += [f"only from copier: {name}" for name in sorted(right_files - left_files)]
+    for name in sorted(left_files & right_files):
+        if not filecmp.cmp(left / name, right / name, shallow=False):
+            differences.append(f"content differs: {name}")
+        elif (left / name).stat().st_mode != (right / name).stat().st_mode:
+            differences.append(f"mode differs: {name}")
+    return differences
