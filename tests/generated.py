@@ -8,6 +8,7 @@ private environment and no two tests ever install into the same one.
 from __future__ import annotations
 
 import contextlib
+import functools
 import glob
 import json
 import os
@@ -36,12 +37,21 @@ LEAKY_VARIABLES = (
 )
 
 
+@functools.cache
 def python312() -> str | None:
-    """A CPython 3.12 interpreter: $PYTHON312, python3.12 on PATH, or one installed by pyenv."""
+    """A CPython 3.12 interpreter: $PYTHON312, python3.12 on PATH, or one installed by pyenv.
+
+    Each candidate must run: a pyenv shim on PATH exists even when no 3.12 is selected.
+    """
     candidates = [os.environ.get("PYTHON312"), shutil.which("python3.12")]
     pyenv_root = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
     candidates += sorted(glob.glob(f"{pyenv_root}/versions/3.12.*/bin/python3.12"), reverse=True)
-    return next((path for path in candidates if path and os.access(path, os.X_OK)), None)
+    for path in candidates:
+        if path and os.access(path, os.X_OK):
+            probe = subprocess.run([path, "-c", ""], capture_output=True, check=False)
+            if probe.returncode == 0:
+                return path
+    return None
 
 
 MISSING_TOOLCHAIN = (
@@ -105,6 +115,32 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def item_lifecycle(base_url: str) -> None:
+    """Create, read, refuse a duplicate and bad input, list, update, delete, then a 404."""
+    with httpx.Client(base_url=base_url, timeout=10) as client:
+        created = client.post("/items", json={"name": "widget", "description": "blue"})
+        assert created.status_code == 201, created.text
+        item = created.json()
+        location = created.headers["location"]
+
+        assert client.get(location).json() == item
+        assert client.post("/items", json={"name": "widget"}).status_code == 409
+        assert client.post("/items", json={"name": ""}).status_code == 422
+        assert client.get("/items", params={"limit": 1000}).status_code == 422
+
+        page = client.get("/items", params={"limit": 50}).json()
+        assert [listed["id"] for listed in page["items"]] == [item["id"]]
+
+        patched = client.patch(location, json={"description": "red"})
+        assert patched.status_code == 200
+        assert patched.json()["description"] == "red"
+
+        assert client.delete(location).status_code == 204
+        missing = client.get(location)
+        assert missing.status_code == 404
+        assert missing.json() == {"detail": f"Item {item['id']} not found"}
 
 
 def dockerfile_command(project: Path) -> list[str]:

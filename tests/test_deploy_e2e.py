@@ -22,11 +22,13 @@ import re
 import shutil
 import subprocess
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from tests import containers
 from tests import iam_analysis as iam
 from tests.combinations import DOMAIN_NAME, ROUTE53_ZONE, Combination
 from tests.generated import (
@@ -80,10 +82,13 @@ terraform {
   }
 }
 """
-# Stands in for docker: `buildx build --push` registers an image manifest in the emulated ECR
-# under the tag, `--load` only builds; both write the metadata buildx writes. The image's
+# Stands in for docker. `buildx build` of linux/amd64, when podman can run here (PODMAN_BUILDS
+# set), builds the real image from the project's Dockerfile with podman; its real manifest
+# (docker's schema 2, gzipped layers, as buildx pushes) is what `--push` registers in the
+# emulated ECR. linux/arm64 cannot be built here: it registers a synthetic manifest whose
 # configuration digest comes from the committed tree and the platform, so one commit is always
-# the same image, as a cached build is.
+# the same image, as a cached build is. Both write the metadata buildx writes; `--load` only
+# builds.
 FAKE_DOCKER = """\
 #!/usr/bin/env bash
 set -euo pipefail
@@ -106,11 +111,23 @@ case "$1 ${2:-}" in
     repository=${reference#*/}
     repository=${repository%:*}
     tag=${reference##*:}
-    built_from="$(git rev-parse "HEAD^{tree}") $(option --platform "$@")"
-    config="sha256:$(printf '%s' "$built_from" | sha256sum | cut -d' ' -f1)"
-    manifest='{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",'
-    manifest+='"config":{"mediaType":"application/vnd.oci.image.config.v1+json","size":2,'
-    manifest+="\\"digest\\":\\"${config}\\"},\\"layers\\":[]}"
+    platform=$(option --platform "$@")
+    if [[ "$platform" == linux/amd64 && -n "${PODMAN_BUILDS:-}" ]]; then
+      # The build reaches PyPI as this machine does, not through the dead proxy of AWS clients.
+      podman build --network host --http-proxy=false --platform "$platform" --format docker \\
+        --tag "$reference" . >&2
+      config="sha256:$(podman image inspect --format '{{.Id}}' "$reference")"
+      layout=$(mktemp -d)
+      podman push --quiet --compress --format v2s2 "$reference" "dir:${layout}" >&2
+      manifest=$(cat "${layout}/manifest.json")
+      rm -rf "$layout"
+    else
+      built_from="$(git rev-parse "HEAD^{tree}") ${platform}"
+      config="sha256:$(printf '%s' "$built_from" | sha256sum | cut -d' ' -f1)"
+      manifest='{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",'
+      manifest+='"config":{"mediaType":"application/vnd.oci.image.config.v1+json","size":2,'
+      manifest+="\\"digest\\":\\"${config}\\"},\\"layers\\":[]}"
+    fi
     digest="sha256:$(printf '%s' "$manifest" | sha256sum | cut -d' ' -f1)"
     if [[ " $* " == *" --push "* ]]; then
       aws ecr put-image --repository-name "$repository" --image-tag "$tag" \\
@@ -429,6 +446,7 @@ def test_bootstrap_deploy_redeploy_and_destroy(
         assert rendered.returncode == 0, rendered.stderr
         deployment = Deployment(copy_project(rendered, tmp_path), moto, tmp_path)
         project = deployment.project
+        real_image = combination.cpu_architecture == "x86_64" and use_podman(deployment)
 
         # The generated service, as the load balancer would reach it (SQLite, local settings).
         sync(project)
@@ -436,15 +454,37 @@ def test_bootstrap_deploy_redeploy_and_destroy(
         try:
             server.wait_until_live(timeout=60)
             deployment.env["SMOKE_URL"] = server.base_url
-            run_deploy_lifecycle(deployment, combination)
+            run_deploy_lifecycle(deployment, combination, real_image)
         finally:
             server.close()
+            if real_image:
+                containers.remove_images(REPOSITORY_URI)
             for timing in deployment.timings:
                 record_property("timing", timing)
     record_property("timing", f"end to end: {time.monotonic() - started:.0f}s")
 
 
-def run_deploy_lifecycle(deployment: Deployment, combination: Combination) -> None:
+def use_podman(deployment: Deployment) -> bool:
+    """Let the docker stand-in build the real image with podman, if podman can run here."""
+    missing = containers.missing_podman()
+    if missing is not None:
+        warnings.warn(f"the linux/amd64 image is synthetic: {missing}", stacklevel=2)
+        return False
+    containers.ensure_base_image(containers.base_image_name(deployment.project / "Dockerfile"))
+    deployment.env.update(PODMAN_BUILDS="1", CONTAINERS_CONF=str(containers.containers_conf()))
+    return True
+
+
+def pushed_manifest(moto: MotoServer, digest: str) -> dict[str, object]:
+    (image,) = moto.client("ecr").batch_get_image(
+        repositoryName="orders-api", imageIds=[{"imageDigest": digest}]
+    )["images"]
+    return json.loads(image["imageManifest"])
+
+
+def run_deploy_lifecycle(
+    deployment: Deployment, combination: Combination, real_image: bool
+) -> None:
     moto = deployment.moto
     before = environment_resources(moto)
 
@@ -484,6 +524,10 @@ def run_deploy_lifecycle(deployment: Deployment, combination: Combination) -> No
     published = deployment.as_role(PUBLISHER, "publish")
     digest = published.stdout.strip().splitlines()[-1]
     assert re.fullmatch(r"sha256:[0-9a-f]{64}", digest), published.stdout
+    if real_image:
+        manifest = pushed_manifest(moto, digest)
+        assert manifest["mediaType"] == "application/vnd.docker.distribution.manifest.v2+json"
+        assert len(manifest["layers"]) > 1, manifest
     first = deployment.as_role(
         STAGING_DEPLOYER, "deploy", "ENV=staging", f"IMAGE_DIGEST={digest}", "MARK_DEPLOYED=0"
     ).stdout
