@@ -507,6 +507,53 @@ def test_make_github_refuses_what_it_cannot_do_right(
     assert not any(" PUT " in f" {call} " or "--method PUT" in call for call in github.calls("gh"))
 
 
+@pytest.mark.parametrize(
+    ("scenario", "line"),
+    [
+        ({}, "ok    builds linux/arm64 images"),
+        ({"docker_daemon": False},
+         "FAIL  docker is installed but its daemon does not answer: start Docker (or point "
+         "DOCKER_HOST at a running engine)"),
+        ({"buildx_platforms": "linux/amd64, linux/386"},
+         "FAIL  docker buildx cannot build linux/arm64 here (it builds linux/amd64, linux/386): "
+         "install QEMU emulation, e.g. docker run --privileged --rm tonistiigi/binfmt --install "
+         "arm64"),
+    ],
+)  # fmt: skip
+def test_doctor_checks_the_container_engine_not_just_its_cli(
+    github: Deployer, scenario: dict, line: str
+) -> None:
+    github.scenario(**scenario)
+
+    result = github.make("doctor")
+
+    assert line in doctor_lines(result, line.split()[0])
+
+
+def test_bootstrap_refuses_a_clone_of_another_repository(github: Deployer) -> None:
+    git("remote", "set-url", "origin", "git@github.com:mallory/orders-api.git", cwd=github.project)
+
+    result = github.make("bootstrap", "AUTO_APPROVE=1")
+
+    assert result.returncode != 0
+    assert (
+        "error: git remote origin is mallory/orders-api, but the deploy roles trust "
+        "acme/orders-api: regenerate with the right github_repository, or fix the remote"
+    ) in result.stderr
+    assert github.calls("terraform") == []
+
+
+def test_bootstrap_without_a_remote_says_whom_the_roles_will_trust(github: Deployer) -> None:
+    git("remote", "remove", "origin", cwd=github.project)
+
+    result = github.make("bootstrap", "AUTO_APPROVE=1")
+
+    assert result.returncode == 0, result.stderr
+    assert "warning: no git remote 'origin' yet; the roles will trust acme/orders-api" in (
+        result.stderr
+    )
+
+
 def test_without_gh_make_github_prints_the_steps_by_hand(github: Deployer) -> None:
     (github.bin_dir / "gh").unlink()
     path = f"{github.bin_dir}{os.pathsep}/usr/bin{os.pathsep}/bin"

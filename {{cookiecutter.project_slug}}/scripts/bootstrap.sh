@@ -17,6 +17,15 @@ source scripts/common.sh
 source scripts/github_common.sh
 require_settings AWS_REGION PROJECT TERRAFORM_DIR GITHUB_REPOSITORY_NAME
 
+# The roles bootstrap creates trust GITHUB_REPOSITORY_NAME: refuse to make them for a clone of
+# another repository.
+origin=$(origin_repository)
+if [[ -z "$origin" ]]; then
+  echo "warning: no git remote 'origin' yet; the roles will trust ${GITHUB_REPOSITORY_NAME}" >&2
+elif ! origin_is_trusted_repository "$origin"; then
+  fail "$(untrusted_origin "$origin")"
+fi
+
 state_file="${BOOTSTRAP_DIR}/terraform.tfstate"
 repository_id=""
 approve=()

@@ -85,17 +85,14 @@ check_docker() {
 
 # The repository this clone pushes to must be the one the roles trust.
 check_git_remote() {
-  local remote
-  if ! remote=$(git remote get-url origin 2>/dev/null); then
+  local origin
+  origin=$(origin_repository)
+  if [[ -z "$origin" ]]; then
     problem "no git remote 'origin': add ${GITHUB_REPOSITORY_NAME} (git remote add origin git@github.com:${GITHUB_REPOSITORY_NAME}.git)"
-    return
-  fi
-  remote=${remote%.git}
-  remote=${remote#*github.com[:/]}
-  if [[ "$(tr '[:upper:]' '[:lower:]' <<<"$remote")" == "$(tr '[:upper:]' '[:lower:]' <<<"$GITHUB_REPOSITORY_NAME")" ]]; then
+  elif origin_is_trusted_repository "$origin"; then
     ok "git remote origin is ${GITHUB_REPOSITORY_NAME}"
   else
-    problem "git remote origin is ${remote}, but the deploy roles trust ${GITHUB_REPOSITORY_NAME}: regenerate with the right github_repository, or fix the remote"
+    problem "$(untrusted_origin "$origin")"
   fi
 }
 

@@ -27,6 +27,24 @@ record_repository_id() {
     "github_repository_id = $1" >"$GITHUB_TFVARS"
 }
 
+# The owner/name that git remote origin points at on GitHub, or nothing without an origin.
+origin_repository() {
+  local remote
+  remote=$(git remote get-url origin 2>/dev/null) || return 0
+  remote=${remote%.git}
+  echo "${remote#*github.com[:/]}"
+}
+
+# True when origin is the repository the roles trust (GitHub compares names case-blind).
+origin_is_trusted_repository() {
+  [[ "$(tr '[:upper:]' '[:lower:]' <<<"$1")" == "$(tr '[:upper:]' '[:lower:]' <<<"$GITHUB_REPOSITORY_NAME")" ]]
+}
+
+# The message for an origin that is not the trusted repository.
+untrusted_origin() {
+  echo "git remote origin is $1, but the deploy roles trust ${GITHUB_REPOSITORY_NAME}: regenerate with the right github_repository, or fix the remote"
+}
+
 # What to do in GitHub by hand, for a machine without gh.
 print_github_steps() {
   cat <<STEPS
