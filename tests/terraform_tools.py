@@ -143,12 +143,12 @@ def hcl_value(value: Any) -> str:
     return json.dumps(value)
 
 
-# Root variables whose default is the only trace the nat_gateways and cpu_architecture answers
-# leave in the root module (tests/ and READMEs aside). Root trees that differ only there share
-# one check, whose stack plans set each of these values explicitly.
+# Root variables whose default is the only trace an answer leaves in the root module (tests/ and
+# READMEs aside). Root trees that differ only there share one check, whose stack plans set each
+# of these values explicitly. The cpu_architecture answer also decides staging's use of Fargate
+# Spot (x86_64 only), so each architecture's trees are checked on their own.
 OPTION_VARIABLES = {
     "nat_gateways": ("single", "one-per-az", "none"),
-    "cpu_architecture": ("ARM64", "X86_64"),
 }
 
 
@@ -392,18 +392,16 @@ def stack_plan_file(terraform_dir: Path) -> str:
             if name not in set_by_tfvars[environment]
         )
 
+    cpu_architecture = variable_default(variables, "cpu_architecture")
     runs = "".join(
         STACK_RUN_TEMPLATE.format(
             name=stack_run_name(environment, nat_gateways, cpu_architecture),
             image_digest=TEST_IMAGE_DIGEST,
-            options=options(
-                environment, nat_gateways=nat_gateways, cpu_architecture=cpu_architecture
-            ),
+            options=options(environment, nat_gateways=nat_gateways),
             tfvars=tfvars[environment],
         )
         for environment in ENVIRONMENTS
         for nat_gateways in OPTION_VARIABLES["nat_gateways"]
-        for cpu_architecture in OPTION_VARIABLES["cpu_architecture"]
     )
     region = variable_default(variables, "aws_region")
     project = variable_default(variables, "project")
@@ -497,7 +495,8 @@ class TreeResult:
     """What init, validate and `terraform test` said about one Terraform tree."""
 
     raw: dict[str, Any]
-    # the option values of the render this result stands for (see OPTION_VARIABLES)
+    # the option values of the render this result stands for (see OPTION_VARIABLES), and its
+    # cpu_architecture
     selection: dict[str, str] = field(default_factory=dict)
 
     def step(self, name: str) -> Step:
@@ -541,7 +540,9 @@ def check_root(render: Render) -> TreeResult:
             return run_tests(work, validate=True, test_args=("-verbose",))
 
     variables = (terraform_dir / "variables.tf").read_text()
-    selection = {name: variable_default(variables, name) for name in OPTION_VARIABLES}
+    selection = {
+        name: variable_default(variables, name) for name in (*OPTION_VARIABLES, "cpu_architecture")
+    }
     return TreeResult(memoized(TERRAFORM_CACHE / key, compute), selection)
 
 

@@ -112,7 +112,7 @@ variable "max_capacity" {
 }
 
 variable "use_fargate_spot" {
-  description = "Whether to run the tasks on Fargate Spot (cheaper, interruptible)."
+  description = "Whether to run the tasks on Fargate Spot (cheaper, interruptible; X86_64 tasks only)."
   type        = bool
   default     = false
 }

@@ -1,5 +1,9 @@
 # Staging: cheap and disposable.
+{% if cookiecutter.cpu_architecture == 'x86_64' %}
 # - one small task on Fargate Spot, two weeks of logs
+{% else %}
+# - one small task (on regular Fargate: Spot runs x86_64 tasks only), two weeks of logs
+{% endif %}
 {% if cookiecutter.nat_gateways == 'one-per-az' %}
 # - one NAT gateway: outbound traffic may stop with its zone; production has one per zone
 {% endif %}
@@ -25,7 +29,7 @@ task_memory      = 512
 desired_count    = 1
 min_capacity     = 1
 max_capacity     = 2
-use_fargate_spot = true
+use_fargate_spot = {{ 'true' if cookiecutter.cpu_architecture == 'x86_64' else 'false' }}
 
 log_retention_days                = 14
 load_balancer_deletion_protection = false

@@ -285,7 +285,7 @@ run "autoscaling_on_cpu_memory_and_requests" {
   }
 }
 
-run "staging_runs_on_fargate_spot" {
+run "fargate_spot_runs_x86_64_tasks" {
   command = plan
 
   module {
@@ -294,6 +294,7 @@ run "staging_runs_on_fargate_spot" {
 
   variables {
     use_fargate_spot = true
+    cpu_architecture = "X86_64"
     desired_count    = 1
     min_capacity     = 1
     max_capacity     = 2
@@ -303,4 +304,19 @@ run "staging_runs_on_fargate_spot" {
     condition     = one(aws_ecs_service.this.capacity_provider_strategy[*].capacity_provider) == "FARGATE_SPOT" && aws_ecs_service.this.desired_count == 1
     error_message = "use_fargate_spot must move the tasks to Fargate Spot."
   }
+}
+
+run "fargate_spot_refuses_arm64_tasks" {
+  command = plan
+
+  module {
+    source = "./modules/service"
+  }
+
+  variables {
+    use_fargate_spot = true
+    cpu_architecture = "ARM64"
+  }
+
+  expect_failures = [var.use_fargate_spot]
 }

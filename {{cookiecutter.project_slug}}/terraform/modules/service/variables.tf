@@ -168,9 +168,15 @@ variable "max_capacity" {
 }
 
 variable "use_fargate_spot" {
-  description = "Whether to run the tasks on Fargate Spot: about 70% cheaper, but AWS may stop a task at two minutes' notice."
+  description = "Whether to run the tasks on Fargate Spot: about 70% cheaper, but AWS may stop a task at two minutes' notice. X86_64 tasks only."
   type        = bool
   default     = false
+
+  validation {
+    # AWS places no ARM64 task on Fargate Spot: the service would never start one.
+    condition     = !var.use_fargate_spot || var.cpu_architecture == "X86_64"
+    error_message = "Fargate Spot runs X86_64 tasks only: set use_fargate_spot = false for ARM64 tasks."
+  }
 }
 
 variable "health_check_grace_period" {
