@@ -2,10 +2,13 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-PYTHON ?= python3.11
+PYTHON ?= python3
 VENV := .venv
+DEMO_VENV := .venv-demo
 CHECKOV_VENV := .venv-checkov
 BIN := $(VENV)/bin
+DEMO_BIN := $(DEMO_VENV)/bin
+UV_VERSION := 0.13.9
 CHECKOV_VERSION := 3.3.30
 PYTEST_WORKERS ?= auto
 DEMO_DIR ?= .demo
@@ -23,13 +26,24 @@ export TF_PROVIDER_MIRROR
 help: ## Show this help
 	@grep -hE '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
 
-$(BIN)/pytest: pyproject.toml
+.PHONY: python
+python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { echo "error: $(PYTHON) is not Python 3.11 or newer: install one, or name it, e.g. make $(MAKECMDGOALS) PYTHON=python3.12" >&2; exit 1; }
+
+$(BIN)/pytest: pyproject.toml | python
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check uv==0.13.9
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -r pyproject.toml
+	$(BIN)/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r pyproject.toml --group test
 	@touch $@
 
-$(CHECKOV_VENV)/bin/checkov:
+# cookiecutter and uv only: what rendering the default project and serving it needs.
+$(DEMO_BIN)/cookiecutter: pyproject.toml | python
+	$(PYTHON) -m venv $(DEMO_VENV)
+	$(DEMO_BIN)/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(DEMO_BIN)/uv pip install --quiet --python $(DEMO_BIN)/python -r pyproject.toml
+	@touch $@
+
+$(CHECKOV_VENV)/bin/checkov: | python
 	$(PYTHON) -m venv $(CHECKOV_VENV)
 	$(CHECKOV_VENV)/bin/pip install --quiet --disable-pip-version-check checkov==$(CHECKOV_VERSION)
 	@touch $@
@@ -42,20 +56,24 @@ test: install ## Render every option combination and check each generated projec
 	CHECKOV=$(abspath $(CHECKOV_VENV)/bin/checkov) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 .PHONY: lint
-lint: $(BIN)/pytest ## Lint the template's own Python (hooks, tests, benchmarks)
-	$(BIN)/ruff check hooks tests benchmarks
-	$(BIN)/ruff format --check hooks tests benchmarks
+lint: $(BIN)/pytest ## Lint the template's own Python (hooks, tests, tools, benchmarks)
+	$(BIN)/ruff check hooks tests tools benchmarks
+	$(BIN)/ruff format --check hooks tests tools benchmarks
 
 .PHONY: demo
-demo: $(BIN)/pytest ## Render the default project into .demo/ and serve it on SQLite
+demo: $(DEMO_BIN)/cookiecutter ## Render the default project into .demo/ and serve it on SQLite (DEMO_PORT=8000)
 	rm -rf $(DEMO_DIR)
-	$(BIN)/cookiecutter . --no-input --output-dir $(DEMO_DIR)
+	$(DEMO_BIN)/cookiecutter . --no-input --output-dir $(DEMO_DIR) github_repository=demo/orders-api
 	@echo "Serving the generated project: open http://127.0.0.1:$(DEMO_PORT)/docs (Ctrl-C stops it)"
-	$(MAKE) -C $(DEMO_DIR)/orders-api install run UV=$(abspath $(BIN))/uv PORT=$(DEMO_PORT)
+	$(MAKE) -C $(DEMO_DIR)/orders-api install run UV=$(abspath $(DEMO_BIN))/uv PORT=$(DEMO_PORT)
 
 .PHONY: locks
 locks: $(BIN)/pytest ## Regenerate the generated project's uv.lock files after its pyproject changes
 	$(BIN)/python -m tests.locks
+
+.PHONY: costs
+costs: $(BIN)/pytest ## Rewrite docs/costs.md from tools/prices.toml and the tfvars each combination generates
+	$(BIN)/python -m tools.costs
 
 .PHONY: bench
 bench: $(BIN)/pytest ## Benchmark the generated service against bare FastAPI and raw asyncpg (needs wrk)
@@ -63,4 +81,4 @@ bench: $(BIN)/pytest ## Benchmark the generated service against bare FastAPI and
 
 .PHONY: clean
 clean: ## Remove the virtualenvs, caches and the demo
-	rm -rf $(VENV) $(CHECKOV_VENV) .cache $(DEMO_DIR) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_VENV) $(CHECKOV_VENV) .cache $(DEMO_DIR) .pytest_cache .ruff_cache

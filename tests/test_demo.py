@@ -44,7 +44,8 @@ def test_make_demo_serves_the_default_project_on_sqlite(tmp_path: Path) -> None:
         created = httpx.post(f"{base_url}/items", json={"name": "first"}, timeout=5)
         ready = httpx.get(f"{base_url}/health/ready", timeout=5)
     finally:
-        os.killpg(demo.pid, signal.SIGTERM)
+        if demo.poll() is None:
+            os.killpg(demo.pid, signal.SIGTERM)
         output = demo.communicate(timeout=30)[0]
 
     assert f"open http://127.0.0.1:{port}/docs" in output
@@ -52,3 +53,26 @@ def test_make_demo_serves_the_default_project_on_sqlite(tmp_path: Path) -> None:
     assert created.status_code == 201, created.text
     assert ready.json() == {"status": "ok", "reason": None}
     assert (tmp_path / "demo" / "orders-api" / "local.db").is_file()
+    # Rendering and serving need cookiecutter and uv, not the template's test toolchain.
+    demo_tools = TEMPLATE_ROOT / ".venv-demo" / "bin"
+    assert (demo_tools / "cookiecutter").is_file()
+    assert (demo_tools / "uv").is_file()
+    assert not (demo_tools / "pytest").exists()
+    assert not (demo_tools / "copier").exists()
+
+
+def test_make_refuses_a_python_older_than_3_11(tmp_path: Path) -> None:
+    stand_in = tmp_path / "python3.10"
+    stand_in.write_text("#!/bin/sh\nexit 1\n")  # what the version check gets from a 3.10
+    stand_in.chmod(0o755)
+    result = subprocess.run(
+        ["make", "demo", f"PYTHON={stand_in}", f"DEMO_DIR={tmp_path / 'demo'}"],
+        cwd=TEMPLATE_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert f"error: {stand_in} is not Python 3.11 or newer" in result.stderr
+    assert "make demo PYTHON=python3.12" in result.stderr
+    assert not (tmp_path / "demo").exists()
