@@ -57,6 +57,16 @@ def choose_lock_file(database: str) -> None:
     shutil.rmtree(locks)
 
 
+def choose_costs_file(database: str, nat_gateways: str, cpu_architecture: str) -> None:
+    """Keep the cost estimate of the chosen options as docs/costs.md (`make costs` writes them)."""
+    variants = PROJECT / ".costs"
+    (PROJECT / "docs").mkdir(exist_ok=True)
+    (variants / f"{database}-{nat_gateways}-{cpu_architecture}.md").replace(
+        PROJECT / "docs" / "costs.md"
+    )
+    shutil.rmtree(variants)
+
+
 def remove_empty_copier_answers() -> None:
     """The copier answers file renders empty under cookiecutter: it has nothing to record."""
     answers_file = PROJECT / ".copier-answers.yml"
@@ -87,6 +97,7 @@ def main(answers: dict[str, str]) -> None:
     if answers["https"] != "acm-route53":
         remove(*ACM_ROUTE53_FILES)
     choose_lock_file(answers["database"])
+    choose_costs_file(answers["database"], answers["nat_gateways"], answers["cpu_architecture"])
     remove_empty_copier_answers()
     print_next_steps()
 
