@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -139,3 +142,61 @@ def test_the_combinations_use_every_accepted_value() -> None:
     assert CHOICES["https"] == HTTPS_MODES
     assert CHOICES["nat_gateways"] == NAT_GATEWAYS
     assert CHOICES["cpu_architecture"] == CPU_ARCHITECTURES
+
+
+@combinations
+def test_the_readme_says_what_a_first_deploy_needs(combination: Combination) -> None:
+    project = rendered(combination).project
+    readme = (project / "README.md").read_text()
+    for heading in (
+        "### Before the first deploy",
+        "### What it costs",
+        "### Tearing it down",
+        "### Updating from the template",
+    ):
+        assert heading in readme
+    doctor = (project / "scripts" / "doctor.sh").read_text()
+    minimum = re.search(r"MIN_TERRAFORM_VERSION=(\d+\.\d+)\.0", doctor)
+    assert minimum, "doctor.sh no longer states the Terraform version it needs"
+    assert f"| {minimum.group(1)} or newer |" in readme
+    assert "tonistiigi/binfmt --install" in readme
+    https = combination.answers["https"]
+    assert ("**The hosted zone.**" in readme) == (https == "acm-route53")
+    assert ("**The certificate.**" in readme) == (https == "acm-existing")
+
+
+@combinations
+def test_docs_costs_md_prices_this_combination(combination: Combination) -> None:
+    project = rendered(combination).project
+    costs = (project / "docs" / "costs.md").read_text()
+    answers = combination.answers
+    assert costs.startswith("# What this service costs\n")
+    assert ("NAT gateway" in costs) == (answers["nat_gateways"] != "none")
+    assert ("| RDS db.t4g." in costs) == (answers["database"] == "postgresql")
+    assert ("| Aurora Serverless v2" in costs) == (answers["database"] == "aurora-postgresql")
+    architecture = {"arm64": "ARM64", "x86_64": "X86_64"}[answers["cpu_architecture"]]
+    assert f"1 {architecture} task, " in costs
+    assert not (project / ".costs").exists()
+
+
+def test_make_install_without_uv_says_how_to_install_it(tmp_path: Path) -> None:
+    project = rendered(COMBINATIONS[0]).project
+    tools = tmp_path / "bin"  # make and nothing else on PATH
+    tools.mkdir()
+    make = shutil.which("make")
+    assert make, "make is not installed"
+    (tools / "make").symlink_to(make)
+    result = subprocess.run(
+        [str(tools / "make"), "install"],
+        cwd=project,
+        env={"PATH": str(tools), "HOME": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "error: uv not found: install it (curl -LsSf https://astral.sh/uv/install.sh | sh" in (
+        result.stderr
+    )
+    assert "command not found" not in result.stderr
+    assert not (project / ".venv").exists()
