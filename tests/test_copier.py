@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
+import tempfile
 import warnings
 from pathlib import Path
 
 import copier
 import pytest
 import yaml
+from cookiecutter.main import cookiecutter
 
 from hooks.pre_gen_project import REFUSED
 from tests.answer_tables import BAD_ANSWERS, DERIVED_SLUGS
 from tests.combinations import CERTIFICATE_ARN, Combination
-from tests.generated import git
+from tests.generated import MISSING_TOOLCHAIN, UV, git, project_environment, run
 from tests.rendering import REQUIRED_ANSWERS, render
 from tests.tree import ANSWERS_FILE, tree_differences
 
@@ -128,3 +132,96 @@ def test_copier_update_brings_template_changes_and_keeps_local_edits(
     assert answers["_commit"] == "v2.0.0"
     assert answers["database"] == "none"
     assert not (project / "alembic.ini").exists(), "the update must prune like the first copy"
+
+
+def lock_template_project(template: Path, database: str) -> None:
+    """What `make locks` does, for a copy of the template: render, `uv lock`, store the lock."""
+    with tempfile.TemporaryDirectory() as output:
+        project = Path(
+            cookiecutter(
+                str(template),
+                no_input=True,
+                output_dir=output,
+                extra_context={**REQUIRED_ANSWERS, "database": database},
+            )
+        )
+        run([str(UV), "lock"], project, project_environment())
+        text = (project / "uv.lock").read_text()
+    own_entry = f'name = "{project.name}"\n'
+    assert text.count(own_entry) == 1
+    lock = template / "{{cookiecutter.project_slug}}" / ".locks" / f"{database}.uv.lock"
+    lock.write_text(text.replace(own_entry, 'name = "{{ cookiecutter.project_slug }}"\n'))
+
+
+def add_dependency(pyproject: Path, requirement: str) -> None:
+    """Append a requirement to [project] dependencies, as a person editing the file does."""
+    head, opening, tail = pyproject.read_text().partition("dependencies = [\n")
+    items, closing, rest = tail.partition("\n]\n")
+    pyproject.write_text(f'{head}{opening}{items}\n    "{requirement}",{closing}{rest}')
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(MISSING_TOOLCHAIN is not None, reason=str(MISSING_TOOLCHAIN))
+def test_copier_update_with_dependencies_changed_on_both_sides_ends_in_make_install(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    """The README's "Updating from the template", followed to the letter."""
+    template = tmp_path / "template"
+    shutil.copytree(template_repo, template, symlinks=True)
+    project = tmp_path / "orders-api"
+    copier_copy(template, project, {"database": "none"}, ref="v1.0.0")
+    env = project_environment()
+    git("init", "--quiet", "--initial-branch=main", cwd=project)
+    git("add", "--all", cwd=project)
+    git("commit", "--quiet", "--message=Generated", cwd=project)
+
+    # The service's team adds a dependency and locks it.
+    add_dependency(project / "pyproject.toml", "termcolor>=2,<4")
+    run(["make", "lock", f"UV={UV}"], project, env)
+    git("commit", "--quiet", "--all", "--message=Add termcolor", cwd=project)
+
+    # The template adds another at the same place, with its lock: the two sort next to each
+    # other in uv.lock too, so both sides change the same lines there.
+    add_dependency(template / "{{cookiecutter.project_slug}}" / "pyproject.toml", "tenacity>=9,<10")
+    lock_template_project(template, "none")
+    git("commit", "--quiet", "--all", "--message=Template v2: tenacity", cwd=template)
+    git("tag", "v2.0.0", cwd=template)
+
+    # The documented steps.
+    git("switch", "--quiet", "-c", "template-update", cwd=project)
+    copier_cli = Path(sys.executable).with_name("copier")
+    run([str(copier_cli), "update", "--trust", "--defaults"], project, env)
+    conflicted = sorted(
+        path.name
+        for path in project.rglob("*")
+        if ".venv" not in path.parts
+        and ".git" not in path.parts
+        and path.is_file()
+        and re.search(r"^<<<<<<< ", path.read_text(errors="replace"), re.MULTILINE)
+    )
+    # What the issue saw: both sides moved uv.lock, and its merge is not TOML.
+    assert "uv.lock" in conflicted
+    broken = subprocess.run(
+        ["make", "install", f"UV={UV}"], cwd=project, env=env, capture_output=True, text=True
+    )
+    assert broken.returncode != 0
+    assert set(conflicted) <= {"uv.lock", "pyproject.toml"}, conflicted
+    if "pyproject.toml" in conflicted:  # both added a line at the end: keep both
+        pyproject = project / "pyproject.toml"
+        pyproject.write_text(
+            re.sub(r"^(<<<<<<<|=======|>>>>>>>).*\n", "", pyproject.read_text(), flags=re.M)
+        )
+    git("checkout", "HEAD", "--", "uv.lock", cwd=project)
+    run(["make", "lock", f"UV={UV}"], project, env)
+    run(["make", "install", f"UV={UV}"], project, env)
+
+    lock = (project / "uv.lock").read_text()
+    assert 'name = "termcolor"' in lock
+    assert 'name = "tenacity"' in lock
+    run([str(UV), "lock", "--check"], project, env)
+    imported = run(
+        [str(project / ".venv" / "bin" / "python"), "-c", "import termcolor, tenacity"],
+        project,
+        env,
+    )
+    assert imported.returncode == 0
