@@ -49,6 +49,7 @@ class Statement:
     not_actions: tuple[str, ...]
     resources: tuple[str, ...]
     conditions: tuple[tuple[str, str, tuple[str, ...]], ...]  # (operator, key, values)
+    principals: tuple[str, ...] = ()  # of a resource or trust policy: services and accounts
 
     @property
     def allows(self) -> bool:
@@ -85,6 +86,11 @@ def statements(name: str, document: str | dict[str, Any]) -> list[Statement]:
                 not_actions=as_list(raw.get("NotAction")),
                 resources=as_list(raw.get("Resource")),
                 conditions=conditions,
+                principals=tuple(
+                    principal
+                    for principals in (raw.get("Principal") or {}).values()
+                    for principal in as_list(principals)
+                ),
             )
         )
     return parsed

@@ -349,6 +349,23 @@ def test_a_tag_pushed_by_someone_else_fails_the_publish_loudly(deployer: Deploye
     assert result.stdout == ""
 
 
+def test_without_its_comparison_publish_would_take_a_planted_tag(deployer: Deployer) -> None:
+    """The check above is what stops the planted image: put back the hole (a tag already in ECR
+    is taken as it is) and the same scenario publishes the planted digest."""
+    publish = deployer.project / "scripts" / "publish.sh"
+    comparison = '[[ -n "$built_config" && "$built_config" == "$pushed_config" ]] ||'
+    assert comparison in publish.read_text()
+    publish.write_text(publish.read_text().replace(comparison, "true ||"))
+    git("commit", "--quiet", "--all", "--message=Trust any tag in ECR", cwd=deployer.project)
+    commit = deployer.commit()
+    planted = deployer.add_image(commit, config=OTHER_CONFIG)
+
+    result = deployer.make("publish")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"{planted}\n"
+
+
 def test_the_publisher_writes_the_digest_for_the_workflow(
     deployer: Deployer, tmp_path: Path
 ) -> None:

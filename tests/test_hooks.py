@@ -134,3 +134,19 @@ def test_both_tools_derive_the_slug_the_same_way() -> None:
     copier_default = yaml.safe_load((TEMPLATE_ROOT / "copier.yml").read_text())["project_slug"]
     cookiecutter_default = DEFAULTS["project_slug"].replace("cookiecutter.", "")
     assert copier_default["default"] == cookiecutter_default
+
+
+STRING_BREAKING_ROWS = [
+    row for row in BAD_ANSWERS if "contains a double quote, backslash or control" in row[2]
+]
+
+
+@pytest.mark.parametrize(("overrides", "message"), [row[1:] for row in STRING_BREAKING_ROWS],
+                         ids=[row[0] for row in STRING_BREAKING_ROWS])  # fmt: skip
+def test_the_unsafe_text_check_is_what_refuses_string_breaking_answers(
+    overrides: dict[str, str], message: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the check, each of these answers would reach a TOML, YAML or Python string."""
+    assert validation.validate(answers_with(overrides)) == [message]
+    monkeypatch.setattr(validation, "UNSAFE_TEXT", re.compile(r"(?!)"))  # matches nothing
+    assert validation.validate(answers_with(overrides)) == []

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from tftest import TerraformPlanOutput
 
 from . import ecr_lifecycle
 from . import iam_analysis as iam
@@ -73,6 +74,33 @@ ACCOUNT_SETTINGS = {
     "ec2:RunInstances",
     "ecs:PutAccountSettingDefault",
     "logs:PutAccountPolicy",
+}
+# What would hand a copy of the environment's data to another account.
+SHARING = {
+    "ec2:ModifyImageAttribute",
+    "ec2:ModifySnapshotAttribute",
+    "rds:ModifyDBClusterSnapshotAttribute",
+    "rds:ModifyDBSnapshotAttribute",
+}
+# Tagging what bootstrap created would move it into an environment (or out of one).
+BOOTSTRAP_TAGGING = {
+    "ecr:TagResource",
+    "ecr:UntagResource",
+    "iam:TagOpenIDConnectProvider",
+    "iam:TagPolicy",
+    "iam:TagRole",
+    "iam:UntagOpenIDConnectProvider",
+    "iam:UntagPolicy",
+    "iam:UntagRole",
+    "s3:PutBucketTagging",
+}
+ALIAS_ACTIONS = {"kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"}
+# Who may assume each kind of workload role bootstrap creates, within this account only.
+WORKLOAD_PRINCIPALS = {
+    "task-execution": "ecs-tasks.amazonaws.com",
+    "task": "ecs-tasks.amazonaws.com",
+    "vpc-flow-logs": "vpc-flow-logs.amazonaws.com",
+    "rds-monitoring": "monitoring.rds.amazonaws.com",
 }
 # Write actions the deploy roles hold without their environment's tag or name, each harmless.
 # The same reasons stand next to the statements in terraform/bootstrap/deploy_*.tf.
@@ -129,6 +157,7 @@ class Iam:
     trust: dict[str, str] = field(default_factory=dict)  # role -> trust policy
     lifecycle: dict[str, Any] = field(default_factory=dict)
     stack: dict[str, dict[str, str]] = field(default_factory=dict)  # env -> policy -> document
+    key: dict[str, str] = field(default_factory=dict)  # env -> the environment key's policy
 
     def deploy_policies(self, environment: str) -> dict[str, str]:
         return {
@@ -158,11 +187,17 @@ def bootstrap_iam(combination: Combination) -> Iam:
             found.lifecycle = json.loads(after["policy"])
     stack = check_root(rendered)
     for environment in ENVIRONMENTS:
+        changes = stack.plan(environment).resource_changes.values()
         found.stack[environment] = {
             f"{change['address']}": change["change"]["after"]["policy"]
-            for change in stack.plan(environment).resource_changes.values()
+            for change in changes
             if change["type"] == "aws_iam_role_policy"
         }
+        (found.key[environment],) = (
+            change["change"]["after"]["policy"]
+            for change in changes
+            if change["type"] == "aws_kms_key"
+        )
     return found
 
 
@@ -197,6 +232,19 @@ def trust_problems(found: Iam) -> list[str]:
             "token.actions.githubusercontent.com:sub": subject,
         }:
             problems.append(f"{role} trusts {conditions}, not exactly {subject}")
+    for environment in ENVIRONMENTS:
+        for kind, service in WORKLOAD_PRINCIPALS.items():
+            role = f"{PROJECT}-{environment}-{kind}"
+            if role not in found.trust:
+                continue  # the database's monitoring role exists only with a database
+            (statement,) = json.loads(found.trust[role])["Statement"] or [None]
+            if (
+                not statement
+                or statement.get("Principal") != {"Service": service}
+                or statement.get("Condition", {}).get("StringEquals")
+                != {"aws:SourceAccount": TEST_ACCOUNT_ID}
+            ):
+                problems.append(f"{role} trusts {statement}, not {service} of this account")
     return problems
 
 
@@ -310,9 +358,29 @@ def guardrail_problems(found: Iam) -> list[str]:
             "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"
         }:  # fmt: skip
             problems.append(f"{environment}: the shared key may be more than used")
-        denied = {action for statement in denies for action in statement.actions}
-        for missing in sorted((IDENTITY_ACTIONS | ACCOUNT_SETTINGS) - denied):
+        denied_everywhere = {
+            action
+            for statement in denies
+            if statement.resources == ("*",) and not statement.conditions
+            for action in statement.actions
+        }
+        # A role that may act on RDS must not share its snapshots; without a database it has
+        # no RDS action at all to deny.
+        uses_rds = any(
+            statement.allows and any(action.startswith("rds:") for action in statement.actions)
+            for statement in iam.all_statements(found.deploy_policies(environment))
+        )
+        sharing = {action for action in SHARING if uses_rds or not action.startswith("rds:")}
+        for missing in sorted(
+            (IDENTITY_ACTIONS | ACCOUNT_SETTINGS | sharing | BOOTSTRAP_TAGGING) - denied_everywhere
+        ):
             problems.append(f"{environment}: {missing} is not denied")
+        alias = f"arn:aws:kms:{REGION}:{TEST_ACCOUNT_ID}:alias/{PROJECT}-bootstrap"
+        if not any(
+            set(statement.actions) >= ALIAS_ACTIONS and alias in statement.resources
+            for statement in denies
+        ):
+            problems.append(f"{environment}: the shared key's alias may be moved")
     return problems
 
 
@@ -399,11 +467,41 @@ def boundary_problems(found: Iam) -> list[str]:
                 key.startswith("aws:ResourceTag/aws:rds:") for key in statement.condition_keys()
             ):
                 problems.append(f"{environment}: {statement.sid} reads secrets of any database")
-            if (
-                "kms:Decrypt" in statement.actions
-                and "kms:ViaService" not in statement.condition_keys()
+            if "secretsmanager:GetSecretValue" in statement.actions and not all(
+                resource.startswith(f"arn:aws:secretsmanager:{REGION}:{TEST_ACCOUNT_ID}:")
+                for resource in statement.resources
             ):
+                problems.append(f"{environment}: {statement.sid} reads secrets in other regions")
+            if "kms:Decrypt" in statement.actions and statement.condition_values(
+                "kms:ViaService"
+            ) != {f"secretsmanager.{REGION}.amazonaws.com"}:
                 problems.append(f"{environment}: {statement.sid} decrypts outside Secrets Manager")
+            pulls = [action for action in statement.actions if action.startswith("ecr:Batch")]
+            if pulls and set(statement.resources) != {f"{ECR}/{PROJECT}"}:
+                problems.append(f"{environment}: {statement.sid} pulls from {statement.resources}")
+    return problems
+
+
+def key_problems(found: Iam) -> list[str]:
+    """CloudWatch Logs uses the environment key for the environment's log groups only."""
+    problems = []
+    for environment, document in found.key.items():
+        logs = [
+            statement
+            for statement in iam.statements(f"{environment} key", document)
+            if statement.allows and statement.principals == (f"logs.{REGION}.amazonaws.com",)
+        ]
+        if not logs:
+            problems.append(f"{environment}: CloudWatch Logs may not use the key")
+        for statement in logs:
+            groups = statement.condition_values("kms:EncryptionContext:aws:logs:arn")
+            if not groups or not all(
+                f"{PROJECT}-{environment}" in group or ":log-group:/aws/rds/" in group
+                for group in groups
+            ):
+                problems.append(
+                    f"{environment}: the key encrypts the log groups {sorted(groups) or 'all'}"
+                )
     return problems
 
 
@@ -504,6 +602,7 @@ CHECKS: dict[str, Callable[[Iam], list[str]]] = {
     "boundary": boundary_problems,
     "cloudsplaining": unexplained_findings,
     "lifecycle": lambda found: lifecycle_problems(found.lifecycle),
+    "key": key_problems,
 }
 
 
@@ -573,6 +672,35 @@ def test_checkov_finds_nothing_in_the_resolved_policies() -> None:
     assert ran >= POLICY_CHECKS, f"checkov did not judge the policies with {POLICY_CHECKS - ran}"
 
 
+def test_checkov_catches_a_policy_that_escalates() -> None:
+    """The plan scan above can fail: a deploy policy granting iam:* on * is found."""
+    try:
+        checkov_binary()
+    except ToolMissing as missing:
+        pytest.skip(str(missing))
+    plan = check_bootstrap(render(COMBINATIONS[0].answers)).run_plan("state_bucket")
+    raw = copy.deepcopy(plan._raw)
+    (deploy,) = [
+        change
+        for change in raw["resource_changes"]
+        if change["type"] == "aws_iam_policy" and change.get("index") == "staging/service"
+    ]
+    document = json.loads(deploy["change"]["after"]["policy"])
+    document["Statement"].append({"Effect": "Allow", "Action": "iam:*", "Resource": "*"})
+    deploy["change"]["after"]["policy"] = json.dumps(document)
+
+    scan = checkov_plan_scan({"bootstrap-escalating": TerraformPlanOutput(raw)})
+
+    assert scan["error"] is None, scan["error"]
+    failed = {
+        check["check_id"]
+        for check in scan["checks"]
+        if check["outcome"] == "failed" and check["resource"].startswith("aws_iam_policy.deploy")
+    }
+    # CKV2_AWS_40 ("full IAM privileges") is the check this weakness fires
+    assert failed, "checkov passed a deploy policy granting iam:* on *"
+
+
 # ---------------------------------------------------------------------------------------------
 # Each check catches the weakness it guards against
 
@@ -621,10 +749,45 @@ def widen_trust(found: Iam) -> None:
     found.trust[f"{PROJECT}-image-publisher"] = json.dumps(document)
 
 
+def trust_production_jobs(found: Iam) -> None:
+    role = f"{PROJECT}-staging-deploy"
+    document = json.loads(found.trust[role])
+    document["Statement"][0]["Condition"]["StringEquals"][
+        "token.actions.githubusercontent.com:sub"
+    ] = f"repo:{REPOSITORY}:environment:production"
+    found.trust[role] = json.dumps(document)
+
+
 def widen_boundary(found: Iam) -> None:
     document = json.loads(found.boundary["staging"])
     document["Statement"][0]["Resource"] = "*"
     found.boundary["staging"] = json.dumps(document)
+
+
+def mutate_boundary(sid: str, change: Callable[[dict[str, Any]], None]) -> Callable[[Iam], None]:
+    def mutation(found: Iam) -> None:
+        document = json.loads(found.boundary["staging"])
+        change(next(s for s in document["Statement"] if s.get("Sid") == sid))
+        found.boundary["staging"] = json.dumps(document)
+
+    return mutation
+
+
+def trust_another_account(found: Iam) -> None:
+    role = f"{PROJECT}-staging-task"
+    document = json.loads(found.trust[role])
+    document["Statement"][0]["Condition"].pop("StringEquals")
+    found.trust[role] = json.dumps(document)
+
+
+def widen_key(found: Iam) -> None:
+    document = json.loads(found.key["staging"])
+    for statement in document["Statement"]:
+        if "Condition" in statement:
+            statement["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"] = (
+                f"arn:aws:logs:{REGION}:{TEST_ACCOUNT_ID}:log-group:*"
+            )
+    found.key["staging"] = json.dumps(document)
 
 
 def drop_deployed_rule(found: Iam) -> None:
@@ -640,6 +803,7 @@ def untag_condition(statement: dict[str, Any]) -> None:
 
 MUTATIONS: dict[str, tuple[str, Callable[[Iam], None]]] = {
     "the publisher trusts a staging job": ("trust", widen_trust),
+    "the staging role trusts production's jobs": ("trust", trust_production_jobs),
     "a deploy role pushes images": (
         "push",
         mutate_deploy(
@@ -712,6 +876,46 @@ MUTATIONS: dict[str, tuple[str, Callable[[Iam], None]]] = {
         ),
     ),
     "deployed images are no longer kept": ("lifecycle", drop_deployed_rule),
+    "a task role may be assumed from another account": ("trust", trust_another_account),
+    "bootstrap's resources may be retagged": (
+        "guardrails",
+        drop_deploy_statement("guardrails", "NeverRetagWhatBootstrapCreated"),
+    ),
+    "the shared key's alias may be moved": (
+        "guardrails",
+        drop_deploy_statement("guardrails", "NeverMoveTheSharedKeysAlias"),
+    ),
+    "snapshots may be shared and instances run": (
+        "guardrails",
+        drop_deploy_statement("guardrails", "NeverRunInstancesOrShareSnapshotsAndImages"),
+    ),
+    "identities may be created again": (
+        "guardrails",
+        drop_deploy_statement("guardrails", "NeverCreateIdentitiesOrChangeTrust"),
+    ),
+    "the boundary reads every database's secret": (
+        "boundary",
+        mutate_boundary("ReadTheEnvironmentsDatabaseSecret", lambda s: s.pop("Condition")),
+    ),
+    "the boundary reads secrets in every region": (
+        "boundary",
+        mutate_boundary(
+            "ReadTheEnvironmentsDatabaseSecret",
+            lambda s: s.update(Resource=f"arn:aws:secretsmanager:*:{TEST_ACCOUNT_ID}:secret:rds!*"),
+        ),
+    ),
+    "the boundary decrypts outside Secrets Manager": (
+        "boundary",
+        mutate_boundary(
+            "DecryptTheSecretThroughSecretsManager",
+            lambda s: s["Condition"]["StringEquals"].pop("kms:ViaService"),
+        ),
+    ),
+    "the boundary pulls every image": (
+        "boundary",
+        mutate_boundary("PullTheServiceImage", lambda s: s.update(Resource="*")),
+    ),
+    "the key encrypts every log group": ("key", widen_key),
 }
 
 
