@@ -1,7 +1,7 @@
 """Remove what the chosen options do not use, then tell the user what to do next.
 
 Cookiecutter renders this file with the answers before running it; copier runs it unrendered
-from `_tasks` and passes the same answers as JSON in argv[1].
+from `_tasks` and passes the same answers as JSON in argv[1], and its operation in argv[2].
 """
 
 from __future__ import annotations
@@ -91,7 +91,10 @@ Then read README.md: "Deploying" takes you from an empty AWS account to `make de
     )
 
 
-def main(answers: dict[str, str]) -> None:
+def main(answers: dict[str, str], operation: str) -> None:
+    """operation: copier's "copy" or "update" (cookiecutter only copies). An update renders the
+    old and the new template version in scratch folders too, and the project exists already:
+    next steps are for a first copy only."""
     if answers["database"] == "none":
         remove_database_files(answers["package_name"])
     if answers["https"] != "acm-route53":
@@ -99,8 +102,12 @@ def main(answers: dict[str, str]) -> None:
     choose_lock_file(answers["database"])
     choose_costs_file(answers["database"], answers["nat_gateways"], answers["cpu_architecture"])
     remove_empty_copier_answers()
-    print_next_steps()
+    if operation == "copy":
+        print_next_steps()
 
 
 if __name__ == "__main__":
-    main(json.loads(sys.argv[1] if len(sys.argv) > 1 else RENDERED_ANSWERS))
+    if len(sys.argv) > 1:  # copier
+        main(json.loads(sys.argv[1]), operation=sys.argv[2])
+    else:
+        main(json.loads(RENDERED_ANSWERS), operation="copy")

@@ -81,8 +81,10 @@ def test_copier_refuses_the_same_answers_with_the_same_message(
     with pytest.raises((ValueError, copier.errors.TaskError)) as refused:
         copier_copy(template_repo, destination, overrides, ref="HEAD")
     if isinstance(refused.value, ValueError):
-        # A validator refused it at the question: its message names the question first.
-        assert str(refused.value).split(": ", 1)[1].replace("\n", "\\n") == message
+        # A validator refused it at the question: its message names the question first, and
+        # shows the answer as typed where the hook shows its Python repr (\\ for \, \n).
+        shown = str(refused.value).split(": ", 1)[1]
+        assert shown.replace("\\", "\\\\").replace("\n", "\\n") == message
     else:
         # The validation task (hooks/pre_gen_project.py) refused it after the questions.
         stderr = capfd.readouterr().err
@@ -190,7 +192,9 @@ def test_copier_update_with_dependencies_changed_on_both_sides_ends_in_make_inst
     # The documented steps.
     git("switch", "--quiet", "-c", "template-update", cwd=project)
     copier_cli = Path(sys.executable).with_name("copier")
-    run([str(copier_cli), "update", "--trust", "--defaults"], project, env)
+    updated = run([str(copier_cli), "update", "--trust", "--defaults"], project, env)
+    # The project exists already: no "git init" advice, nor the update's scratch copies' names.
+    assert "Next steps" not in updated.stdout
     conflicted = sorted(
         path.name
         for path in project.rglob("*")

@@ -162,7 +162,7 @@ def test_the_readme_says_what_a_first_deploy_needs(combination: Combination) -> 
     assert "tonistiigi/binfmt --install" in readme
     https = combination.answers["https"]
     assert ("**The hosted zone.**" in readme) == (https == "acm-route53")
-    assert ("**The certificate.**" in readme) == (https == "acm-existing")
+    assert ("**The certificate and DNS.**" in readme) == (https == "acm-existing")
 
 
 @combinations

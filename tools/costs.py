@@ -272,20 +272,29 @@ def usage_notes(
 ) -> list[str]:
     """What comes on top of the floor, as a Markdown list: the tasks autoscaling adds to these
     bills, and the usage charges of these databases (and of NAT gateways, if any)."""
+    address_month = prices["public_ipv4"]["hour"] * prices["hours_per_month"]
+
+    def per_task(bill: Bill) -> str:
+        task = f"{dollars(bill.item('tasks').monthly / bill.settings['min_capacity'])} a task"
+        if bill.settings["nat_gateways"] == "none":  # each task has a public IPv4 address
+            task += f" (plus {dollars(address_month)} for its public IPv4 address)"
+        return task
+
+    logged = ["the service", "VPC flow logs"]
+    if any(database != "none" for database in databases):
+        logged.append("the database's logs")
     usage = [
         "Tasks above the floor, while autoscaling runs them: "
         + "; ".join(
-            f"{environment}"
-            f" {dollars(bill.item('tasks').monthly / bill.settings['min_capacity'])} a task, up"
-            f" to {bill.settings['max_capacity']} tasks"
+            f"{environment} {per_task(bill)}, up to {bill.settings['max_capacity']} tasks"
             for environment, bill in bills.items()
         )
         + ".",
         f"Load balancer capacity above one LCU: {rate(prices['load_balancer']['lcu_hour'])} per"
         " LCU-hour.",
         f"CloudWatch Logs: {rate(prices['cloudwatch_logs']['ingest_gb'])} per GB ingested,"
-        f" {rate(prices['cloudwatch_logs']['storage_gb_month'])} per GB-month kept (the service,"
-        " VPC flow logs, the database's logs).",
+        f" {rate(prices['cloudwatch_logs']['storage_gb_month'])} per GB-month kept"
+        f" ({', '.join(logged)}).",
         "Shared by both environments (`make bootstrap`): the bootstrap KMS key"
         f" ({dollars(prices['kms']['key_month'])}), ECR storage"
         f" ({rate(prices['ecr']['storage_gb_month'])} per GB-month; the lifecycle policy expires"
