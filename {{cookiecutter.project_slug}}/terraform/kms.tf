@@ -1,5 +1,9 @@
-# One customer-managed key per environment encrypts its logs{% if cookiecutter.database != 'none' %}, its database and the database's
-# password secret{% endif %}.
+{% if cookiecutter.database != 'none' %}
+# One customer-managed key per environment encrypts its logs, its database and the database's
+# password secret.
+{% else %}
+# One customer-managed key per environment encrypts its logs.
+{% endif %}
 resource "aws_kms_key" "this" {
   description             = "Encrypts the logs{% if cookiecutter.database != 'none' %} and database{% endif %} of ${local.name}"
   enable_key_rotation     = true

@@ -1,10 +1,10 @@
+{% if cookiecutter.database != "none" %}
 """Probes: liveness for the container and load balancer health checks, readiness for deploys.
 
 The load balancer checks liveness, so an outage of the database does not take every task out of
 service at once; the deploy's smoke test and monitoring check readiness.
 """
 
-{% if cookiecutter.database != "none" %}
 import asyncio
 import logging
 
@@ -16,6 +16,8 @@ from {{ cookiecutter.package_name }}.schemas import Health
 
 logger = logging.getLogger(__name__)
 {% else %}
+"""Probes: liveness for the container and load balancer health checks, readiness for deploys."""
+
 from fastapi import FastAPI
 
 from {{ cookiecutter.package_name }}.schemas import Health

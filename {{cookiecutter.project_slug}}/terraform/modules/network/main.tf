@@ -1,6 +1,14 @@
-# Two availability zones, each with a public subnet (load balancer, NAT gateways) and a
-# private subnet ({% if cookiecutter.database != 'none' %}tasks and database{% else %}tasks{% endif %}). The private subnets' default route follows
-# `nat_gateways`.
+{% if cookiecutter.database != 'none' %}
+# Availability zones, each with a public subnet (the load balancer, and the NAT gateways if
+# any) and a private subnet (the database). The tasks run in the private subnets behind NAT
+# gateways, or without NAT gateways in the public ones with public IPs. The private subnets'
+# default route follows `nat_gateways`.
+{% else %}
+# Availability zones, each with a public subnet (the load balancer, and the NAT gateways if
+# any) and a private subnet. The tasks run in the private subnets behind NAT gateways, or
+# without NAT gateways in the public ones with public IPs. The private subnets' default route
+# follows `nat_gateways`.
+{% endif %}
 
 data "aws_availability_zones" "available" {
   # checkov:skip=CKV_AWS_394: zone names differ per account and region (some lack an "a" zone); the first available zones in name order are used, and new zones sort after them

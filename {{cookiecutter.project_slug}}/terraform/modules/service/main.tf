@@ -173,7 +173,11 @@ resource "aws_vpc_security_group_ingress_rule" "from_load_balancer" {
   to_port                      = var.container_port
 }
 
-# ECR, CloudWatch Logs{% if cookiecutter.database != 'none' %}, Secrets Manager{% endif %} and any HTTPS API the application calls.
+{% if cookiecutter.database != 'none' %}
+# ECR, CloudWatch Logs, Secrets Manager and any HTTPS API the application calls.
+{% else %}
+# ECR, CloudWatch Logs and any HTTPS API the application calls.
+{% endif %}
 resource "aws_vpc_security_group_egress_rule" "https" {
   security_group_id = aws_security_group.this.id
   description       = "HTTPS to AWS APIs and the internet"
