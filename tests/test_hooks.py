@@ -52,8 +52,13 @@ def answers_with(overrides: dict[str, str]) -> dict[str, str]:
     return {**answers, **overrides}
 
 
-def test_the_table_has_at_least_25_bad_answers() -> None:
-    assert len(BAD_ANSWERS) >= 25
+def test_every_free_text_answer_has_a_bad_answer_in_the_table() -> None:
+    """Each question a person types an answer to (not a choice) is refused at least once."""
+    questions = json.loads((TEMPLATE_ROOT / "cookiecutter.json").read_text())
+    typed = {name for name, default in questions.items() if isinstance(default, str)}
+    typed -= {name for name in typed if name.startswith("_")}
+    tried = {name for _, overrides, _ in BAD_ANSWERS for name in overrides}
+    assert typed - tried == set()
     assert len({row_id for row_id, _, _ in BAD_ANSWERS}) == len(BAD_ANSWERS)
 
 

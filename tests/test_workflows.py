@@ -28,7 +28,6 @@ TOOLS = Path(sys.executable).parent
 TOOL_ENV = {**os.environ, "PATH": f"{TOOLS}{os.pathsep}{os.environ.get('PATH', '')}"}
 SHA_PIN = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$")
 PINS_FILE = Path(__file__).with_name("github-actions-pins.md")
-SHARED_PINS_FILE = Path(__file__).resolve().parents[2] / "shared" / "github-actions-pins.md"
 PIN_ROW = re.compile(r"^\| ([\w.-]+/[\w.-]+) \| (v\d+\.\d+\.\d+) \| `([0-9a-f]{40})` \|", re.M)
 
 
@@ -216,12 +215,6 @@ def test_every_action_is_pinned_to_a_commit_with_its_version(combination: Combin
             pins.setdefault(action, set()).add(sha)
     assert pins, "no actions used"
     assert {action: shas for action, shas in pins.items() if len(shas) > 1} == {}
-
-
-@pytest.mark.skipif(not SHARED_PINS_FILE.exists(), reason=f"no {SHARED_PINS_FILE} to compare with")
-def test_the_pins_copy_matches_the_shared_table() -> None:
-    assert verified_pins(PINS_FILE) == verified_pins(SHARED_PINS_FILE)
-    assert len(verified_pins(PINS_FILE)) >= 10
 
 
 @combinations
