@@ -49,22 +49,12 @@ def remove_database_files(package_name: str) -> None:
     remove(*(path.format(package=package_name) for path in DATABASE_FILES))
 
 
-def choose_lock_file(database: str) -> None:
-    """Keep the uv lock of the chosen dependency set as uv.lock."""
-    locks = PROJECT / ".locks"
-    variant = "none" if database == "none" else "database"
-    (locks / f"{variant}.uv.lock").replace(PROJECT / "uv.lock")
-    shutil.rmtree(locks)
-
-
-def choose_costs_file(database: str, nat_gateways: str, cpu_architecture: str) -> None:
-    """Keep the cost estimate of the chosen options as docs/costs.md (`make costs` writes them)."""
-    variants = PROJECT / ".costs"
-    (PROJECT / "docs").mkdir(exist_ok=True)
-    (variants / f"{database}-{nat_gateways}-{cpu_architecture}.md").replace(
-        PROJECT / "docs" / "costs.md"
-    )
-    shutil.rmtree(variants)
+def choose_variant(variants: str, variant: str, destination: str) -> None:
+    """Keep one whole-file variant from the folder `variants` as `destination`; drop the rest."""
+    folder = PROJECT / variants
+    (PROJECT / destination).parent.mkdir(parents=True, exist_ok=True)
+    (folder / variant).replace(PROJECT / destination)
+    shutil.rmtree(folder)
 
 
 def remove_empty_copier_answers() -> None:
@@ -99,8 +89,12 @@ def main(answers: dict[str, str], operation: str) -> None:
         remove_database_files(answers["package_name"])
     if answers["https"] != "acm-route53":
         remove(*ACM_ROUTE53_FILES)
-    choose_lock_file(answers["database"])
-    choose_costs_file(answers["database"], answers["nat_gateways"], answers["cpu_architecture"])
+    # One uv lock per dependency set, one cost estimate per combination (`make locks`,
+    # `make costs` write them).
+    dependencies = "none" if answers["database"] == "none" else "database"
+    choose_variant(".locks", f"{dependencies}.uv.lock", "uv.lock")
+    costs = f"{answers['database']}-{answers['nat_gateways']}-{answers['cpu_architecture']}.md"
+    choose_variant(".costs", costs, "docs/costs.md")
     remove_empty_copier_answers()
     if operation == "copy":
         print_next_steps()

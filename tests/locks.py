@@ -18,25 +18,31 @@ import tempfile
 from pathlib import Path
 
 from tests.generated import MISSING_TOOLCHAIN, UV, project_environment, run
-from tests.rendering import PROJECT_TEMPLATE, run_cookiecutter
+from tests.rendering import PROJECT_TEMPLATE, TEMPLATE_ROOT, run_cookiecutter
 
 # Each dependency set, and a database answer that selects it.
 LOCKS = {"database": "postgresql", "none": "none"}
 
 
+def lock_variant(template: Path, lock_name: str, database: str) -> int:
+    """Render `template` with this database answer, `uv lock` it, and store the lock as the
+    template's `.locks/<lock_name>.uv.lock`; return how many packages it locks."""
+    with tempfile.TemporaryDirectory() as output:
+        result = run_cookiecutter({"database": database}, Path(output), template)
+        assert result.returncode == 0, result.stderr
+        (project,) = Path(output).iterdir()
+        run([str(UV), "lock"], project, project_environment())
+        text = (project / "uv.lock").read_text()
+    own_entry = re.compile(rf'^name = "{re.escape(project.name)}"$', re.MULTILINE)
+    assert len(own_entry.findall(text)) == 1
+    lock = template / PROJECT_TEMPLATE.name / ".locks" / f"{lock_name}.uv.lock"
+    lock.write_text(own_entry.sub('name = "{{ cookiecutter.project_slug }}"', text))
+    return len(re.findall(r"^\[\[package\]\]$", text, re.MULTILINE))
+
+
 def regenerate() -> None:
     for lock_name, database in LOCKS.items():
-        with tempfile.TemporaryDirectory() as output:
-            result = run_cookiecutter({"database": database}, Path(output))
-            assert result.returncode == 0, result.stderr
-            (project,) = Path(output).iterdir()
-            run([str(UV), "lock"], project, project_environment())
-            text = (project / "uv.lock").read_text()
-        own_entry = re.compile(rf'^name = "{re.escape(project.name)}"$', re.MULTILINE)
-        assert len(own_entry.findall(text)) == 1
-        template = own_entry.sub('name = "{{ cookiecutter.project_slug }}"', text)
-        (PROJECT_TEMPLATE / ".locks" / f"{lock_name}.uv.lock").write_text(template)
-        packages = len(re.findall(r"^\[\[package\]\]$", text, re.MULTILINE))
+        packages = lock_variant(TEMPLATE_ROOT, lock_name, database)
         print(f"{lock_name}.uv.lock: {packages} packages")
 
 

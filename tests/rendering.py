@@ -89,13 +89,15 @@ def cookiecutter_config() -> Path:
     return config
 
 
-def run_cookiecutter(answers: dict[str, str], output_dir: Path) -> subprocess.CompletedProcess:
+def run_cookiecutter(
+    answers: dict[str, str], output_dir: Path, template: Path = TEMPLATE_ROOT
+) -> subprocess.CompletedProcess:
     """Run the cookiecutter CLI as a user would, answers given on the command line."""
     command = [
         sys.executable,
         "-m",
         "cookiecutter",
-        str(TEMPLATE_ROOT),
+        str(template),
         "--no-input",
         "--output-dir",
         str(output_dir),

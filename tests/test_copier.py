@@ -6,19 +6,18 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import warnings
 from pathlib import Path
 
 import copier
 import pytest
 import yaml
-from cookiecutter.main import cookiecutter
 
 from hooks.pre_gen_project import REFUSED
 from tests.answer_tables import BAD_ANSWERS, DERIVED_SLUGS
 from tests.combinations import CERTIFICATE_ARN, Combination
 from tests.generated import MISSING_TOOLCHAIN, UV, git, project_environment, run
+from tests.locks import lock_variant
 from tests.rendering import REQUIRED_ANSWERS, render
 from tests.tree import ANSWERS_FILE, tree_differences
 
@@ -102,9 +101,9 @@ def test_copier_derives_the_same_slug(
     assert (answers["project_slug"], answers["package_name"]) == (slug, slug.replace("-", "_"))
 
 
-def test_copier_update_brings_template_changes_and_keeps_local_edits(
-    template_repo: Path, tmp_path: Path
-) -> None:
+def committed_copy_of_v1(template_repo: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """A template of our own to change, and a project copied with copier from its v1.0.0 and
+    committed, as a team keeps it: (template, project)."""
     template = tmp_path / "template"
     shutil.copytree(template_repo, template, symlinks=True)
     project = tmp_path / "orders-api"
@@ -112,6 +111,13 @@ def test_copier_update_brings_template_changes_and_keeps_local_edits(
     git("init", "--quiet", "--initial-branch=main", cwd=project)
     git("add", "--all", cwd=project)
     git("commit", "--quiet", "--message=Generated", cwd=project)
+    return template, project
+
+
+def test_copier_update_brings_template_changes_and_keeps_local_edits(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    template, project = committed_copy_of_v1(template_repo, tmp_path)
 
     readme = project / "README.md"
     readme.write_text("Owned by the payments team.\n\n" + readme.read_text())
@@ -136,25 +142,6 @@ def test_copier_update_brings_template_changes_and_keeps_local_edits(
     assert not (project / "alembic.ini").exists(), "the update must prune like the first copy"
 
 
-def lock_template_project(template: Path, database: str) -> None:
-    """What `make locks` does, for a copy of the template: render, `uv lock`, store the lock."""
-    with tempfile.TemporaryDirectory() as output:
-        project = Path(
-            cookiecutter(
-                str(template),
-                no_input=True,
-                output_dir=output,
-                extra_context={**REQUIRED_ANSWERS, "database": database},
-            )
-        )
-        run([str(UV), "lock"], project, project_environment())
-        text = (project / "uv.lock").read_text()
-    own_entry = f'name = "{project.name}"\n'
-    assert text.count(own_entry) == 1
-    lock = template / "{{cookiecutter.project_slug}}" / ".locks" / f"{database}.uv.lock"
-    lock.write_text(text.replace(own_entry, 'name = "{{ cookiecutter.project_slug }}"\n'))
-
-
 def add_dependency(pyproject: Path, requirement: str) -> None:
     """Append a requirement to [project] dependencies, as a person editing the file does."""
     head, opening, tail = pyproject.read_text().partition("dependencies = [\n")
@@ -168,14 +155,8 @@ def test_copier_update_with_dependencies_changed_on_both_sides_ends_in_make_inst
     template_repo: Path, tmp_path: Path
 ) -> None:
     """The README's "Updating from the template", followed to the letter."""
-    template = tmp_path / "template"
-    shutil.copytree(template_repo, template, symlinks=True)
-    project = tmp_path / "orders-api"
-    copier_copy(template, project, {"database": "none"}, ref="v1.0.0")
+    template, project = committed_copy_of_v1(template_repo, tmp_path)
     env = project_environment()
-    git("init", "--quiet", "--initial-branch=main", cwd=project)
-    git("add", "--all", cwd=project)
-    git("commit", "--quiet", "--message=Generated", cwd=project)
 
     # The service's team adds a dependency and locks it.
     add_dependency(project / "pyproject.toml", "termcolor>=2,<4")
@@ -185,7 +166,7 @@ def test_copier_update_with_dependencies_changed_on_both_sides_ends_in_make_inst
     # The template adds another at the same place, with its lock: the two sort next to each
     # other in uv.lock too, so both sides change the same lines there.
     add_dependency(template / "{{cookiecutter.project_slug}}" / "pyproject.toml", "tenacity>=9,<10")
-    lock_template_project(template, "none")
+    lock_variant(template, "none", "none")
     git("commit", "--quiet", "--all", "--message=Template v2: tenacity", cwd=template)
     git("tag", "v2.0.0", cwd=template)
 

@@ -741,27 +741,20 @@ def drop_deploy_statement(concern: str, sid: str) -> Callable[[Iam], None]:
     return mutation
 
 
-def widen_trust(found: Iam) -> None:
-    document = json.loads(found.trust[f"{PROJECT}-image-publisher"])
-    document["Statement"][0]["Condition"]["StringEquals"][
-        "token.actions.githubusercontent.com:sub"
-    ] = f"repo:{REPOSITORY}:environment:staging"
-    found.trust[f"{PROJECT}-image-publisher"] = json.dumps(document)
+def mutate_trust(role: str, change: Callable[[dict[str, Any]], None]) -> Callable[[Iam], None]:
+    def mutation(found: Iam) -> None:
+        document = json.loads(found.trust[role])
+        change(document["Statement"][0])
+        found.trust[role] = json.dumps(document)
+
+    return mutation
 
 
-def trust_production_jobs(found: Iam) -> None:
-    role = f"{PROJECT}-staging-deploy"
-    document = json.loads(found.trust[role])
-    document["Statement"][0]["Condition"]["StringEquals"][
-        "token.actions.githubusercontent.com:sub"
-    ] = f"repo:{REPOSITORY}:environment:production"
-    found.trust[role] = json.dumps(document)
+def trust_subject(subject: str) -> Callable[[dict[str, Any]], None]:
+    def change(statement: dict[str, Any]) -> None:
+        statement["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"] = subject
 
-
-def widen_boundary(found: Iam) -> None:
-    document = json.loads(found.boundary["staging"])
-    document["Statement"][0]["Resource"] = "*"
-    found.boundary["staging"] = json.dumps(document)
+    return change
 
 
 def mutate_boundary(sid: str, change: Callable[[dict[str, Any]], None]) -> Callable[[Iam], None]:
@@ -771,13 +764,6 @@ def mutate_boundary(sid: str, change: Callable[[dict[str, Any]], None]) -> Calla
         found.boundary["staging"] = json.dumps(document)
 
     return mutation
-
-
-def trust_another_account(found: Iam) -> None:
-    role = f"{PROJECT}-staging-task"
-    document = json.loads(found.trust[role])
-    document["Statement"][0]["Condition"].pop("StringEquals")
-    found.trust[role] = json.dumps(document)
 
 
 def widen_key(found: Iam) -> None:
@@ -802,8 +788,18 @@ def untag_condition(statement: dict[str, Any]) -> None:
 
 
 MUTATIONS: dict[str, tuple[str, Callable[[Iam], None]]] = {
-    "the publisher trusts a staging job": ("trust", widen_trust),
-    "the staging role trusts production's jobs": ("trust", trust_production_jobs),
+    "the publisher trusts a staging job": (
+        "trust",
+        mutate_trust(
+            f"{PROJECT}-image-publisher", trust_subject(f"repo:{REPOSITORY}:environment:staging")
+        ),
+    ),
+    "the staging role trusts production's jobs": (
+        "trust",
+        mutate_trust(
+            f"{PROJECT}-staging-deploy", trust_subject(f"repo:{REPOSITORY}:environment:production")
+        ),
+    ),
     "a deploy role pushes images": (
         "push",
         mutate_deploy(
@@ -854,7 +850,10 @@ MUTATIONS: dict[str, tuple[str, Callable[[Iam], None]]] = {
             },
         ),
     ),
-    "the boundary writes every log group": ("boundary", widen_boundary),
+    "the boundary writes every log group": (
+        "boundary",
+        mutate_boundary("WriteTheEnvironmentsLogs", lambda s: s.update(Resource="*")),
+    ),
     "a service may run the other environment's task definitions": (
         "services",
         mutate_deploy(
@@ -876,7 +875,10 @@ MUTATIONS: dict[str, tuple[str, Callable[[Iam], None]]] = {
         ),
     ),
     "deployed images are no longer kept": ("lifecycle", drop_deployed_rule),
-    "a task role may be assumed from another account": ("trust", trust_another_account),
+    "a task role may be assumed from another account": (
+        "trust",
+        mutate_trust(f"{PROJECT}-staging-task", lambda s: s["Condition"].pop("StringEquals")),
+    ),
     "bootstrap's resources may be retagged": (
         "guardrails",
         drop_deploy_statement("guardrails", "NeverRetagWhatBootstrapCreated"),
