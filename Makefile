@@ -71,6 +71,10 @@ demo: $(DEMO_BIN)/cookiecutter ## Render the default project into .demo/ and ser
 locks: $(BIN)/pytest ## Regenerate the generated project's uv.lock files after its pyproject changes
 	$(BIN)/python -m tests.locks
 
+.PHONY: answers
+answers: $(BIN)/pytest ## Rewrite cookiecutter.json, copier.yml and docs/options.md's questions from hooks/questions.py
+	$(BIN)/python -m tools.answer_files
+
 .PHONY: costs
 costs: $(BIN)/pytest ## Rewrite docs/costs.md from tools/prices.toml and the tfvars each combination generates
 	$(BIN)/python -m tools.costs

@@ -67,7 +67,7 @@ BAD_ANSWERS: list[tuple[str, dict[str, str], str]] = [
      "description 'line one\\nline two' contains a double quote, backslash or control "
      "character: use plain text without them."),
     ("author-name-with-backslash", {"author_name": "Platform \\ Team"},
-     "author_name 'Platform \\\\ Team' contains a double quote, backslash or control "
+     "author_name 'Platform \\ Team' contains a double quote, backslash or control "
      "character: use plain text without them."),
     ("email-without-at", {"author_email": "platform.example.com"},
      "author_email 'platform.example.com' is not an e-mail address: use name@example.com."),

@@ -5,10 +5,13 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
-DATABASES = ("postgresql", "aurora-postgresql", "none")
-HTTPS_MODES = ("off", "acm-route53", "acm-existing")
-NAT_GATEWAYS = ("single", "one-per-az", "none")
-CPU_ARCHITECTURES = ("arm64", "x86_64")
+from hooks.questions import CHOICES
+
+# Every accepted value of each option that shapes the generated tree.
+DATABASES = CHOICES["database"]
+HTTPS_MODES = CHOICES["https"]
+NAT_GATEWAYS = CHOICES["nat_gateways"]
+CPU_ARCHITECTURES = CHOICES["cpu_architecture"]
 
 DOMAIN_NAME = "api.acme.com"
 ROUTE53_ZONE = "acme.com"

@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from hooks.pre_gen_project import REFUSED
+from hooks.questions import one_line
 from tests.answer_tables import BAD_ANSWERS, DERIVED_SLUGS
 from tests.combinations import CERTIFICATE_ARN, Combination
 from tests.generated import MISSING_TOOLCHAIN, UV, git, project_environment, run
@@ -81,9 +82,9 @@ def test_copier_refuses_the_same_answers_with_the_same_message(
         copier_copy(template_repo, destination, overrides, ref="HEAD")
     if isinstance(refused.value, ValueError):
         # A validator refused it at the question: its message names the question first, and
-        # shows the answer as typed where the hook shows its Python repr (\\ for \, \n).
+        # shows a control character as typed, where the hook shows its escape (\n).
         shown = str(refused.value).split(": ", 1)[1]
-        assert shown.replace("\\", "\\\\").replace("\n", "\\n") == message
+        assert one_line(shown) == message
     else:
         # The validation task (hooks/pre_gen_project.py) refused it after the questions.
         stderr = capfd.readouterr().err

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 import shutil
 import subprocess
@@ -11,13 +10,8 @@ from pathlib import Path
 import pytest
 
 from hooks.post_gen_project import DATABASE_FILES
-from hooks.pre_gen_project import CHOICES
 from tests.combinations import (
     COMBINATIONS,
-    CPU_ARCHITECTURES,
-    DATABASES,
-    HTTPS_MODES,
-    NAT_GATEWAYS,
     Combination,
 )
 from tests.rendering import Render, render
@@ -129,22 +123,6 @@ def test_python_compiles_and_passes_ruff(combination: Combination) -> None:
 @combinations
 def test_yaml_json_and_toml_files_parse(combination: Combination) -> None:
     assert unparsable_data_files(rendered(combination).project) == []
-
-
-def test_every_combination_is_listed_once() -> None:
-    ids = [combination.id for combination in COMBINATIONS]
-    product = math.prod(
-        len(CHOICES[option]) for option in ("database", "https", "nat_gateways", "cpu_architecture")
-    )
-    assert len(set(ids)) == len(ids) == product
-
-
-def test_the_combinations_use_every_accepted_value() -> None:
-    """A value added to an option must join the product, or it goes untested."""
-    assert CHOICES["database"] == DATABASES
-    assert CHOICES["https"] == HTTPS_MODES
-    assert CHOICES["nat_gateways"] == NAT_GATEWAYS
-    assert CHOICES["cpu_architecture"] == CPU_ARCHITECTURES
 
 
 @combinations

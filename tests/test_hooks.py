@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from hooks import pre_gen_project as validation
+from hooks import questions
 from tests.answer_tables import BAD_ANSWERS, DERIVED_SLUGS, GOOD_EDGE_CASES
 from tests.rendering import TEMPLATE_ROOT, render, run_cookiecutter
 from tests.tree import clean_tree_problems
@@ -54,9 +55,7 @@ def answers_with(overrides: dict[str, str]) -> dict[str, str]:
 
 def test_every_free_text_answer_has_a_bad_answer_in_the_table() -> None:
     """Each question a person types an answer to (not a choice) is refused at least once."""
-    questions = json.loads((TEMPLATE_ROOT / "cookiecutter.json").read_text())
-    typed = {name for name, default in questions.items() if isinstance(default, str)}
-    typed -= {name for name in typed if name.startswith("_")}
+    typed = {question.name for question in questions.QUESTIONS if not question.choices}
     tried = {name for _, overrides, _ in BAD_ANSWERS for name in overrides}
     assert typed - tried == set()
     assert len({row_id for row_id, _, _ in BAD_ANSWERS}) == len(BAD_ANSWERS)
@@ -65,7 +64,7 @@ def test_every_free_text_answer_has_a_bad_answer_in_the_table() -> None:
 @pytest.mark.parametrize(("overrides", "message"), [row[1:] for row in BAD_ANSWERS],
                          ids=[row[0] for row in BAD_ANSWERS])  # fmt: skip
 def test_validation_gives_exactly_one_message(overrides: dict[str, str], message: str) -> None:
-    assert validation.validate(answers_with(overrides)) == [message]
+    assert questions.refusals(answers_with(overrides)) == [message]
 
 
 @pytest.mark.parametrize(("overrides", "message"), [row[1:] for row in BAD_ANSWERS],
@@ -108,39 +107,17 @@ def test_route53_zone_defaults_to_the_domains_parent() -> None:
 
 
 def test_every_problem_is_reported_at_once() -> None:
-    errors = validation.validate(
-        answers_with({"project_slug": "Bad Slug", "author_email": "nobody", "aws_region": "mars-1"})
+    errors = questions.refusals(
+        answers_with({"project_slug": "Bad Slug", "author_email": "nobody", "domain_name": "a.io"})
     )
     assert [error.split(" ", 1)[0] for error in errors] == [
         "project_slug",
         "author_email",
-        "aws_region",
+        "domain_name",
     ]
 
 
-def test_region_list_is_the_same_in_every_place() -> None:
-    import yaml
-
-    cookiecutter_regions = DEFAULTS["aws_region"]
-    copier_regions = yaml.safe_load((TEMPLATE_ROOT / "copier.yml").read_text())["aws_region"]
-    assert cookiecutter_regions[0] == "us-east-1"
-    assert tuple(cookiecutter_regions) == validation.AWS_REGIONS
-    assert tuple(copier_regions["choices"]) == validation.AWS_REGIONS
-
-
-def test_choices_are_the_same_in_every_place() -> None:
-    for name, accepted in validation.CHOICES.items():
-        assert tuple(DEFAULTS[name]) == accepted, name
-
-
-def test_both_tools_derive_the_slug_the_same_way() -> None:
-    import yaml
-
-    copier_default = yaml.safe_load((TEMPLATE_ROOT / "copier.yml").read_text())["project_slug"]
-    cookiecutter_default = DEFAULTS["project_slug"].replace("cookiecutter.", "")
-    assert copier_default["default"] == cookiecutter_default
-
-
+UNSAFE = questions.UNSAFE_TEXT
 STRING_BREAKING_ROWS = [
     row for row in BAD_ANSWERS if "contains a double quote, backslash or control" in row[2]
 ]
@@ -152,6 +129,10 @@ def test_the_unsafe_text_check_is_what_refuses_string_breaking_answers(
     overrides: dict[str, str], message: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Without the check, each of these answers would reach a TOML, YAML or Python string."""
-    assert validation.validate(answers_with(overrides)) == [message]
-    monkeypatch.setattr(validation, "UNSAFE_TEXT", re.compile(r"(?!)"))  # matches nothing
-    assert validation.validate(answers_with(overrides)) == []
+    assert questions.refusals(answers_with(overrides)) == [message]
+    without_check = tuple(
+        replace(question, rules=tuple(r for r in question.rules if UNSAFE not in r.condition))
+        for question in questions.QUESTIONS
+    )
+    monkeypatch.setattr(questions, "QUESTIONS", without_check)
+    assert questions.refusals(answers_with(overrides)) == []

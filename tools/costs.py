@@ -23,6 +23,8 @@ from typing import Any
 
 import hcl2
 
+from hooks.questions import CHOICES
+
 TEMPLATE_ROOT = Path(__file__).resolve().parent.parent
 PRICES_FILE = TEMPLATE_ROOT / "tools" / "prices.toml"
 COSTS_FILE = TEMPLATE_ROOT / "docs" / "costs.md"
@@ -30,10 +32,11 @@ COSTS_FILE = TEMPLATE_ROOT / "docs" / "costs.md"
 PROJECT_COSTS_DIR = TEMPLATE_ROOT / "{{cookiecutter.project_slug}}" / ".costs"
 
 ENVIRONMENTS = ("staging", "production")
-DATABASES = ("postgresql", "aurora-postgresql", "none")
-NAT_GATEWAYS = ("single", "one-per-az", "none")
-ARCHITECTURES = ("arm64", "x86_64")
-DEFAULTS = {"database": "postgresql", "nat_gateways": "single", "cpu_architecture": "arm64"}
+DATABASES = CHOICES["database"]
+NAT_GATEWAYS = CHOICES["nat_gateways"]
+ARCHITECTURES = CHOICES["cpu_architecture"]
+# A question's first choice is its default.
+DEFAULTS = {name: CHOICES[name][0] for name in ("database", "nat_gateways", "cpu_architecture")}
 
 
 @dataclass(frozen=True)
