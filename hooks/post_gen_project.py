@@ -41,12 +41,30 @@ DATABASE_FILES = (
     "terraform/bootstrap/workload_database.tf",
     "terraform/modules/service/database_secret.tf",
 )
-# What only https=acm-route53 uses: the deploy roles' certificate and DNS permissions.
-ACM_ROUTE53_FILES = ("terraform/bootstrap/deploy_dns.tf",)
+# Files that only some values of an answer use: (answer, the values that keep them, files).
+FILES_KEPT_FOR = (
+    ("database", {"postgresql"}, ("terraform/modules/database/rds.tf",)),
+    ("database", {"aurora-postgresql"}, ("terraform/modules/database/aurora.tf",)),
+    ("https", {"off"}, ("terraform/modules/load_balancer/http_only.tf",)),
+    ("https", {"acm-route53", "acm-existing"}, ("terraform/modules/load_balancer/https.tf",)),
+    (
+        "https",
+        {"acm-route53"},
+        (
+            # The deploy roles' certificate and DNS permissions, and the certificate itself.
+            "terraform/bootstrap/deploy_dns.tf",
+            "terraform/modules/load_balancer/acm_certificate.tf",
+        ),
+    ),
+)
 
 
-def remove_database_files(package_name: str) -> None:
-    remove(*(path.format(package=package_name) for path in DATABASE_FILES))
+def remove_unused_files(answers: dict[str, str]) -> None:
+    if answers["database"] == "none":
+        remove(*(path.format(package=answers["package_name"]) for path in DATABASE_FILES))
+    for answer, keeping_values, files in FILES_KEPT_FOR:
+        if answers[answer] not in keeping_values:
+            remove(*files)
 
 
 def choose_variant(variants: str, variant: str, destination: str) -> None:
@@ -85,16 +103,18 @@ def main(answers: dict[str, str], operation: str) -> None:
     """operation: copier's "copy" or "update" (cookiecutter only copies). An update renders the
     old and the new template version in scratch folders too, and the project exists already:
     next steps are for a first copy only."""
-    if answers["database"] == "none":
-        remove_database_files(answers["package_name"])
-    if answers["https"] != "acm-route53":
-        remove(*ACM_ROUTE53_FILES)
+    remove_unused_files(answers)
     # One uv lock per dependency set, one cost estimate per combination (`make locks`,
-    # `make costs` write them).
-    dependencies = "none" if answers["database"] == "none" else "database"
-    choose_variant(".locks", f"{dependencies}.uv.lock", "uv.lock")
+    # `make costs` write them), the service's containers with or without a database.
+    has_database = answers["database"] != "none"
+    choose_variant(".locks", f"{'database' if has_database else 'none'}.uv.lock", "uv.lock")
     costs = f"{answers['database']}-{answers['nat_gateways']}-{answers['cpu_architecture']}.md"
     choose_variant(".costs", costs, "docs/costs.md")
+    choose_variant(
+        "terraform/modules/service/.containers",
+        "database.tf" if has_database else "none.tf",
+        "terraform/modules/service/containers.tf",
+    )
     remove_empty_copier_answers()
     if operation == "copy":
         print_next_steps()

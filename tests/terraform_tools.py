@@ -99,8 +99,8 @@ def stack_overrides(terraform_dir: Path, region: str, project: str) -> str:
             },
         ),
     ]
-    load_balancer = (terraform_dir / "modules" / "load_balancer" / "main.tf").read_text()
-    if 'data "aws_route53_zone"' in load_balancer:
+    modules = terraform_dir / "modules"
+    if (modules / "load_balancer" / "acm_certificate.tf").exists():
         overrides.append(
             (
                 "override_data",
@@ -108,24 +108,23 @@ def stack_overrides(terraform_dir: Path, region: str, project: str) -> str:
                 {"zone_id": TEST_ZONE_ID, "arn": f"arn:aws:route53:::hostedzone/{TEST_ZONE_ID}"},
             )
         )
-    database = terraform_dir / "modules" / "database" / "main.tf"
-    if database.exists():
-        secret_block = [{"secret_arn": secret, "secret_status": "active"}]
-        if 'resource "aws_rds_cluster" "this"' in database.read_text():
-            target, host = (
-                "aws_rds_cluster.this",
-                {"endpoint": f"{project}.cluster-abcdefghijkl.{region}.rds.amazonaws.com"},
-            )
-        else:
-            target, host = (
-                "aws_db_instance.this",
-                {"address": f"{project}.abcdefghijkl.{region}.rds.amazonaws.com"},
-            )
+    secret_block = [{"secret_arn": secret, "secret_status": "active"}]
+    if (modules / "database" / "aurora.tf").exists():
+        endpoint = f"{project}.cluster-abcdefghijkl.{region}.rds.amazonaws.com"
         overrides.append(
             (
                 "override_resource",
-                f"module.database.{target}",
-                {**host, "master_user_secret": secret_block},
+                "module.database.aws_rds_cluster.this",
+                {"endpoint": endpoint, "master_user_secret": secret_block},
+            )
+        )
+    if (modules / "database" / "rds.tf").exists():
+        address = f"{project}.abcdefghijkl.{region}.rds.amazonaws.com"
+        overrides.append(
+            (
+                "override_resource",
+                "module.database.aws_db_instance.this",
+                {"address": address, "master_user_secret": secret_block},
             )
         )
     return "".join(

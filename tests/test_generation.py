@@ -25,8 +25,9 @@ from tests.tree import (
     unrendered_leftovers,
 )
 
-# What an option value must leave no trace of. Paths are globs; words are case-sensitive
-# regexes searched in every text file except lock files and the paths in "except".
+# What an option value must leave no trace of: the one table, applied to the whole tree. Paths
+# are globs; words are regexes searched in every text file except lock files and the paths in
+# "except".
 # nat_gateways and cpu_architecture are also Terraform variables that an environment may set
 # differently (e.g. one NAT per AZ in production only), so the Terraform code accepts every
 # value; the choice must still be the only one in the tfvars, image build and workflows.
@@ -34,12 +35,32 @@ TERRAFORM_CODE = ["terraform/*.tf", "terraform/modules/**/*", "terraform/tests/*
 ABSENT_WHEN: dict[tuple[str, str], dict[str, list[str]]] = {
     ("database", "none"): {
         "paths": [path.format(package="*") for path in DATABASE_FILES],
-        "words": [r"(?i)sqlalchemy", r"(?i)alembic", r"asyncpg", r"DATABASE_URL", r"DB_HOST"],
+        "words": [
+            r"(?i)database",
+            r"(?i)\brds\b",
+            r"(?i)postgres",
+            r"(?i)aurora",
+            r"(?i)sqlalchemy",
+            r"(?i)alembic",
+            r"(?i)migration",
+            r"asyncpg",
+            r"DATABASE_URL",
+            r"\bDB_",
+            r"(?i)secrets ?manager",
+            r"5432",
+        ],
     },
-    ("database", "postgresql"): {"words": [r"(?i)aurora"]},
-    ("database", "aurora-postgresql"): {"words": [r"aws_db_instance\b"]},
+    ("database", "postgresql"): {"words": [r"(?i)aurora", r"aws_rds_cluster", r"(?i)\bACUs?\b"]},
+    ("database", "aurora-postgresql"): {"words": [r"aws_db_instance\b", r"multi_az"]},
     ("https", "off"): {
-        "words": [r"domain_name", r"(?i)certificate", r"(?i)route ?53", r"aws_acm_", r'"HTTPS"'],
+        "words": [
+            r"domain_name",
+            r"(?i)certificate",
+            r"(?i)route ?53",
+            r"(?i)\bacm\b",
+            r"aws_acm_",
+            r'"HTTPS"',
+        ],
     },
     ("https", "acm-route53"): {"words": [r"var\.certificate_arn"]},
     ("https", "acm-existing"): {

@@ -17,8 +17,8 @@ import yaml
 LOCK_FILES = {"uv.lock", ".terraform.lock.hcl"}
 # Jinja left in a file or a name. In the workflows `${{ ... }}` is a GitHub Actions expression,
 # meant to stay; anywhere else it is unrendered Jinja too.
-UNRENDERED = re.compile(r"\{\{|\{%|cookiecutter\.")
-UNRENDERED_IN_WORKFLOWS = re.compile(r"(?<!\$)\{\{|\{%|cookiecutter\.")
+UNRENDERED = re.compile(r"\{\{|\{%|\{#|cookiecutter\.")
+UNRENDERED_IN_WORKFLOWS = re.compile(r"(?<!\$)\{\{|\{%|\{#|cookiecutter\.")
 # What copier writes beside the project, and cookiecutter does not.
 ANSWERS_FILE = ".copier-answers.yml"
 DATA_SUFFIXES = {".yml", ".yaml", ".json", ".toml"}

@@ -1,10 +1,6 @@
 output "endpoint" {
-  description = "Host name the application connects to{% if cookiecutter.database == 'aurora-postgresql' %} (the cluster's writer endpoint){% endif %}."
-{% if cookiecutter.database == 'aurora-postgresql' %}
-  value       = aws_rds_cluster.this.endpoint
-{% else %}
-  value       = aws_db_instance.this.address
-{% endif %}
+  description = "Host name the application connects to{{ " (the cluster's writer endpoint)" if cookiecutter.database == 'aurora-postgresql' else '' }}."
+  value       = local.endpoint
 }
 
 output "port" {
@@ -19,11 +15,7 @@ output "database_name" {
 
 output "master_user_secret_arn" {
   description = "ARN of the Secrets Manager secret RDS keeps the master credentials in (JSON keys username and password)."
-{% if cookiecutter.database == 'aurora-postgresql' %}
-  value       = aws_rds_cluster.this.master_user_secret[0].secret_arn
-{% else %}
-  value       = aws_db_instance.this.master_user_secret[0].secret_arn
-{% endif %}
+  value       = local.master_user_secret_arn
 }
 
 output "security_group_id" {

@@ -54,25 +54,29 @@ variable "kms_key_arn" {
   type        = string
 }
 
-variable "engine_version" {
-  description = "PostgreSQL version{% if cookiecutter.database == 'aurora-postgresql' %} (Aurora, major.minor, e.g. 16.6){% else %} (a major version such as 17 follows minor upgrades){% endif %}."
-  type        = string
 {% if cookiecutter.database == 'aurora-postgresql' %}
+variable "engine_version" {
+  description = "PostgreSQL version (Aurora, major.minor, e.g. 16.6)."
+  type        = string
   default     = "16.6"
 
   validation {
     condition     = can(regex("^[0-9]+\\.[0-9]+$", var.engine_version))
     error_message = "engine_version must be an Aurora PostgreSQL major.minor version such as 16.6."
   }
+}
 {% else %}
+variable "engine_version" {
+  description = "PostgreSQL version (a major version such as 17 follows minor upgrades)."
+  type        = string
   default     = "17"
 
   validation {
     condition     = can(regex("^[0-9]+(\\.[0-9]+)?$", var.engine_version))
     error_message = "engine_version must be a PostgreSQL version such as 17 or 17.4."
   }
-{% endif %}
 }
+{% endif %}
 
 variable "database_name" {
   description = "Name of the database the application uses."

@@ -1,9 +1,6 @@
-{% if cookiecutter.https == 'off' %}
-# A public Application Load Balancer serving HTTP on port 80 and forwarding to the tasks.
-{% else %}
-# A public Application Load Balancer: port 80 only redirects to HTTPS, port 443 terminates TLS
-# and forwards to the tasks.
-{% endif %}
+# A public Application Load Balancer in front of the tasks: its security group, the load
+# balancer and the target group the service registers in. The listeners and the ingress they
+# need are in {{ 'http_only.tf' if cookiecutter.https == 'off' else 'https.tf' }}.
 
 resource "aws_security_group" "this" {
   # A prefix, not a name: create_before_destroy needs the replacement to have another name.
@@ -19,35 +16,6 @@ resource "aws_security_group" "this" {
     create_before_destroy = true
   }
 }
-
-resource "aws_vpc_security_group_ingress_rule" "http" {
-{% if cookiecutter.https == 'off' %}
-  # checkov:skip=CKV_AWS_260: a public load balancer; with HTTPS off, port 80 is how clients reach the service
-{% else %}
-  # checkov:skip=CKV_AWS_260: a public load balancer; port 80 only answers with a redirect to HTTPS
-{% endif %}
-  security_group_id = aws_security_group.this.id
-{% if cookiecutter.https == 'off' %}
-  description       = "HTTP from the internet"
-{% else %}
-  description       = "HTTP from the internet, redirected to HTTPS"
-{% endif %}
-  cidr_ipv4         = "0.0.0.0/0"
-  ip_protocol       = "tcp"
-  from_port         = 80
-  to_port           = 80
-}
-{% if cookiecutter.https != 'off' %}
-
-resource "aws_vpc_security_group_ingress_rule" "https" {
-  security_group_id = aws_security_group.this.id
-  description       = "HTTPS from the internet"
-  cidr_ipv4         = "0.0.0.0/0"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-}
-{% endif %}
 
 # Targets are task IPs inside the VPC: the load balancer needs no other way out.
 resource "aws_vpc_security_group_egress_rule" "targets" {
@@ -110,96 +78,3 @@ resource "aws_lb_target_group" "this" {
     unhealthy_threshold = 3
   }
 }
-{% if cookiecutter.https == 'off' %}
-
-resource "aws_lb_listener" "http" {
-  # checkov:skip=CKV_AWS_2: HTTPS was turned off when this service was generated
-  # checkov:skip=CKV_AWS_103: no TLS on a plain HTTP listener
-  load_balancer_arn = aws_lb.this.arn
-  port              = 80
-  protocol          = "HTTP"
-
-  default_action {
-    type             = "forward"
-    target_group_arn = aws_lb_target_group.this.arn
-  }
-}
-{% else %}
-
-resource "aws_lb_listener" "http" {
-  load_balancer_arn = aws_lb.this.arn
-  port              = 80
-  protocol          = "HTTP"
-
-  default_action {
-    type = "redirect"
-
-    redirect {
-      protocol    = "HTTPS"
-      port        = "443"
-      status_code = "HTTP_301"
-    }
-  }
-}
-
-resource "aws_lb_listener" "https" {
-  load_balancer_arn = aws_lb.this.arn
-  port              = 443
-  protocol          = "HTTPS"
-  ssl_policy        = var.ssl_policy
-{% if cookiecutter.https == 'acm-route53' %}
-  certificate_arn   = aws_acm_certificate_validation.this.certificate_arn
-{% else %}
-  certificate_arn   = var.certificate_arn
-{% endif %}
-
-  default_action {
-    type             = "forward"
-    target_group_arn = aws_lb_target_group.this.arn
-  }
-}
-{% endif %}
-{% if cookiecutter.https == 'acm-route53' %}
-
-# The certificate is validated through a DNS record in the hosted zone; ACM renews it the
-# same way for as long as the record stays.
-data "aws_route53_zone" "this" {
-  name         = var.route53_zone
-  private_zone = false
-}
-
-resource "aws_acm_certificate" "this" {
-  domain_name       = var.domain_name
-  validation_method = "DNS"
-
-  lifecycle {
-    create_before_destroy = true
-  }
-}
-
-resource "aws_route53_record" "certificate_validation" {
-  zone_id         = data.aws_route53_zone.this.zone_id
-  name            = one(aws_acm_certificate.this.domain_validation_options).resource_record_name
-  type            = one(aws_acm_certificate.this.domain_validation_options).resource_record_type
-  records         = [one(aws_acm_certificate.this.domain_validation_options).resource_record_value]
-  ttl             = 300
-  allow_overwrite = true
-}
-
-resource "aws_acm_certificate_validation" "this" {
-  certificate_arn         = aws_acm_certificate.this.arn
-  validation_record_fqdns = [aws_route53_record.certificate_validation.fqdn]
-}
-
-resource "aws_route53_record" "alias" {
-  zone_id = data.aws_route53_zone.this.zone_id
-  name    = var.domain_name
-  type    = "A"
-
-  alias {
-    name                   = aws_lb.this.dns_name
-    zone_id                = aws_lb.this.zone_id
-    evaluate_target_health = true
-  }
-}
-{% endif %}

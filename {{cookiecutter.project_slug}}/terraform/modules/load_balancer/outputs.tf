@@ -23,11 +23,7 @@ output "target_group_arn" {
   value       = aws_lb_target_group.this.arn
 
   # ECS refuses a target group that no listener forwards to yet.
-{% if cookiecutter.https == 'off' %}
-  depends_on = [aws_lb_listener.http]
-{% else %}
-  depends_on = [aws_lb_listener.https]
-{% endif %}
+  depends_on = [local.forwarding_listener]
 }
 
 output "target_group_arn_suffix" {
@@ -37,9 +33,5 @@ output "target_group_arn_suffix" {
 
 output "url" {
   description = "Base URL of the service."
-{% if cookiecutter.https == 'off' %}
-  value       = "http://${aws_lb.this.dns_name}"
-{% else %}
-  value       = "https://${var.domain_name}"
-{% endif %}
+  value       = local.url
 }
