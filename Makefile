@@ -63,7 +63,7 @@ lint: $(BIN)/pytest ## Lint the template's own Python (hooks, tests, tools, benc
 .PHONY: demo
 demo: $(DEMO_BIN)/cookiecutter ## Render the default project into .demo/ and serve it on SQLite (DEMO_PORT=8000)
 	rm -rf $(DEMO_DIR)
-	$(DEMO_BIN)/cookiecutter . --no-input --output-dir $(DEMO_DIR) github_repository=demo/orders-api
+	$(DEMO_BIN)/cookiecutter $(CURDIR) --no-input --output-dir $(DEMO_DIR) github_repository=demo/orders-api
 	@echo "Serving the generated project: open http://127.0.0.1:$(DEMO_PORT)/docs (Ctrl-C stops it)"
 	$(MAKE) -C $(DEMO_DIR)/orders-api install run UV=$(abspath $(DEMO_BIN))/uv PORT=$(DEMO_PORT)
 

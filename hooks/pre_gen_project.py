@@ -9,6 +9,7 @@ rules, for its prompt), prints every problem, one line each, and exits 1.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -43,4 +44,14 @@ if __name__ == "__main__":
     if len(sys.argv) > 1:  # run by copier, from the template, answers as JSON
         sys.exit(main(json.loads(sys.argv[1]), "copier", Path(__file__).resolve().parent))
     answers = json.loads(RENDERED_ANSWERS)
-    sys.exit(main(answers, "cookiecutter", Path(answers["_repo_dir"]) / "hooks"))
+    # The template folder as given to cookiecutter: a path relative to where it was started
+    # (`cookiecutter .`) when it is a local one; the shell's PWD still names that folder.
+    template = Path(os.environ.get("PWD", ""), answers["_repo_dir"])
+    if not (template / "hooks" / "questions.py").is_file():
+        print(
+            f"error: cannot find the template's hooks/questions.py from {answers['_repo_dir']!r}: "
+            "give cookiecutter the template's absolute path.",
+            file=sys.stderr,
+        )
+        sys.exit(1)
+    sys.exit(main(answers, "cookiecutter", template / "hooks"))

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,7 +14,7 @@ import pytest
 
 from hooks import questions
 from tests.answer_tables import BAD_ANSWERS, DERIVED_SLUGS, GOOD_EDGE_CASES
-from tests.rendering import TEMPLATE_ROOT, render, run_cookiecutter
+from tests.rendering import REQUIRED_ANSWERS, TEMPLATE_ROOT, render, run_cookiecutter
 from tests.tree import clean_tree_problems
 
 DEFAULTS = {
@@ -136,3 +139,24 @@ def test_the_unsafe_text_check_is_what_refuses_string_breaking_answers(
     )
     monkeypatch.setattr(questions, "QUESTIONS", without_check)
     assert questions.refusals(answers_with(overrides)) == []
+
+
+def test_a_relative_template_path_works_from_a_shell(tmp_path: Path) -> None:
+    """`cookiecutter .` in the template folder, as a contributor runs it: the hook finds
+    hooks/questions.py through the PWD the shell set, and says what to do without one."""
+    answers = [f"{key}={value}" for key, value in REQUIRED_ANSWERS.items()]
+
+    def cookiecutter(output: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "cookiecutter", ".", "--no-input", "-o", str(output)]
+        return subprocess.run(
+            [*command, *answers], cwd=TEMPLATE_ROOT, env=env, capture_output=True, text=True
+        )
+
+    from_shell = cookiecutter(tmp_path / "shell", {**os.environ, "PWD": str(TEMPLATE_ROOT)})
+    assert from_shell.returncode == 0, from_shell.stderr
+    assert (tmp_path / "shell" / "orders-api" / "README.md").is_file()
+
+    no_shell = {key: value for key, value in os.environ.items() if key != "PWD"}
+    without_pwd = cookiecutter(tmp_path / "no-shell", no_shell)
+    assert without_pwd.returncode != 0
+    assert "give cookiecutter the template's absolute path." in without_pwd.stderr
