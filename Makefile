@@ -56,9 +56,9 @@ test: install ## Render every option combination and check each generated projec
 	CHECKOV=$(abspath $(CHECKOV_VENV)/bin/checkov) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 .PHONY: lint
-lint: $(BIN)/pytest ## Lint the template's own Python (hooks, tests, tools, benchmarks)
-	$(BIN)/ruff check hooks tests tools benchmarks
-	$(BIN)/ruff format --check hooks tests tools benchmarks
+lint: $(BIN)/pytest ## Lint the template's own Python (harness, hooks, tests, tools, benchmarks)
+	$(BIN)/ruff check harness hooks tests tools benchmarks
+	$(BIN)/ruff format --check harness hooks tests tools benchmarks
 
 .PHONY: demo
 demo: $(DEMO_BIN)/cookiecutter ## Render the default project into .demo/ and serve it on SQLite (DEMO_PORT=8000)
@@ -69,7 +69,7 @@ demo: $(DEMO_BIN)/cookiecutter ## Render the default project into .demo/ and ser
 
 .PHONY: locks
 locks: $(BIN)/pytest ## Regenerate the generated project's uv.lock files after its pyproject changes
-	$(BIN)/python -m tests.locks
+	$(BIN)/python -m tools.locks
 
 .PHONY: answers
 answers: $(BIN)/pytest ## Rewrite cookiecutter.json, copier.yml and docs/options.md's questions from hooks/questions.py

@@ -32,9 +32,9 @@ from statistics import median
 
 import httpx
 
-from tests import postgres
-from tests.generated import MISSING_TOOLCHAIN, free_port, project_environment, run, sync
-from tests.rendering import run_cookiecutter
+from harness import postgres
+from harness.project import MISSING_TOOLCHAIN, free_port, project_environment, run, sync
+from harness.rendering import run_cookiecutter
 
 SEEDED_ITEMS = 1000
 UVICORN_OPTIONS = ["--loop", "uvloop", "--http", "httptools", "--no-access-log"]

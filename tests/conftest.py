@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.generated import git
-from tests.rendering import TEMPLATE_INPUTS, TEMPLATE_ROOT
+from harness.project import git
+from harness.rendering import TEMPLATE_INPUTS, TEMPLATE_ROOT
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

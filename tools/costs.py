@@ -3,8 +3,8 @@ project's docs/costs.md (one variant per combination, in {{cookiecutter.project_
 
 The sizes come from the Terraform each option combination generates (its environments' tfvars
 over the variables' defaults), the unit prices from tools/prices.toml. A size changed in the
-template therefore changes docs/costs.md, and tests/test_costs.py fails until `make costs` has
-rewritten them.
+template therefore changes docs/costs.md, and tests/tree_hygiene/test_costs.py fails until
+`make costs` has rewritten them.
 
     python -m tools.costs    # rewrite them (make costs)
 """

@@ -16,9 +16,9 @@ from typing import Any
 import hcl2
 import pytest
 
-from .combinations import CERTIFICATE_ARN, COMBINATIONS, DOMAIN_NAME, Combination
-from .rendering import Render, render
-from .terraform_tools import (
+from harness.combinations import CERTIFICATE_ARN, COMBINATIONS, DOMAIN_NAME, Combination
+from harness.rendering import Render, render
+from harness.terraform import (
     CHECKOV_FRAMEWORKS,
     ENVIRONMENTS,
     TEST_ACCOUNT_ID,
@@ -127,7 +127,7 @@ def text_files(root: Path) -> dict[str, str]:
 def test_no_terraform_template_directives(combination: Combination) -> None:
     """%{ ... } reads like Jinja in the template source: the Terraform code never uses it.
     (Unrendered Jinja and unselected options are checked over the whole tree by
-    tests/test_generation.py.)"""
+    tests/tree_hygiene/test_generation.py.)"""
     for name, text in text_files(terraform_dir(combination)).items():
         assert "%{" not in text, f"{name} uses a Terraform template directive"
 
@@ -622,7 +622,7 @@ ALWAYS_SKIPPED = {
     ("bootstrap/state_bucket.tf", "aws_s3_bucket.state", "CKV2_AWS_62"),
     ("bootstrap/ecr.tf", "aws_ecr_repository.build_cache", "CKV_AWS_51"),
     # A static scan cannot read computed subjects; the scan of the plans checks the resolved
-    # trust policies (tests/test_iam_policies.py).
+    # trust policies (tests/infrastructure/test_iam_policies.py).
     ("bootstrap/github_oidc.tf", "data.aws_iam_policy_document.github_trust", "CKV_AWS_358"),
     # Key policies: Resource "*" is the key itself.
     *(

@@ -1,6 +1,6 @@
 """The generated repo's own `make bootstrap` and `make deploy`, end to end, against an emulated AWS.
 
-Terraform really applies, against moto on loopback (tests/moto_server.py); nothing else is
+Terraform really applies, against moto on loopback (harness/moto_server.py); nothing else is
 faked but what has no emulator: the container engine (a stand-in CLI registers an image
 manifest in moto's ECR instead of pushing layers) and the service behind the load balancer
 (the smoke test is pointed, with SMOKE_URL, at the generated app started locally).
@@ -28,17 +28,17 @@ from pathlib import Path
 
 import pytest
 
-from tests import containers
-from tests import iam_analysis as iam
-from tests.combinations import DOMAIN_NAME, ROUTE53_ZONE, Combination
-from tests.generated import (
+from harness import containers
+from harness import iam_analysis as iam
+from harness.combinations import DOMAIN_NAME, ROUTE53_ZONE, Combination
+from harness.moto_server import MotoServer
+from harness.project import (
     MISSING_TOOLCHAIN,
     Server,
     project_environment,
     sync,
 )
-from tests.moto_server import MotoServer
-from tests.rendering import copy_project, render
+from harness.rendering import copy_project, render
 
 pytestmark = [
     pytest.mark.slow,

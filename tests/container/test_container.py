@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
+import platform
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -18,17 +18,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from filelock import FileLock
 
-from tests import containers, postgres
-from tests.combinations import Combination
-from tests.generated import item_lifecycle
-from tests.rendering import CACHE_ROOT, Render, copy_project, render
+from harness import containers, postgres
+from harness.cache import cached_json, exclusive
+from harness.combinations import COMBINATIONS, Combination, distinct_trees
+from harness.project import item_lifecycle
+from harness.rendering import Render, copy_project, render
 
-VARIANTS = [
-    Combination(database, "off", "single", "x86_64")
-    for database in ("postgresql", "aurora-postgresql", "none")
-]
 # What the Dockerfile copies: .dockerignore admits these and nothing else.
 CONTEXT = (
     "Dockerfile",
@@ -39,6 +35,14 @@ CONTEXT = (
     "alembic.ini",
     "migrations",
 )
+# The image is built for this machine's architecture, once per distinct content of what
+# shapes it (README.md is copied only because the package build reads it).
+HOST_ARCHITECTURE = {"aarch64": "arm64", "arm64": "arm64"}.get(platform.machine(), "x86_64")
+VARIANTS = distinct_trees(
+    [c for c in COMBINATIONS if c.cpu_architecture == HOST_ARCHITECTURE],
+    [name for name in CONTEXT if name != "README.md"],
+)
+WITH_DATABASE = [combination for combination in VARIANTS if combination.database != "none"]
 # ECS's default stopTimeout: SIGKILL follows SIGTERM after this many seconds.
 STOP_TIMEOUT = 30
 # The app's own layers (the virtualenv and the code), on top of the base image.
@@ -122,14 +126,15 @@ def image(combination: Combination, tmp_path: Path) -> Image:
     rendered_project = rendered(combination)
     project = rendered_project.project
     run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID", str(os.getpid()))
-    record = CACHE_ROOT / "images" / f"{run_id}-{context_hash(project)}.json"
-    record.parent.mkdir(parents=True, exist_ok=True)
-    # One build at a time: they share two cores, and each starts by pruning what the last left.
-    with FileLock(str(CACHE_ROOT / "images" / "build.lock")):
-        if not record.exists():
+
+    def build() -> dict[str, object]:
+        # One build at a time: they share two cores, and each starts by pruning what the last
+        # left.
+        with exclusive("image-build"):
             containers.podman("image", "prune", "--force")
-            record.write_text(json.dumps(asdict(build_once(rendered_project, tmp_path))))
-    return Image(**json.loads(record.read_text()))
+            return asdict(build_once(rendered_project, tmp_path))
+
+    return Image(**cached_json("images", f"{run_id}-{context_hash(project)}", build))
 
 
 def task_environment(
@@ -252,7 +257,7 @@ def test_image_runs_as_the_task_does_and_stops_cleanly_on_sigterm(
     assert "Finished server process" in log
 
 
-@pytest.mark.parametrize("combination", VARIANTS[:1], ids=["postgresql"])
+@pytest.mark.parametrize("combination", WITH_DATABASE[:1], ids=lambda c: c.database)
 def test_image_refuses_to_start_without_its_database_settings_and_names_them(
     combination: Combination, image: Image
 ) -> None:

@@ -5,7 +5,7 @@ drive the scripts into every other way a deploy, a publish, `make github` or `ma
 end, each in a second: uncommitted work, an image the push did not register, a tag someone else
 pushed, production asked for an image staging never ran, a rollout the circuit breaker undid,
 a service that does not answer, a destroy nobody confirmed, logs that cannot be read, GitHub
-settings missing. The tools are tests/fake_cli.py, told what to do by a scenario file.
+settings missing. The tools are harness/fake_cli.py, told what to do by a scenario file.
 """
 
 from __future__ import annotations
@@ -21,11 +21,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.combinations import DEFAULT
-from tests.generated import git
-from tests.rendering import copy_project, render
+import harness
+from harness.combinations import DEFAULT
+from harness.project import git
+from harness.rendering import copy_project, render
 
-FAKE_CLI = Path(__file__).with_name("fake_cli.py")
+# Run as a program, never imported: it reads its state folder from the environment.
+FAKE_CLI = Path(harness.__file__).with_name("fake_cli.py")
 TOOLS = ("aws", "terraform", "docker", "gh", "curl")
 STEP_LINE = re.compile(r"^\[(\d)/7\] (.+?) +\d+s  (.*)$", re.MULTILINE)
 REPOSITORY_URI = "123456789012.dkr.ecr.us-east-1.amazonaws.com/orders-api"

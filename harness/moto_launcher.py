@@ -1,7 +1,7 @@
 """Serve moto on a loopback port, with the few fixes moto 5.2 needs to be deployed to by Terraform.
 
-Run as `python -m tests.moto_launcher PORT` (tests/moto_server.py does, in a subprocess so a hang
-can be killed). The environment variables moto reads (MOTO_ECS_SERVICE_RUNNING,
+Run as `python -m harness.moto_launcher PORT` (harness/moto_server.py does, in a subprocess
+so a hang can be killed). The environment variables moto reads (MOTO_ECS_SERVICE_RUNNING,
 MOTO_IAM_LOAD_MANAGED_POLICIES) are set by the caller; this module only adds behaviour:
 
 - Application Auto Scaling: ListTagsForResource, TagResource and UntagResource, which moto lacks

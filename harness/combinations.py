@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from hooks.questions import CHOICES
 
@@ -60,6 +63,27 @@ COMBINATIONS: list[Combination] = [
 DEFAULT = Combination("postgresql", "off", "single", "arm64")
 
 
-def one_per_database() -> list[Combination]:
-    """The cheapest sample covering every database: what the app suites run on."""
-    return [Combination(db, "off", "single", "arm64") for db in DATABASES]
+def distinct_trees(combinations: Iterable[Combination], parts: Iterable[str]) -> list[Combination]:
+    """The first of `combinations` for each distinct rendered content of `parts` (files or
+    folders of the project): what a check that reads only those parts needs to run on."""
+    from harness.rendering import render
+
+    parts = tuple(parts)
+    chosen: dict[str, Combination] = {}
+    for combination in combinations:
+        result = render(combination.answers)
+        assert result.returncode == 0, result.stderr
+        chosen.setdefault(content_hash(result.project, parts), combination)
+    return list(chosen.values())
+
+
+def content_hash(project: Path, parts: tuple[str, ...]) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        root = project / part
+        paths = sorted(root.rglob("*")) if root.is_dir() else [root] if root.exists() else []
+        for path in paths:
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(project)).encode() + b"\0")
+                digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()

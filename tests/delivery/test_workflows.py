@@ -7,7 +7,6 @@ on disk, next to the render cache.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import subprocess
@@ -18,11 +17,11 @@ from typing import Any
 
 import pytest
 import yaml
-from filelock import FileLock
 
-from tests.combinations import COMBINATIONS, Combination
-from tests.rendering import CACHE_ROOT, render
-from tests.terraform_tools import ENVIRONMENTS
+from harness.cache import cached_json, content_key
+from harness.combinations import COMBINATIONS, Combination
+from harness.rendering import render
+from harness.terraform import ENVIRONMENTS
 
 TOOLS = Path(sys.executable).parent
 TOOL_ENV = {**os.environ, "PATH": f"{TOOLS}{os.pathsep}{os.environ.get('PATH', '')}"}
@@ -71,18 +70,16 @@ def shell_scripts(project: Path) -> list[Path]:
 
 
 def lint_once(name: str, project: Path, files: list[Path], lint: Callable[[], None]) -> None:
-    """Run `lint` unless the same files already passed it; record a pass on disk."""
-    digest = hashlib.sha256(name.encode())
-    digest.update(Path(__file__).read_bytes())
-    for path in files:
-        digest.update(str(path.relative_to(project)).encode() + b"\0" + path.read_bytes())
-    marker = CACHE_ROOT / "lint" / f"{name}-{digest.hexdigest()[:24]}"
-    marker.parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(marker) + ".lock"):
-        if marker.exists():
-            return
-        lint()
-        marker.touch()
+    """Run `lint` unless the same files already passed it; a pass is kept in the cache."""
+    contents = [
+        str(path.relative_to(project)).encode() + b"\0" + path.read_bytes() for path in files
+    ]
+
+    def passed() -> str:
+        lint()  # raises when the files fail it: nothing is kept
+        return "passed"
+
+    cached_json("lint", content_key(name, Path(__file__).read_bytes(), *contents), passed)
 
 
 def run_tool(command: list[str], cwd: Path) -> None:
@@ -210,7 +207,7 @@ def test_every_action_is_pinned_to_a_commit_with_its_version(combination: Combin
             action, _, sha = reference.split(" ")[0].partition("@")
             version = reference.rsplit("# ", 1)[1]
             assert (action, version, sha) in verified_pins(PINS_FILE), (
-                f"{path.name}: {reference!r} is not a verified pin (tests/github-actions-pins.md)"
+                f"{path.name}: {reference!r} is not a verified pin ({PINS_FILE.name})"
             )
             pins.setdefault(action, set()).add(sha)
     assert pins, "no actions used"

@@ -1,8 +1,9 @@
 """Render the template once per answer set and share the tree between tests and xdist workers.
 
-Renders are cached on disk under a key made of the template's content hash and the answers,
-so an unchanged template is never rendered twice, a changed one never reuses a stale tree, and
-two xdist workers asking for the same tree wait for one render instead of racing.
+Renders are kept in the one cache (harness/cache.py) under a key made of the template's
+content hash and the answers, so an unchanged template is never rendered twice, a changed one
+never reuses a stale tree, and two xdist workers asking for the same tree wait for one render
+instead of racing.
 """
 
 from __future__ import annotations
@@ -13,17 +14,14 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from filelock import FileLock
+from harness.cache import CACHE_ROOT, TEMPLATE_ROOT, cached_folder
 
-TEMPLATE_ROOT = Path(__file__).resolve().parent.parent
 PROJECT_TEMPLATE = TEMPLATE_ROOT / "{{cookiecutter.project_slug}}"
 TEMPLATE_INPUTS = ("cookiecutter.json", "copier.yml", "hooks", PROJECT_TEMPLATE.name)
-CACHE_ROOT = Path(os.environ.get("TEMPLATE_TEST_CACHE", TEMPLATE_ROOT / ".cache")).resolve()
 # The one question without a default (the repository the deploy roles trust): every render
 # of the tests answers it, unless it sets it itself.
 REQUIRED_ANSWERS = {"github_repository": "acme/orders-api"}
@@ -109,29 +107,21 @@ def run_cookiecutter(
 
 def render(answers: dict[str, str]) -> Render:
     """The cookiecutter render for these answers, from the cache when it is there."""
-    key_dir = CACHE_ROOT / "renders" / template_hash() / answers_key(answers)
-    result_file = key_dir / "result.json"
-    key_dir.parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(key_dir) + ".lock"):
-        if not result_file.exists():
-            staging = Path(tempfile.mkdtemp(dir=key_dir.parent, prefix=".staging-"))
-            result = run_cookiecutter(answers, staging / "output")
-            (staging / "output").mkdir(exist_ok=True)
-            (staging / "result.json").write_text(
-                json.dumps(
-                    {
-                        "answers": answers,
-                        "returncode": result.returncode,
-                        "stdout": result.stdout,
-                        "stderr": result.stderr,
-                    },
-                    indent=2,
-                )
-            )
-            shutil.rmtree(key_dir, ignore_errors=True)
-            staging.rename(key_dir)
-    stored = json.loads(result_file.read_text())
-    return Render(stored["returncode"], stored["stdout"], stored["stderr"], key_dir / "output")
+
+    def build(folder: Path) -> None:
+        result = run_cookiecutter(answers, folder / "output")
+        (folder / "output").mkdir(exist_ok=True)
+        record = {
+            "answers": answers,
+            "returncode": result.returncode,
+            "stdout": result.stdout,
+            "stderr": result.stderr,
+        }
+        (folder / "result.json").write_text(json.dumps(record, indent=2))
+
+    folder = cached_folder("renders", f"{template_hash()}-{answers_key(answers)}", build)
+    stored = json.loads((folder / "result.json").read_text())
+    return Render(stored["returncode"], stored["stdout"], stored["stderr"], folder / "output")
 
 
 def copy_project(render_result: Render, destination: Path) -> Path:

@@ -1,6 +1,6 @@
 """Stand-ins for aws, terraform, docker, gh and curl, for driving the deploy scripts offline.
 
-    fake_cli.py TOOL ARGS...      (tests/test_deploy_steps.py links each tool name to this)
+    fake_cli.py TOOL ARGS...      (tests/delivery/test_deploy_steps.py links each tool name to this)
 
 Each call is appended to $FAKE_STATE/calls.log. $FAKE_STATE/scenario.json says how the
 emulated account and repository behave: which images ECR holds (by digest, with their tags and

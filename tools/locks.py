@@ -1,6 +1,6 @@
 """Regenerate the generated project's uv locks after changing its pyproject.toml.
 
-    .venv/bin/python -m tests.locks
+    .venv/bin/python -m tools.locks
 
 Renders the default project once per dependency set, runs `uv lock` in it on Python 3.12 and
 stores the result as `.locks/<set>.uv.lock`, with the project's own name put back as a template
@@ -17,8 +17,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tests.generated import MISSING_TOOLCHAIN, UV, project_environment, run
-from tests.rendering import PROJECT_TEMPLATE, TEMPLATE_ROOT, run_cookiecutter
+from harness.project import MISSING_TOOLCHAIN, UV, project_environment, run
+from harness.rendering import PROJECT_TEMPLATE, TEMPLATE_ROOT, run_cookiecutter
 
 # Each dependency set, and a database answer that selects it.
 LOCKS = {"database": "postgresql", "none": "none"}

@@ -27,10 +27,8 @@ import time
 from functools import cache
 from pathlib import Path
 
-from filelock import FileLock
-
-from tests.generated import free_port, python312
-from tests.rendering import CACHE_ROOT
+from harness.cache import CACHE_ROOT, exclusive
+from harness.project import free_port, python312
 
 CONTAINERS_CONF = """\
 [containers]
@@ -145,7 +143,7 @@ def ensure_base_image(name: str) -> float:
     """Build the stand-in base image under `name` unless it is there; the seconds it took."""
     check_podman()
     recipe = stand_in_recipe()
-    with FileLock(str(CACHE_ROOT / "stand-in-base.lock")):
+    with exclusive("stand-in-base"):
         found = podman(
             "image",
             "inspect",

@@ -5,7 +5,7 @@ Shared by the cookiecutter hook tests and the copier tests, so both tools are he
 
 from __future__ import annotations
 
-from tests.combinations import CERTIFICATE_ARN, DOMAIN_NAME, ROUTE53_ZONE
+from harness.combinations import CERTIFICATE_ARN, DOMAIN_NAME, ROUTE53_ZONE
 
 ROUTE53 = {"https": "acm-route53", "domain_name": DOMAIN_NAME, "route53_zone": ROUTE53_ZONE}
 EXISTING = {"https": "acm-existing", "domain_name": DOMAIN_NAME, "certificate_arn": CERTIFICATE_ARN}

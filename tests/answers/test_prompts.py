@@ -19,10 +19,10 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from tests.answer_tables import BAD_ANSWERS
-from tests.combinations import CERTIFICATE_ARN, DOMAIN_NAME, ROUTE53_ZONE
-from tests.rendering import REQUIRED_ANSWERS, TEMPLATE_ROOT, render
-from tests.tree import tree_differences
+from harness.combinations import CERTIFICATE_ARN, DOMAIN_NAME, ROUTE53_ZONE
+from harness.rendering import REQUIRED_ANSWERS, TEMPLATE_ROOT, render
+from harness.tree import tree_differences
+from tests.answers.answer_tables import BAD_ANSWERS
 
 BIN = Path(sys.executable).parent
 ENV = {

@@ -22,11 +22,12 @@ from typing import Any
 import pytest
 from tftest import TerraformPlanOutput
 
-from . import ecr_lifecycle
-from . import iam_analysis as iam
-from .combinations import DATABASES, DOMAIN_NAME, HTTPS_MODES, Combination
-from .rendering import render
-from .terraform_tools import (
+from harness import ecr_lifecycle
+from harness import iam_analysis as iam
+from harness.combinations import COMBINATIONS as ALL_COMBINATIONS
+from harness.combinations import DATABASES, DOMAIN_NAME, Combination, distinct_trees
+from harness.rendering import render
+from harness.terraform import (
     ENVIRONMENTS,
     TEST_ACCOUNT_ID,
     ToolMissing,
@@ -42,11 +43,13 @@ REPOSITORY = "acme/orders-api"
 REGION = "us-east-1"
 KEY = f"arn:aws:kms:{REGION}:{TEST_ACCOUNT_ID}:key/*"
 ECR = f"arn:aws:ecr:{REGION}:{TEST_ACCOUNT_ID}:repository"
-COMBINATIONS = [
-    Combination(database, https, "single", "arm64")
-    for database in DATABASES
-    for https in HTTPS_MODES
-]
+# Where the policies are written: each distinct content of these is analysed once (the
+# environments' sizes and the root variables' defaults grant nothing).
+POLICY_SOURCES = (
+    "terraform/bootstrap", "terraform/modules", "terraform/main.tf", "terraform/kms.tf",
+    "terraform/outputs.tf", "terraform/providers.tf",
+)  # fmt: skip
+COMBINATIONS = distinct_trees(ALL_COMBINATIONS, POLICY_SOURCES)
 by_combination = pytest.mark.parametrize("combination", COMBINATIONS, ids=lambda c: c.id)
 
 # What pushing an image takes: none of it is a deploy role's.
@@ -638,7 +641,7 @@ def test_every_explanation_is_still_needed() -> None:
 
 
 # Resource types whose checks read the resolved policies; the others the static scan covers
-# (tests/test_terraform.py), since a plan has no comments to carry their skips.
+# (tests/infrastructure/test_terraform.py), since a plan has no comments to carry their skips.
 PLAN_SCANNED_TYPES = ("aws_iam_", "aws_kms_key", "aws_s3_bucket_policy")
 # checkov's checks that judge a policy by what it allows: each must have read these plans.
 POLICY_CHECKS = {"CKV_AWS_286", "CKV_AWS_287", "CKV_AWS_288", "CKV_AWS_289", "CKV_AWS_290",

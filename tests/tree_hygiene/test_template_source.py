@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from tests.rendering import PROJECT_TEMPLATE
+from harness.rendering import PROJECT_TEMPLATE
 
 COMMENT = re.compile(r"^\s*(#|//|<!--|--)")
 CONTROL_TAG = re.compile(r"\{%")

@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from hooks.post_gen_project import DATABASE_FILES
-from tests.combinations import (
+from harness.combinations import (
     COMBINATIONS,
     Combination,
 )
-from tests.rendering import Render, render
-from tests.tree import (
+from harness.rendering import Render, render
+from harness.tree import (
     LOCK_FILES,
     empty_files_and_folders,
     python_problems,
@@ -24,6 +23,7 @@ from tests.tree import (
     unparsable_data_files,
     unrendered_leftovers,
 )
+from hooks.post_gen_project import DATABASE_FILES
 
 # What an option value must leave no trace of: the one table, applied to the whole tree. Paths
 # are globs; words are regexes searched in every text file except lock files and the paths in

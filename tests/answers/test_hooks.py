@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from harness.rendering import REQUIRED_ANSWERS, TEMPLATE_ROOT, render, run_cookiecutter
+from harness.tree import clean_tree_problems
 from hooks import questions
-from tests.answer_tables import BAD_ANSWERS, DERIVED_SLUGS, GOOD_EDGE_CASES
-from tests.rendering import REQUIRED_ANSWERS, TEMPLATE_ROOT, render, run_cookiecutter
-from tests.tree import clean_tree_problems
+from tests.answers.answer_tables import BAD_ANSWERS, DERIVED_SLUGS, GOOD_EDGE_CASES
 
 DEFAULTS = {
     key: value

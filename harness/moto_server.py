@@ -1,4 +1,5 @@
-"""An emulated AWS (moto, patched by tests/moto_launcher.py) on a loopback port, for the e2e deploy.
+"""An emulated AWS (moto, patched by harness/moto_launcher.py) on a loopback port, for the
+end-to-end deploy.
 
 `MotoServer` starts it in a subprocess and gives the environment that points the AWS CLI,
 boto3 and Terraform at it. Nothing may leave the machine: every client gets the loopback
@@ -17,8 +18,8 @@ from typing import Any
 
 import httpx
 
-from tests.generated import free_port
-from tests.rendering import TEMPLATE_ROOT
+from harness.project import free_port
+from harness.rendering import TEMPLATE_ROOT
 
 ACCOUNT_ID = "123456789012"  # moto's default account
 REGION = "us-east-1"
@@ -65,7 +66,7 @@ class MotoServer:
         }
         self._log = self.log_path.open("w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "tests.moto_launcher", str(self.port)],
+            [sys.executable, "-m", "harness.moto_launcher", str(self.port)],
             cwd=TEMPLATE_ROOT,
             env=server_env,
             stdout=self._log,

@@ -15,9 +15,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from filelock import FileLock
-
-from tests.rendering import CACHE_ROOT
+from harness.cache import cached_folder
 
 SERVER_USER = "postgres"
 MISSING = "PostgreSQL server binaries (initdb, pg_ctl) not on PATH"
@@ -54,39 +52,33 @@ def server_version() -> str:
 
 def template_cluster() -> Path:
     """One initdb per server version, shared by every test and worker (initdb takes seconds)."""
-    root = CACHE_ROOT / "postgres"
-    root.mkdir(parents=True, exist_ok=True)
-    hand_to_server_user(root)
-    cluster = root / f"template-{server_version()}-scram"
-    with FileLock(str(cluster) + ".lock"):
-        if not (cluster / "PG_VERSION").exists():
-            shutil.rmtree(cluster, ignore_errors=True)
-            staging = Path(tempfile.mkdtemp(dir=root, prefix=".initdb-"))
-            hand_to_server_user(staging)
-            password_file = root / f".password-{os.getpid()}"
-            password_file.write_text(SUPERUSER_PASSWORD + "\n")
-            hand_to_server_user(password_file)
-            try:
-                subprocess.run(
-                    as_server_user(
-                        "initdb",
-                        "--pgdata",
-                        str(staging / "data"),
-                        "--username=postgres",
-                        f"--pwfile={password_file}",
-                        "--auth-local=trust",
-                        "--auth-host=scram-sha-256",
-                        "--encoding=UTF8",
-                        "--no-sync",
-                    ),
-                    check=True,
-                    capture_output=True,
-                )
-            finally:
-                password_file.unlink()
-            (staging / "data").rename(cluster)
-            staging.rmdir()
-    return cluster
+
+    def initdb(folder: Path) -> None:
+        hand_to_server_user(folder.parent)
+        hand_to_server_user(folder)
+        password_file = folder / "superuser-password"
+        password_file.write_text(SUPERUSER_PASSWORD + "\n")
+        hand_to_server_user(password_file)
+        try:
+            subprocess.run(
+                as_server_user(
+                    "initdb",
+                    "--pgdata",
+                    str(folder / "data"),
+                    "--username=postgres",
+                    f"--pwfile={password_file}",
+                    "--auth-local=trust",
+                    "--auth-host=scram-sha-256",
+                    "--encoding=UTF8",
+                    "--no-sync",
+                ),
+                check=True,
+                capture_output=True,
+            )
+        finally:
+            password_file.unlink()
+
+    return cached_folder("postgres", f"template-{server_version()}-scram", initdb) / "data"
 
 
 class PostgresServer:

@@ -17,9 +17,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests import postgres
-from tests.combinations import Combination, one_per_database
-from tests.generated import (
+from harness import postgres
+from harness.combinations import COMBINATIONS, Combination, distinct_trees
+from harness.project import (
     MISSING_TOOLCHAIN,
     UV,
     Server,
@@ -29,9 +29,20 @@ from tests.generated import (
     run,
     sync,
 )
-from tests.rendering import Render, copy_project, render
+from harness.rendering import Render, copy_project, render
 
-VARIANTS = one_per_database()
+# What the service's own code and tests are made of: each distinct content of these runs once
+# (aurora-postgresql and postgresql generate the same app).
+APP_FILES = (
+    "src",
+    "tests",
+    "pyproject.toml",
+    "uv.lock",
+    "alembic.ini",
+    "migrations",
+    ".env.example",
+)
+VARIANTS = distinct_trees(COMBINATIONS, APP_FILES)
 WITH_DATABASE = [combination for combination in VARIANTS if combination.database != "none"]
 
 needs_toolchain = pytest.mark.skipif(MISSING_TOOLCHAIN is not None, reason=str(MISSING_TOOLCHAIN))
@@ -304,7 +315,7 @@ def test_a_rotated_database_password_is_read_from_secrets_manager(
 
     The database variants share the application code: one of them is enough.
     """
-    from tests.moto_server import MotoServer
+    from harness.moto_server import MotoServer
 
     project = copy_project(rendered(WITH_DATABASE[0]), tmp_path)
     sync(project)

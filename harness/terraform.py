@@ -1,9 +1,9 @@
 """Run Terraform and checkov over rendered projects, once per distinct tree, shared by workers.
 
-Terraform is the slow part of the template suite, so every expensive result is memoized on
-disk under the render cache: keyed by a content hash of the tree it checked (plus this file,
-so a harness change re-runs everything), computed by whichever xdist worker gets the lock
-first and read by the others. Each combination still gets its own assertions on the result.
+Terraform is the slow part of the template suite, so every expensive result is kept in the
+one cache (harness/cache.py): keyed by a content hash of the tree it checked (plus this file,
+so a harness change re-runs everything), computed by whichever xdist worker gets there first
+and read by the others. Each combination still gets its own assertions on the result.
 """
 
 from __future__ import annotations
@@ -17,16 +17,16 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock
 from tftest import TerraformPlanOutput
 
-from .rendering import CACHE_ROOT, TEMPLATE_ROOT, Render
+from harness.cache import CACHE_ROOT, TEMPLATE_ROOT, cached_json
+from harness.rendering import Render
 
 TERRAFORM_CACHE = CACHE_ROOT / "terraform"
 CHECKOV_CACHE = CACHE_ROOT / "checkov"
@@ -345,22 +345,6 @@ def tree_hash(root: Path, exclude: Iterable[str] = ()) -> str:
     return digest.hexdigest()[:16]
 
 
-_loaded: dict[Path, dict[str, Any]] = {}
-
-
-def memoized(directory: Path, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """compute() once per directory across processes; its JSON result from then on."""
-    if directory in _loaded:
-        return _loaded[directory]
-    result_file = directory / "result.json"
-    directory.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(directory) + ".lock"):
-        if not result_file.exists():
-            write_atomically(result_file, json.dumps(compute()))
-    _loaded[directory] = json.loads(result_file.read_text())
-    return _loaded[directory]
-
-
 # ---------------------------------------------------------------------------------------------
 # Terraform checks of one tree
 
@@ -542,7 +526,7 @@ def check_root(render: Render) -> TreeResult:
     selection = {
         name: variable_default(variables, name) for name in (*OPTION_VARIABLES, "cpu_architecture")
     }
-    return TreeResult(memoized(TERRAFORM_CACHE / key, compute), selection)
+    return TreeResult(cached_json("terraform", key, compute), selection)
 
 
 SUITE_TARGET = re.compile(r'source\s*=\s*"\./modules/([\w-]+)"')
@@ -580,7 +564,7 @@ def check_suite(render: Render, suite: Path) -> TreeResult:
         with tempfile.TemporaryDirectory(prefix="suite-", dir=TERRAFORM_CACHE) as scratch:
             return run_tests(scratch_copy(scratch, sources), validate=False)
 
-    return TreeResult(memoized(TERRAFORM_CACHE / f"suite-{key}-{harness_hash()}", compute))
+    return TreeResult(cached_json("terraform", f"suite-{key}-{harness_hash()}", compute))
 
 
 def check_bootstrap(render: Render) -> TreeResult:
@@ -594,7 +578,7 @@ def check_bootstrap(render: Render) -> TreeResult:
             work = scratch_copy(scratch, {"bootstrap": bootstrap_dir, "modules/naming": naming_dir})
             return run_tests(work / "bootstrap", validate=True, test_args=("-verbose",))
 
-    return TreeResult(memoized(TERRAFORM_CACHE / key, compute))
+    return TreeResult(cached_json("terraform", key, compute))
 
 
 def terraform_ready() -> None:
@@ -627,7 +611,7 @@ def checkov_batch(renders: dict[str, Render], group: str) -> dict[str, Any]:
             {name: tree_hash(render.project) for name, render in sorted(renders.items())}
         ).encode()
     ).hexdigest()[:16]
-    return memoized(CHECKOV_CACHE / f"{group}-{key}-{harness_hash()}", lambda: run_checkov(renders))
+    return cached_json("checkov", f"{group}-{key}-{harness_hash()}", lambda: run_checkov(renders))
 
 
 def run_checkov(renders: dict[str, Render]) -> dict[str, Any]:
@@ -753,4 +737,4 @@ def checkov_plan_scan(plans: dict[str, TerraformPlanOutput]) -> dict[str, Any]:
         ]
         return {"error": None, "checks": checks}
 
-    return memoized(CHECKOV_CACHE / f"plans-{key}-{harness_hash()}", compute)
+    return cached_json("checkov", f"plans-{key}-{harness_hash()}", compute)

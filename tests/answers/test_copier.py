@@ -13,14 +13,14 @@ import copier
 import pytest
 import yaml
 
+from harness.combinations import CERTIFICATE_ARN, Combination
+from harness.project import MISSING_TOOLCHAIN, UV, git, project_environment, run
+from harness.rendering import REQUIRED_ANSWERS, render
+from harness.tree import ANSWERS_FILE, tree_differences
 from hooks.pre_gen_project import REFUSED
 from hooks.questions import one_line
-from tests.answer_tables import BAD_ANSWERS, DERIVED_SLUGS
-from tests.combinations import CERTIFICATE_ARN, Combination
-from tests.generated import MISSING_TOOLCHAIN, UV, git, project_environment, run
-from tests.locks import lock_variant
-from tests.rendering import REQUIRED_ANSWERS, render
-from tests.tree import ANSWERS_FILE, tree_differences
+from tests.answers.answer_tables import BAD_ANSWERS, DERIVED_SLUGS
+from tools.locks import lock_variant
 
 # Together these cover every value of every option.
 PARITY_SAMPLE = [

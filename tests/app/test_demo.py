@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.generated import MISSING_TOOLCHAIN, free_port, project_environment
-from tests.rendering import TEMPLATE_ROOT
+from harness.project import MISSING_TOOLCHAIN, free_port, project_environment
+from harness.rendering import TEMPLATE_ROOT
 
 
 @pytest.mark.slow
