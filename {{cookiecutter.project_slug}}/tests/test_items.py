@@ -1,3 +1,4 @@
+import json
 from contextlib import AsyncExitStack
 from datetime import datetime, timedelta
 from typing import Any
@@ -40,7 +41,7 @@ async def test_get_missing_item_is_404(client: AsyncClient) -> None:
     assert response.json() == {"detail": "Item 999999 not found"}
 
 
-@pytest.mark.parametrize("item_id", ["abc", "0", str(2**63)])
+@pytest.mark.parametrize("item_id", ["abc", "0", str(2**63), "1_000", "1.0", "+1", "01", "1e3"])
 async def test_invalid_ids_are_422(client: AsyncClient, item_id: str) -> None:
     response = await client.get(f"/items/{item_id}")
 
@@ -163,6 +164,65 @@ async def test_timestamps_carry_their_utc_offset(client: AsyncClient) -> None:
     for field in ("created_at", "updated_at"):
         moment = datetime.fromisoformat(item[field])
         assert moment.utcoffset() == timedelta(0), item[field]
+
+
+@pytest.mark.parametrize("after", ["1_0", "1.5", "-1"])
+async def test_invalid_cursors_are_422(client: AsyncClient, after: str) -> None:
+    response = await client.get("/items", params={"after": after})
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "after"]
+
+
+async def test_names_that_look_the_same_are_the_same_name(client: AsyncClient) -> None:
+    composed, decomposed = "Caf\u00e9", "Cafe\u0301"
+    created = await create(client, composed)
+
+    response = await client.post("/items", json={"name": decomposed})
+
+    assert created["name"] == composed
+    assert response.status_code == 409
+
+
+@pytest.mark.parametrize("number", [b"NaN", b"Infinity", b"-Infinity", b"1e309"])
+async def test_numbers_strict_json_has_not_are_refused_and_never_echoed_bare(
+    client: AsyncClient, number: bytes
+) -> None:
+    response = await client.post(
+        "/items",
+        content=b'{"name": ' + number + b"}",
+        headers={"Content-Type": "application/json"},
+    )
+
+    assert response.status_code == 422
+    # The body is strict JSON: it parses without NaN or Infinity.
+    json.loads(response.text, parse_constant=lambda name: pytest.fail(f"{name} in the body"))
+
+
+async def test_a_huge_invalid_input_is_not_echoed_whole(client: AsyncClient) -> None:
+    response = await client.post("/items", json={"name": "x" * 100_000})
+
+    assert response.status_code == 422
+    assert len(response.content) < 2_000
+
+
+async def test_deeply_nested_json_is_refused_without_an_error(client: AsyncClient) -> None:
+    for depth in (500, 1_200, 5_000):
+        body = b'{"name": ' + b"[" * depth + b"]" * depth + b"}"
+        response = await client.post(
+            "/items", content=body, headers={"Content-Type": "application/json"}
+        )
+
+        assert response.status_code in (400, 422), (depth, response.text)
+        assert len(response.content) < 2_000
+
+
+async def test_the_schema_says_what_the_service_refuses(client: AsyncClient) -> None:
+    schemas = (await client.get("/openapi.json")).json()["components"]["schemas"]
+
+    update_name = schemas["ItemUpdate"]["properties"]["name"]
+    assert update_name.get("type") == "string", update_name  # null is refused, so not offered
+    assert schemas["ItemCreate"]["properties"]["name"]["pattern"] == "^[^\\x00]*$"
 
 
 async def test_patch_cannot_null_the_name(client: AsyncClient) -> None:

@@ -47,6 +47,21 @@ async def test_request_id_is_generated_and_echoed(settings: Settings) -> None:
     assert first.headers["x-request-id"] != second.headers["x-request-id"]
 
 
+async def test_security_headers_are_on_every_response(settings: Settings) -> None:
+    async with serve(settings) as client:
+        responses = [await client.get("/health"), await client.get("/boom")]
+        responses.append(await client.get("/nowhere"))
+
+    for response in responses:
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["cache-control"] == "no-store"
+{% if cookiecutter.https != 'off' %}
+        assert response.headers["strict-transport-security"].startswith("max-age=31536000")
+{% else %}
+        assert "strict-transport-security" not in response.headers
+{% endif %}
+
+
 async def test_incoming_request_id_is_kept(settings: Settings) -> None:
     async with serve(settings) as client:
         response = await client.get("/health", headers={"X-Request-ID": "lb-1234.abc"})

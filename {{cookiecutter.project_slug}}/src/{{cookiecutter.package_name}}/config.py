@@ -23,7 +23,7 @@ ASYNC_DRIVERS = {
 {% else %}
 from typing import Literal
 
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 {% endif %}
 
@@ -35,6 +35,14 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # The image tag or commit the deploy pipeline passes in; shown by GET /info.
     app_version: str = "dev"
+    # /docs, /redoc and /openapi.json: served locally, elsewhere only when this turns them on.
+    api_docs: bool | None = None
+    # Bodies larger than this are refused with 413 before they are read whole.
+    max_request_body_bytes: int = Field(default=1024 * 1024, gt=0)
+
+    @property
+    def serves_api_docs(self) -> bool:
+        return self.environment == "local" if self.api_docs is None else self.api_docs
 {% if cookiecutter.database != "none" %}
 
     # Either one URL (local, compose, tests) ...
@@ -58,6 +66,8 @@ class Settings(BaseSettings):
     db_connect_timeout: float = 5.0
     # Seconds the readiness probe waits for the database before reporting it down.
     readiness_timeout: float = 2.0
+    # Seconds a statement may run (waiting for a lock included) before PostgreSQL cancels it.
+    db_statement_timeout: float = Field(default=10.0, gt=0)
 
     @field_validator("database_url")
     @classmethod

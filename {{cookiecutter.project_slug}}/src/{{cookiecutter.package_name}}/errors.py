@@ -1,4 +1,4 @@
-"""How failures become responses: 422 for bad input{% if cookiecutter.database != "none" %}, 503 while the database is away{% endif %}.
+"""How failures become responses: 422 for bad input{{ ', 503 while the database is away or too slow' if cookiecutter.database != 'none' else '' }}.
 
 (The last resort, a JSON 500 for anything unexpected, is in the middleware.)
 """
@@ -6,11 +6,17 @@
 import json
 {% if cookiecutter.database != "none" %}
 import logging
+import math
 import socket
+{% else %}
+import math
 {% endif %}
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+{% if cookiecutter.database != "none" %}
+import asyncpg
+{% endif %}
 from fastapi import Request, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
@@ -22,6 +28,8 @@ from fastapi.responses import Response
 {% endif %}
 
 Handler = Callable[[Request, Any], Coroutine[Any, Any, Response]]
+# How much of a refused input a 422 repeats: enough to recognise it, never the whole body.
+SHOWN_INPUT_CHARACTERS = 80
 {% if cookiecutter.database != "none" %}
 
 logger = logging.getLogger(__name__)
@@ -30,40 +38,88 @@ RETRY_AFTER_SECONDS = 5
 # Connecting failed (refused, reset, name not resolved, timed out), the pool had no connection
 # free in time, or a read found its connection gone (db.reads.ConnectionLost).
 OUTAGES = (ConnectionError, socket.gaierror, TimeoutError, exc.TimeoutError)
+# SQLSTATEs of a database that cannot serve now, whatever the statement: connection exceptions
+# (class 08), too many connections, and starting up, shutting down or restarting (57P01-57P03).
+UNAVAILABLE_CLASSES = ("08",)
+UNAVAILABLE_STATES = {"53300", "57P01", "57P02", "57P03"}
+# The statement ran longer than DB_STATEMENT_TIMEOUT (a lock it waited for, say).
+STATEMENT_TIMEOUT = "57014"
 {% endif %}
 
 
+def shown(value: Any) -> Any:
+    """A refused input as a 422 repeats it: scalars as they are (long text cut short, NaN and
+    infinities as text, which strict JSON has no number for), anything nested as its type, so
+    that a huge or deeply nested body never comes back whole."""
+    if isinstance(value, str):
+        cut = value[:SHOWN_INPUT_CHARACTERS]
+        return cut if cut == value else cut + "..."
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return f"<{type(value).__name__}>"
+
+
 async def validation_failed(request: Request, error: RequestValidationError) -> Response:
-    """FastAPI's 422 with the details of each field, written as ASCII-escaped JSON.
+    """FastAPI's 422 with the details of each field, the input shown short, as ASCII JSON.
 
     The details echo the input, which may hold text that is not valid Unicode (an unpaired
     surrogate is valid JSON): written as UTF-8 it would fail, and the client would get a 500.
     """
-    body = json.dumps({"detail": jsonable_encoder(error.errors())}, ensure_ascii=True)
+    details = [
+        {**detail, "input": shown(detail["input"])} if "input" in detail else detail
+        for detail in error.errors()
+    ]
+    body = json.dumps({"detail": jsonable_encoder(details)}, ensure_ascii=True, allow_nan=False)
     return Response(
         body, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT, media_type="application/json"
     )
 {% if cookiecutter.database != "none" %}
 
 
-async def database_unavailable(request: Request, error: Exception) -> JSONResponse:
-    """503 with Retry-After while the database is down, restarting, failing over or full.
+def sqlstate(error: BaseException) -> str | None:
+    """The PostgreSQL error code of an asyncpg error, bare or wrapped by SQLAlchemy."""
+    for candidate in (error, getattr(error, "orig", None), error.__cause__):
+        code = getattr(candidate, "sqlstate", None) or getattr(candidate, "pgcode", None)
+        if isinstance(code, str):
+            return code
+    return None
 
-    The request was fine and will work again soon; the readiness probe says the same at
-    /health/ready.
-    """
-    if isinstance(error, exc.DBAPIError) and not (
-        error.connection_invalidated or isinstance(error, exc.OperationalError | exc.InterfaceError)
-    ):
-        raise error  # a failed statement, not an outage: the middleware makes it a 500
-    logger.warning(
-        "Database unavailable: %s", type(error).__name__, extra={"path": request.url.path}
-    )
+
+def unavailable(message: str) -> JSONResponse:
     return JSONResponse(
-        {"detail": "The database is unavailable: retry shortly"},
+        {"detail": message},
         status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
         headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
     )
+
+
+async def database_unavailable(request: Request, error: Exception) -> JSONResponse:
+    """503 with Retry-After while the database is down, restarting, failing over, full or too
+    slow. The request was fine and will work again soon; /health/ready says the same."""
+    code = sqlstate(error)
+    if code == STATEMENT_TIMEOUT:
+        logger.warning("Database statement timed out", extra={"path": request.url.path})
+        return unavailable("The database did not answer in time: retry shortly")
+    if not (
+        isinstance(error, OUTAGES)
+        or (code is not None and code.startswith(UNAVAILABLE_CLASSES))
+        or code in UNAVAILABLE_STATES
+        or (
+            isinstance(error, exc.DBAPIError)
+            and (error.connection_invalidated or isinstance(error, exc.OperationalError))
+        )
+        or isinstance(error, exc.InterfaceError)
+    ):
+        raise error  # a failed statement, not an outage: the middleware makes it a 500
+    logger.warning(
+        "Database unavailable: %s%s",
+        type(error).__name__,
+        f" (SQLSTATE {code})" if code else "",
+        extra={"path": request.url.path},
+    )
+    return unavailable("The database is unavailable: retry shortly")
 {% endif %}
 
 
@@ -71,6 +127,9 @@ async def database_unavailable(request: Request, error: Exception) -> JSONRespon
 EXCEPTION_HANDLERS: dict[int | type[Exception], Handler] = {
     RequestValidationError: validation_failed,
 {% if cookiecutter.database != "none" %}
-    **{error_class: database_unavailable for error_class in (*OUTAGES, exc.DBAPIError)},
+    **{
+        error_class: database_unavailable
+        for error_class in (*OUTAGES, exc.DBAPIError, asyncpg.PostgresError)
+    },
 {% endif %}
 }

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from {{ cookiecutter.package_name }}.api import health, info, items
+from {{ cookiecutter.package_name }}.body_limit import BodySizeLimitMiddleware
 from {{ cookiecutter.package_name }}.config import Settings, load_settings
 from {{ cookiecutter.package_name }}.db.engine import create_engine
 from {{ cookiecutter.package_name }}.errors import EXCEPTION_HANDLERS
@@ -26,6 +27,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 from fastapi import FastAPI
 
 from {{ cookiecutter.package_name }}.api import health, info
+from {{ cookiecutter.package_name }}.body_limit import BodySizeLimitMiddleware
 from {{ cookiecutter.package_name }}.config import Settings, load_settings
 from {{ cookiecutter.package_name }}.errors import EXCEPTION_HANDLERS
 from {{ cookiecutter.package_name }}.logs import configure_logging
@@ -37,10 +39,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
     configure_logging(settings.log_level)
 
+    docs = settings.serves_api_docs
     app = FastAPI(
         title="{{ cookiecutter.project_name }}",
         version=settings.app_version,
         exception_handlers=EXCEPTION_HANDLERS,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
+        openapi_url="/openapi.json" if docs else None,
 {% if cookiecutter.database != "none" %}
         lifespan=lifespan,
 {% endif %}
@@ -51,5 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 {% if cookiecutter.database != "none" %}
     app.include_router(items.router)
 {% endif %}
+    # The last added runs first: the body limit applies inside the request context.
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_body_bytes)
     app.add_middleware(RequestContextMiddleware)
     return app

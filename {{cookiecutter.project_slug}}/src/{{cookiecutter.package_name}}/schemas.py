@@ -1,10 +1,12 @@
 """Request and response bodies: what the API promises its clients."""
 
 {% if cookiecutter.database != "none" %}
+import unicodedata
 from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic.json_schema import SkipJsonSchema
 {% else %}
 from typing import Literal
 
@@ -26,19 +28,25 @@ class Info(BaseModel):
 
 
 def storable_text(text: str) -> str:
-    """Refuse what a PostgreSQL text column cannot hold, as a 422 rather than a database error."""
-    if "\x00" in text:
-        raise ValueError("must not contain NUL characters")
-    if not text.isascii():
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            raise ValueError("must be valid Unicode: it has an unpaired surrogate") from None
-    return text
+    """Refuse what a PostgreSQL text column cannot hold, as a 422 rather than a database error,
+    and store text in one normal form (NFC), so that names that look the same are the same."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode: it has an unpaired surrogate") from None
+    return unicodedata.normalize("NFC", text)
 
 
-ItemName = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(storable_text)]
-ItemDescription = Annotated[str, Field(max_length=1000), AfterValidator(storable_text)]
+# No NUL character: PostgreSQL text cannot hold one (the pattern puts that in the schema too).
+NO_NUL = r"^[^\x00]*$"
+ItemName = Annotated[
+    str, Field(min_length=1, max_length=100, pattern=NO_NUL), AfterValidator(storable_text)
+]
+ItemDescription = Annotated[
+    str, Field(max_length=1000, pattern=NO_NUL), AfterValidator(storable_text)
+]
 
 
 class ItemCreate(BaseModel):
@@ -53,13 +61,13 @@ class ItemUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: ItemName | None = None
+    # May be left out, but never null: every item has a name (the schema shows no null).
+    name: ItemName | SkipJsonSchema[None] = None
     description: ItemDescription | None = None
 
     @field_validator("name")
     @classmethod
     def name_is_not_null(cls, name: str | None) -> str:
-        # Optional to allow leaving it out, but every item has a name: explicit null is invalid.
         if name is None:
             raise ValueError("name cannot be null")
         return name

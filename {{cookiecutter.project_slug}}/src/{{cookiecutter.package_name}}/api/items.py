@@ -5,9 +5,11 @@ ORM session and no statement built per request. Reads go through `db.reads`, whi
 to asyncpg directly on PostgreSQL.
 """
 
+import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request, Response, status
+from pydantic import BeforeValidator
 from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -19,10 +21,23 @@ from {{ cookiecutter.package_name }}.schemas import ItemCreate, ItemPage, ItemPu
 router = APIRouter(prefix="/items", tags=["items"])
 
 MAX_PAGE_SIZE = 100
+DECIMAL = re.compile(r"0|[1-9][0-9]*")
+
+
+def decimal_digits(value: object) -> object:
+    """Numbers in paths and queries as people write them: not 1_000, 1.0, +1 or 01."""
+    if isinstance(value, str) and not DECIMAL.fullmatch(value):
+        raise ValueError("must be a whole number written in decimal digits")
+    return value
+
+
+Digits = BeforeValidator(decimal_digits)
 # Ids are BIGINT: anything larger is a 422, not a database error.
-ItemId = Annotated[int, Path(ge=1, le=2**63 - 1)]
-PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)]
-Cursor = Annotated[int, Query(ge=0, le=2**63 - 1, description="`next_after` of the last page")]
+ItemId = Annotated[int, Digits, Path(ge=1, le=2**63 - 1)]
+PageSize = Annotated[int, Digits, Query(ge=1, le=MAX_PAGE_SIZE)]
+Cursor = Annotated[
+    int, Digits, Query(ge=0, le=2**63 - 1, description="`next_after` of the last page")
+]
 
 COLUMNS = (Item.id, Item.name, Item.description, Item.created_at, Item.updated_at)
 BY_ID = Item.id == bindparam("item_id")
@@ -38,6 +53,10 @@ INSERT_ITEM = insert(Item).returning(*COLUMNS)
 DELETE_ITEM = delete(Item).where(BY_ID).returning(Item.id)
 
 # Documented in the OpenAPI schema next to each route's success response.
+UNREADABLE: dict[int | str, dict[str, Any]] = {
+    400: {"description": "The body is not JSON in UTF-8"},
+    413: {"description": "The body is larger than MAX_REQUEST_BODY_BYTES"},
+}
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No item with this id"}}
 CONFLICT: dict[int | str, dict[str, Any]] = {409: {"description": "Another item has this name"}}
 
@@ -50,7 +69,7 @@ def _name_taken(name: str | None) -> HTTPException:
     return HTTPException(status.HTTP_409_CONFLICT, f"An item named {name!r} already exists")
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, responses=CONFLICT)
+@router.post("", status_code=status.HTTP_201_CREATED, responses={**UNREADABLE, **CONFLICT})
 async def create_item(body: ItemCreate, request: Request, response: Response) -> ItemPublic:
     try:
         async with connect(request) as connection:
@@ -79,7 +98,7 @@ async def get_item(item_id: ItemId, request: Request) -> ItemPublic:
     return ItemPublic(**row)
 
 
-@router.patch("/{item_id}", responses={**NOT_FOUND, **CONFLICT})
+@router.patch("/{item_id}", responses={**UNREADABLE, **NOT_FOUND, **CONFLICT})
 async def update_item(item_id: ItemId, body: ItemUpdate, request: Request) -> ItemPublic:
     changes = body.model_dump(exclude_unset=True)
     if not changes:

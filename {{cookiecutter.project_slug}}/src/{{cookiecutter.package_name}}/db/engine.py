@@ -20,7 +20,11 @@ def create_engine(settings: Settings) -> AsyncEngine:
         return create_async_engine(url, isolation_level="AUTOCOMMIT")
     connect_args: dict[str, Any] = {
         "timeout": settings.db_connect_timeout,
-        "server_settings": {"application_name": "{{ cookiecutter.project_slug }}"},
+        "server_settings": {
+            "application_name": "{{ cookiecutter.project_slug }}",
+            # A request stuck behind a lock is answered 503 instead of waiting for shutdown.
+            "statement_timeout": str(round(settings.db_statement_timeout * 1000)),
+        },
     }
     connecting: dict[str, Any] = {"connect_args": connect_args}
     # On ECS: new connections follow the secret through RDS's password rotations.

@@ -3,10 +3,11 @@
 SQLAlchemy still writes the SQL (from the models) and owns the pool. On PostgreSQL a read then
 goes straight to the asyncpg connection that the pool lent out, and the rows come back as
 asyncpg's records: SQLAlchemy's execution and row processing would add about a third to a
-primary-key read and half to a page of 50 items. Other databases, such as SQLite for local runs
-and tests, take SQLAlchemy's usual path, and so does a read inside `connection.begin()`, which
-SQLAlchemy may not have started on the driver yet. Both return rows as mappings of column to
-value.
+primary-key read and half to a page of 50 items. SQLAlchemy's usual path takes everything else:
+other databases (SQLite for local runs and tests), a read inside `connection.begin()` (which
+SQLAlchemy may not have started on the driver yet) and any statement whose parameters or columns
+SQLAlchemy converts (NUMERIC, JSON, enums, ...), which asyncpg would hand over unconverted. Both
+paths return the same rows, as mappings of column to value.
 """
 
 from collections.abc import AsyncIterator, Mapping, Sequence
@@ -39,27 +40,15 @@ class ConnectionLost(ConnectionError):
 
 
 @cache
-def compile_for_asyncpg(statement: AnySelect, dialect: Dialect) -> tuple[str, list[str]]:
-    """The statement's SQL for asyncpg and the names of its parameters in order, compiled once.
-
-    Refuses statements whose parameters or columns SQLAlchemy would convert (enums, JSON,
-    floats from NUMERIC, ...): asyncpg would hand those over unconverted.
-    """
+def compile_for_asyncpg(statement: AnySelect, dialect: Dialect) -> tuple[str, list[str]] | None:
+    """The statement's SQL for asyncpg and the names of its parameters in order, compiled once;
+    None when SQLAlchemy converts any of its parameters or columns."""
     compiled = statement.compile(dialect=dialect)
-    converted = [
-        f"parameter {name!r}"
-        for name, parameter in compiled.binds.items()
-        if parameter.type.dialect_impl(dialect).bind_processor(dialect) is not None
-    ] + [
-        f"column {column.name!r}"
-        for column in statement.selected_columns
-        if _converts_results(column.type, dialect)
-    ]
-    if converted:
-        raise TypeError(
-            f"SQLAlchemy converts the {', '.join(converted)} of this statement: "
-            "run it with connection.execute() instead"
-        )
+    if any(
+        parameter.type.dialect_impl(dialect).bind_processor(dialect) is not None
+        for parameter in compiled.binds.values()
+    ) or any(_converts_results(column.type, dialect) for column in statement.selected_columns):
+        return None
     return str(compiled), list(compiled.positiontup or ())
 
 
@@ -92,13 +81,21 @@ async def asyncpg_connection(connection: AsyncConnection) -> AsyncIterator[Any]:
         raise ConnectionLost(f"the database connection ended: {error}") from error
 
 
+def _fast_path(connection: AsyncConnection, statement: AnySelect) -> tuple[str, list[str]] | None:
+    """The asyncpg SQL for this read, or None when it must take SQLAlchemy's path."""
+    if connection.dialect.driver != "asyncpg" or connection.in_transaction():
+        return None
+    return compile_for_asyncpg(statement, connection.dialect)
+
+
 async def fetch_all(
     connection: AsyncConnection, statement: AnySelect, **parameters: Any
 ) -> Sequence[Row]:
     """Every row the statement returns."""
-    if connection.dialect.driver != "asyncpg" or connection.in_transaction():
+    compiled = _fast_path(connection, statement)
+    if compiled is None:
         return (await connection.execute(statement, parameters)).mappings().all()
-    sql, names = compile_for_asyncpg(statement, connection.dialect)
+    sql, names = compiled
     async with asyncpg_connection(connection) as driver:
         rows: Sequence[Row] = await driver.fetch(sql, *(parameters[name] for name in names))
     return rows
@@ -108,9 +105,10 @@ async def fetch_first(
     connection: AsyncConnection, statement: AnySelect, **parameters: Any
 ) -> Row | None:
     """The first row the statement returns, or None if it returns none."""
-    if connection.dialect.driver != "asyncpg" or connection.in_transaction():
+    compiled = _fast_path(connection, statement)
+    if compiled is None:
         return (await connection.execute(statement, parameters)).mappings().first()
-    sql, names = compile_for_asyncpg(statement, connection.dialect)
+    sql, names = compiled
     async with asyncpg_connection(connection) as driver:
         row: Row | None = await driver.fetchrow(sql, *(parameters[name] for name in names))
     return row
