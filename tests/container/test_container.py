@@ -197,7 +197,7 @@ def running(tag: str, environment: dict[str, str]) -> Iterator[tuple[str, str, f
         containers.remove(name)
 
 
-@pytest.mark.parametrize("combination", VARIANTS, ids=[c.database for c in VARIANTS])
+@pytest.mark.parametrize("combination", VARIANTS, ids=lambda c: c.id)
 def test_image_builds_small_and_a_code_edit_reuses_the_dependency_layer(
     combination: Combination, image: Image, record_property: pytest.RecordProperty
 ) -> None:
@@ -213,7 +213,7 @@ def test_image_builds_small_and_a_code_edit_reuses_the_dependency_layer(
     assert image.size - image.base_size < APP_LAYERS_BUDGET
 
 
-@pytest.mark.parametrize("combination", VARIANTS, ids=[c.database for c in VARIANTS])
+@pytest.mark.parametrize("combination", VARIANTS, ids=lambda c: c.id)
 def test_image_runs_as_the_task_does_and_stops_cleanly_on_sigterm(
     combination: Combination,
     image: Image,
