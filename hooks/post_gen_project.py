@@ -36,8 +36,6 @@ DATABASE_FILES = (
     "tests/test_migrations.py",
     "tests/test_reads.py",
     "terraform/modules/database",
-    "terraform/tests/database.tftest.hcl",
-    "terraform/bootstrap/deploy_database.tf",
     "terraform/bootstrap/workload_database.tf",
     "terraform/modules/service/database_secret.tf",
 )
@@ -67,12 +65,45 @@ def remove_unused_files(answers: dict[str, str]) -> None:
             remove(*files)
 
 
-def choose_variant(variants: str, variant: str, destination: str) -> None:
-    """Keep one whole-file variant from the folder `variants` as `destination`; drop the rest."""
-    folder = PROJECT / variants
-    (PROJECT / destination).parent.mkdir(parents=True, exist_ok=True)
-    (folder / variant).replace(PROJECT / destination)
-    shutil.rmtree(folder)
+def whole_file_variants(answers: dict[str, str]) -> list[tuple[str, str | None, str]]:
+    """(folder of variants, the one to keep or None, where it goes) for each file that is one
+    whole variant per option: `make locks` and `make costs` write the first two folders, the
+    others sit beside the file they become, named `.<file>/`."""
+    database = answers["database"]
+    has_database = database != "none"
+    data = "database" if has_database else "none"
+    package = f"src/{answers['package_name']}"
+    costs = f"{database}-{answers['nat_gateways']}-{answers['cpu_architecture']}.md"
+    return [
+        (".locks", f"{data}.uv.lock", "uv.lock"),
+        (".costs", costs, "docs/costs.md"),
+        (f"{package}/api/.health", f"{data}.py", f"{package}/api/health.py"),
+        ("tests/.conftest", f"{data}.py", "tests/conftest.py"),
+        ("tests/.test_health", f"{data}.py", "tests/test_health.py"),
+        (
+            "terraform/modules/service/.containers",
+            f"{data}.tf",
+            "terraform/modules/service/containers.tf",
+        ),
+        (
+            "terraform/bootstrap/.deploy_database",
+            f"{database}.tf" if has_database else None,
+            "terraform/bootstrap/deploy_database.tf",
+        ),
+        (
+            "terraform/tests/.database",
+            f"{database}.tftest.hcl" if has_database else None,
+            "terraform/tests/database.tftest.hcl",
+        ),
+    ]
+
+
+def choose_variants(answers: dict[str, str]) -> None:
+    for folder, variant, destination in whole_file_variants(answers):
+        if variant is not None:
+            (PROJECT / destination).parent.mkdir(parents=True, exist_ok=True)
+            (PROJECT / folder / variant).replace(PROJECT / destination)
+        shutil.rmtree(PROJECT / folder)
 
 
 def remove_empty_copier_answers() -> None:
@@ -104,17 +135,7 @@ def main(answers: dict[str, str], operation: str) -> None:
     old and the new template version in scratch folders too, and the project exists already:
     next steps are for a first copy only."""
     remove_unused_files(answers)
-    # One uv lock per dependency set, one cost estimate per combination (`make locks`,
-    # `make costs` write them), the service's containers with or without a database.
-    has_database = answers["database"] != "none"
-    choose_variant(".locks", f"{'database' if has_database else 'none'}.uv.lock", "uv.lock")
-    costs = f"{answers['database']}-{answers['nat_gateways']}-{answers['cpu_architecture']}.md"
-    choose_variant(".costs", costs, "docs/costs.md")
-    choose_variant(
-        "terraform/modules/service/.containers",
-        "database.tf" if has_database else "none.tf",
-        "terraform/modules/service/containers.tf",
-    )
+    choose_variants(answers)
     remove_empty_copier_answers()
     if operation == "copy":
         print_next_steps()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import subprocess
@@ -18,17 +17,17 @@ from hooks import questions
 from tests.answers.answer_tables import BAD_ANSWERS, DERIVED_SLUGS, GOOD_EDGE_CASES
 
 DEFAULTS = {
-    key: value
-    for key, value in json.loads((TEMPLATE_ROOT / "cookiecutter.json").read_text()).items()
-    if not key.startswith("_")
+    question.name: question.default
+    for question in questions.QUESTIONS
+    if question.default is not None
 }
 
 
 def derived(field: str, **context: str) -> str:
-    """A default cookiecutter.json derives from other answers, rendered as cookiecutter does."""
+    """A default the questions derive from other answers (named bare, as copier names them)."""
     from cookiecutter.environment import StrictEnvironment
 
-    return StrictEnvironment().from_string(DEFAULTS[field]).render(cookiecutter=context)
+    return StrictEnvironment().from_string(DEFAULTS[field]).render(**context)
 
 
 def answers_with(overrides: dict[str, str]) -> dict[str, str]:

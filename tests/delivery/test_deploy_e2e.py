@@ -10,7 +10,12 @@ and never to the template: `*_override.tf` files with emulator provider and back
 and the endpoint in AWS_ENDPOINT_URL, which the AWS CLI and the aws provider both honour.
 
 Three combinations cover every value of every option (staging runs one NAT gateway even with
-one-per-az: the stack plans check production's one per zone).
+one-per-az: the stack plans check production's one per zone). Each is bootstrapped, deployed as
+the workflow deploys (publisher, then deploy role), deployed again with nothing to change, and
+destroyed to nothing, with every AWS call checked against the role's policies: that is what the
+options change. The rest of the delivery cycle (bootstrap from the saved state, a plan, a new
+version, a tag not in ECR, a rollback, the logs) runs the same scripts whatever the options:
+it runs on the first combination only.
 """
 
 from __future__ import annotations
@@ -50,6 +55,7 @@ E2E_COMBINATIONS = [
     Combination("aurora-postgresql", "acm-route53", "one-per-az", "x86_64"),
     Combination("none", "acm-existing", "none", "arm64"),
 ]
+WHOLE_CYCLE = E2E_COMBINATIONS[0]
 STATE_BUCKET = "orders-api-tfstate-123456789012"
 ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"
@@ -494,22 +500,63 @@ def run_deploy_lifecycle(
 
     bootstrap = deployment.make("bootstrap", "AUTO_APPROVE=1").stdout
     assert "FAIL" not in deployment.make("doctor").stdout
-    # Its state is kept in the bucket it made: from another machine (no local state), a second
-    # bootstrap starts from there and finds nothing to do.
-    moto.client("s3").head_object(Bucket=STATE_BUCKET, Key="bootstrap/terraform.tfstate")
+    # It wrote the provider lock files, which a deploy wants committed first, as both say.
+    locks = "terraform/.terraform.lock.hcl terraform/bootstrap/.terraform.lock.hcl"
+    assert f"git add {locks} && git commit" in bootstrap
+    if combination == WHOLE_CYCLE:
+        bootstrap_again_elsewhere(deployment)
+        uncommitted = deployment.make("deploy", "ENV=staging", check=False)
+        assert uncommitted.returncode != 0
+        assert (
+            f"provider lock files that are not committed: git add {locks} &&" in uncommitted.stdout
+        )
+    deployment.commit("Lock Terraform providers")
+
+    digest, first = first_deploy(deployment, combination, real_image)
+
+    # From a laptop with an administrator's credentials: the commit is in ECR, nothing is built,
+    # nothing changes.
+    builds = deployment.builds()
+    again = deployment.make("deploy", "ENV=staging").stdout
+    first_commit = deployment.git("rev-parse", "HEAD").strip()
+    assert step_line(again, 3).endswith(
+        f"{REPOSITORY_URI}:{first_commit} = {REPOSITORY_URI}@{digest}"
+    )
+    assert step_line(again, 4).endswith("no changes"), again
+    assert deployment.builds() == builds, "the second deploy built again"
+
+    if combination == WHOLE_CYCLE:
+        new_version_missing_tag_and_rollback(deployment, digest, first)
+        # The service's logs, printed once (moto's tasks write none, the log group must exist).
+        deployment.as_role(STAGING_DEPLOYER, "logs", "ENV=staging", "FOLLOW=0")
+
+    deployment.as_role(STAGING_DEPLOYER, "destroy", "ENV=staging", "CONFIRM=staging")
+    assert deployment.state() == set()
+    assert environment_resources(moto) == before
+
+    # Every call the roles made is one their policies allow, with conditions that apply to it.
+    for role, actions in deployment.role_actions.items():
+        policies = role_policies(moto, role)
+        assert iam.ungranted_actions(policies, actions, ACCOUNT_ID, REGION) == [], role
+
+
+def bootstrap_again_elsewhere(deployment: Deployment) -> None:
+    """Bootstrap's state is kept in the bucket it made: from another machine (no local state), a
+    second bootstrap starts from there and finds nothing to do."""
+    deployment.moto.client("s3").head_object(Bucket=STATE_BUCKET, Key="bootstrap/terraform.tfstate")
     (deployment.project / "terraform" / "bootstrap" / "terraform.tfstate").unlink()
     again_elsewhere = deployment.make("bootstrap", "AUTO_APPROVE=1").stdout
     assert f"Starting from the bootstrap state saved in s3://{STATE_BUCKET}/" in again_elsewhere
     assert "0 added, 0 changed, 0 destroyed" in again_elsewhere
 
-    # It wrote the provider lock files, which a deploy wants committed first, as both say.
-    locks = "terraform/.terraform.lock.hcl terraform/bootstrap/.terraform.lock.hcl"
-    assert f"git add {locks} && git commit" in bootstrap
-    uncommitted = deployment.make("deploy", "ENV=staging", check=False)
-    assert uncommitted.returncode != 0
-    assert f"provider lock files that are not committed: git add {locks} &&" in uncommitted.stdout
-    deployment.commit("Lock Terraform providers")
 
+def first_deploy(
+    deployment: Deployment, combination: Combination, real_image: bool
+) -> tuple[str, str]:
+    """The first deploy as the workflow makes it: the publisher builds and pushes, the deploy
+    role deploys that digest (and may not tag images), the publisher records the deploy. Returns
+    the digest and the deploy's output."""
+    moto = deployment.moto
     # A newcomer's first look: the plan.
     deployment.make("plan", "ENV=staging")
     planned = json.loads(deployment.terraform("show", "-json", "staging.tfplan"))
@@ -519,8 +566,6 @@ def run_deploy_lifecycle(
         if "create" in change["change"]["actions"] and change["mode"] == "managed"
     }
 
-    # The first deploy as the workflow makes it: the publisher builds and pushes, the deploy
-    # role deploys that digest (and may not tag images), the publisher records the deploy.
     published = deployment.as_role(PUBLISHER, "publish")
     digest = published.stdout.strip().splitlines()[-1]
     assert re.fullmatch(r"sha256:[0-9a-f]{64}", digest), published.stdout
@@ -548,16 +593,11 @@ def run_deploy_lifecycle(
         and f"--platform {platform} " in builds[0]
         and builds[0].endswith(" --push .")
     )
+    return digest, first
 
-    # From a laptop with an administrator's credentials: the commit is in ECR, nothing is built,
-    # nothing changes.
-    again = deployment.make("deploy", "ENV=staging").stdout
-    assert step_line(again, 3).endswith(
-        f"{REPOSITORY_URI}:{first_commit} = {REPOSITORY_URI}@{digest}"
-    )
-    assert step_line(again, 4).endswith("no changes"), again
-    assert deployment.builds() == builds, "the second deploy built again"
 
+def new_version_missing_tag_and_rollback(deployment: Deployment, digest: str, first: str) -> None:
+    first_commit = deployment.git("rev-parse", "HEAD").strip()
     with (deployment.project / "README.md").open("a") as readme:
         readme.write("\nA new version of the service.\n")
     deployment.commit("A new version of the service")
@@ -577,16 +617,4 @@ def run_deploy_lifecycle(
     rollback = deployment.make("rollback", "ENV=staging", f"IMAGE_TAG={first_commit}").stdout
     assert f"{first_commit} (given)" in step_line(rollback, 2)
     assert rolled_out(rollback) not in (rolled_out(first), rolled_out(new_version))
-    assert running_images(moto) == {f"{REPOSITORY_URI}@{digest}"}
-
-    # The service's logs, printed once (moto's tasks write none, the log group must exist).
-    deployment.as_role(STAGING_DEPLOYER, "logs", "ENV=staging", "FOLLOW=0")
-
-    deployment.as_role(STAGING_DEPLOYER, "destroy", "ENV=staging", "CONFIRM=staging")
-    assert deployment.state() == set()
-    assert environment_resources(moto) == before
-
-    # Every call the roles made is one their policies allow, with conditions that apply to it.
-    for role, actions in deployment.role_actions.items():
-        policies = role_policies(moto, role)
-        assert iam.ungranted_actions(policies, actions, ACCOUNT_ID, REGION) == [], role
+    assert running_images(deployment.moto) == {f"{REPOSITORY_URI}@{digest}"}

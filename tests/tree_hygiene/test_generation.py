@@ -23,7 +23,7 @@ from harness.tree import (
     unparsable_data_files,
     unrendered_leftovers,
 )
-from hooks.post_gen_project import DATABASE_FILES
+from hooks.post_gen_project import DATABASE_FILES, whole_file_variants
 
 # What an option value must leave no trace of: the one table, applied to the whole tree. Paths
 # are globs; words are regexes searched in every text file except lock files and the paths in
@@ -34,7 +34,11 @@ from hooks.post_gen_project import DATABASE_FILES
 TERRAFORM_CODE = ["terraform/*.tf", "terraform/modules/**/*", "terraform/tests/*"]
 ABSENT_WHEN: dict[tuple[str, str], dict[str, list[str]]] = {
     ("database", "none"): {
-        "paths": [path.format(package="*") for path in DATABASE_FILES],
+        "paths": [
+            *(path.format(package="*") for path in DATABASE_FILES),
+            "terraform/bootstrap/deploy_database.tf",
+            "terraform/tests/database.tftest.hcl",
+        ],
         "words": [
             r"(?i)database",
             r"(?i)\brds\b",
@@ -108,6 +112,15 @@ def test_nothing_left_unrendered(combination: Combination) -> None:
 @combinations
 def test_no_empty_files_or_folders(combination: Combination) -> None:
     assert empty_files_and_folders(rendered(combination).project) == []
+
+
+@combinations
+def test_every_whole_file_variant_is_chosen_or_gone(combination: Combination) -> None:
+    project = rendered(combination).project
+    answers = {"package_name": "orders_api", **combination.answers}
+    for folder, variant, destination in whole_file_variants(answers):
+        assert not (project / folder).exists(), f"{folder} is left in the project"
+        assert (project / destination).is_file() == (variant is not None), destination
 
 
 @combinations

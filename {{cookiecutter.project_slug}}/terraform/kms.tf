@@ -46,11 +46,7 @@ data "aws_iam_policy_document" "kms" {
     condition {
       test     = "ArnLike"
       variable = "kms:EncryptionContext:aws:logs:arn"
-{% if cookiecutter.database != 'none' %}
-      values   = concat(values(module.names.log_group_arns), [module.names.database_log_groups_arn])
-{% else %}
-      values   = values(module.names.log_group_arns)
-{% endif %}
+      values   = module.names.encrypted_log_group_arns
     }
   }
 }

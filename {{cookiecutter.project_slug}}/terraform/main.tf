@@ -55,7 +55,8 @@ module "load_balancer" {
 {% endif %}
 {% if cookiecutter.https == 'acm-route53' %}
   route53_zone        = var.route53_zone
-{% elif cookiecutter.https == 'acm-existing' %}
+{% endif %}
+{% if cookiecutter.https == 'acm-existing' %}
   certificate_arn     = var.certificate_arn
 {% endif %}
 }
@@ -104,6 +105,8 @@ module "service" {
   database_name       = module.database.database_name
   database_secret_arn = module.database.master_user_secret_arn
   database_arn        = module.names.database_arn
+
+  database_secret_owner_condition_key = module.names.database_secret_owner_condition_key
 {% endif %}
 }
 {% if cookiecutter.database != 'none' %}
@@ -124,7 +127,8 @@ module "database" {
   min_capacity             = var.database_min_capacity
   max_capacity             = var.database_max_capacity
   instance_count           = var.database_instance_count
-{% else %}
+{% endif %}
+{% if cookiecutter.database == 'postgresql' %}
   instance_class           = var.database_instance_class
   multi_az                 = var.database_multi_az
 {% endif %}

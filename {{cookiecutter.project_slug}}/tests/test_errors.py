@@ -1,20 +1,20 @@
-{% if cookiecutter.database != "none" %}
 import math
 
+{% if cookiecutter.database != "none" %}
 import asyncpg
+{% endif %}
 import pytest
+{% if cookiecutter.database != "none" %}
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy import exc
+{% endif %}
 
+{% if cookiecutter.database != "none" %}
 from {{ cookiecutter.package_name }}.config import Settings
+{% endif %}
 from {{ cookiecutter.package_name }}.errors import SHOWN_INPUT_CHARACTERS, shown
+{% if cookiecutter.database != "none" %}
 from {{ cookiecutter.package_name }}.main import create_app
-{% else %}
-import math
-
-import pytest
-
-from {{ cookiecutter.package_name }}.errors import SHOWN_INPUT_CHARACTERS, shown
 {% endif %}
 
 

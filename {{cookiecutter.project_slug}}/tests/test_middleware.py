@@ -56,9 +56,22 @@ async def test_security_headers_are_on_every_response(settings: Settings) -> Non
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["cache-control"] == "no-store"
 {% if cookiecutter.https != 'off' %}
-        assert response.headers["strict-transport-security"].startswith("max-age=31536000")
+
+
+async def test_browsers_are_told_to_use_https_only(settings: Settings) -> None:
+    async with serve(settings) as client:
+        response = await client.get("/health")
+
+    assert response.headers["strict-transport-security"].startswith("max-age=31536000")
 {% else %}
-        assert "strict-transport-security" not in response.headers
+
+
+async def test_browsers_are_not_told_to_use_https(settings: Settings) -> None:
+    """The service is served over plain HTTP: HSTS would make browsers refuse it."""
+    async with serve(settings) as client:
+        response = await client.get("/health")
+
+    assert "strict-transport-security" not in response.headers
 {% endif %}
 
 

@@ -5,7 +5,13 @@ import sys
 from typing import Literal, Self
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+{% else %}
+from typing import Literal
+
+from pydantic import Field, ValidationError
+{% endif %}
 from pydantic_settings import BaseSettings, SettingsConfigDict
+{% if cookiecutter.database != "none" %}
 from sqlalchemy import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -20,11 +26,6 @@ ASYNC_DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
     "sqlite+aiosqlite": "sqlite+aiosqlite",
 }
-{% else %}
-from typing import Literal
-
-from pydantic import Field, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
 {% endif %}
 
 

@@ -6,10 +6,10 @@
 import json
 {% if cookiecutter.database != "none" %}
 import logging
+{% endif %}
 import math
+{% if cookiecutter.database != "none" %}
 import socket
-{% else %}
-import math
 {% endif %}
 from collections.abc import Callable, Coroutine
 from typing import Any

@@ -4,15 +4,19 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+{% endif %}
 from fastapi import FastAPI
 
-from {{ cookiecutter.package_name }}.api import health, info, items
+from {{ cookiecutter.package_name }}.api import health, info{{ ', items' if cookiecutter.database != 'none' }}
 from {{ cookiecutter.package_name }}.body_limit import BodySizeLimitMiddleware
 from {{ cookiecutter.package_name }}.config import Settings, load_settings
+{% if cookiecutter.database != "none" %}
 from {{ cookiecutter.package_name }}.db.engine import create_engine
+{% endif %}
 from {{ cookiecutter.package_name }}.errors import EXCEPTION_HANDLERS
 from {{ cookiecutter.package_name }}.logs import configure_logging
 from {{ cookiecutter.package_name }}.middleware import RequestContextMiddleware
+{% if cookiecutter.database != "none" %}
 
 
 @asynccontextmanager
@@ -23,15 +27,6 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
     # Runs after uvicorn has drained in-flight requests on SIGTERM.
     await engine.dispose()
-{% else %}
-from fastapi import FastAPI
-
-from {{ cookiecutter.package_name }}.api import health, info
-from {{ cookiecutter.package_name }}.body_limit import BodySizeLimitMiddleware
-from {{ cookiecutter.package_name }}.config import Settings, load_settings
-from {{ cookiecutter.package_name }}.errors import EXCEPTION_HANDLERS
-from {{ cookiecutter.package_name }}.logs import configure_logging
-from {{ cookiecutter.package_name }}.middleware import RequestContextMiddleware
 {% endif %}
 
 

@@ -1,16 +1,6 @@
 # What the workload roles need from the database: the tasks read the password RDS keeps in
 # Secrets Manager, and RDS Enhanced Monitoring writes the host's metrics.
 
-locals {
-  # RDS tags the secret it manages with its database's ARN; tags under aws: cannot be set by
-  # anyone else, so the tag says for certain whose secret it is.
-{% if cookiecutter.database == 'aurora-postgresql' %}
-  database_secret_owner_tag = "aws:ResourceTag/aws:rds:primaryDBClusterArn"
-{% else %}
-  database_secret_owner_tag = "aws:ResourceTag/aws:rds:primaryDBInstanceArn"
-{% endif %}
-}
-
 data "aws_iam_policy_document" "workload_database" {
   for_each = module.environment_names
 
@@ -21,7 +11,7 @@ data "aws_iam_policy_document" "workload_database" {
 
     condition {
       test     = "StringEquals"
-      variable = local.database_secret_owner_tag
+      variable = module.names.database_secret_owner_condition_key
       values   = [each.value.database_arn]
     }
   }

@@ -14,7 +14,8 @@ variables {
 {% endif %}
 {% if cookiecutter.https == 'acm-route53' %}
   route53_zone      = "{{ cookiecutter.route53_zone }}"
-{% elif cookiecutter.https == 'acm-existing' %}
+{% endif %}
+{% if cookiecutter.https == 'acm-existing' %}
   certificate_arn   = "{{ cookiecutter.certificate_arn }}"
 {% endif %}
 }

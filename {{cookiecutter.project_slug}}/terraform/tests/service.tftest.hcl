@@ -47,6 +47,8 @@ variables {
   database_name                   = "{{ cookiecutter.package_name }}"
   database_secret_arn             = "arn:aws:secretsmanager:{{ cookiecutter.aws_region }}:123456789012:secret:rds!db-0a1b2c3d-AbCdEf"
   database_arn                    = "arn:aws:rds:{{ cookiecutter.aws_region }}:123456789012:{{ 'cluster' if cookiecutter.database == 'aurora-postgresql' else 'db' }}:{{ cookiecutter.project_slug }}-test"
+
+  database_secret_owner_condition_key = "aws:ResourceTag/aws:rds:primaryDB{{ 'Cluster' if cookiecutter.database == 'aurora-postgresql' else 'Instance' }}Arn"
 {% endif %}
 }
 
@@ -114,12 +116,6 @@ run "task_definition" {
   assert {
     condition     = aws_iam_role_policy.read_database_secret["execution"].role == var.execution_role_name
     error_message = "The execution role must be able to read the database secret."
-  }
-{% else %}
-
-  assert {
-    condition     = alltrue([for container in jsondecode(aws_ecs_task_definition.this.container_definitions) : !contains(keys(container), "dependsOn")])
-    error_message = "The app container waits for no other container."
   }
 {% endif %}
 }
@@ -206,6 +202,20 @@ run "the_app_follows_password_rotation" {
       },
     ]
     error_message = "The secret policy may read the database secret, decrypted through Secrets Manager, and nothing else."
+  }
+}
+{% else %}
+
+run "the_app_starts_alone" {
+  command = plan
+
+  module {
+    source = "./modules/service"
+  }
+
+  assert {
+    condition     = alltrue([for container in jsondecode(aws_ecs_task_definition.this.container_definitions) : !contains(keys(container), "dependsOn")])
+    error_message = "The app container waits for no other container."
   }
 }
 {% endif %}

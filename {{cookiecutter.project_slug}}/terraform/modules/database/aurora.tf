@@ -1,12 +1,14 @@
 # Aurora PostgreSQL Serverless v2: a cluster scaling in ACUs and its instances. RDS generates
 # the master password and keeps it in Secrets Manager.
 
-# Created here, before the cluster, so that the PostgreSQL log it exports has a retention period
-# and is encrypted; RDS would otherwise create it, kept forever.
-resource "aws_cloudwatch_log_group" "postgresql" {
-  name              = "${var.log_group_prefix}/postgresql"
-  retention_in_days = var.log_retention_days
-  kms_key_id        = var.kms_key_arn
+locals {
+  # Aurora PostgreSQL exports one log.
+  exported_logs = ["postgresql"]
+}
+
+moved {
+  from = aws_cloudwatch_log_group.postgresql
+  to   = aws_cloudwatch_log_group.exported["postgresql"]
 }
 
 resource "aws_rds_cluster_parameter_group" "this" {
@@ -19,21 +21,13 @@ resource "aws_rds_cluster_parameter_group" "this" {
     create_before_destroy = true
   }
 
-  # Refuse unencrypted connections.
-  parameter {
-    name  = "rds.force_ssl"
-    value = "1"
-  }
+  dynamic "parameter" {
+    for_each = local.parameters
 
-  # Log statements slower than a second.
-  parameter {
-    name  = "log_min_duration_statement"
-    value = "1000"
-  }
-
-  parameter {
-    name  = "log_statement"
-    value = "ddl"
+    content {
+      name  = parameter.key
+      value = parameter.value
+    }
   }
 }
 
@@ -57,7 +51,7 @@ resource "aws_rds_cluster" "this" {
   storage_encrypted                   = true
   kms_key_id                          = var.kms_key_arn
   iam_database_authentication_enabled = true
-  enabled_cloudwatch_logs_exports     = ["postgresql"]
+  enabled_cloudwatch_logs_exports     = local.exported_logs
 
   serverlessv2_scaling_configuration {
     min_capacity = var.min_capacity
@@ -72,7 +66,7 @@ resource "aws_rds_cluster" "this" {
   skip_final_snapshot          = var.skip_final_snapshot
   final_snapshot_identifier    = var.skip_final_snapshot ? null : "${var.name}-final"
 
-  depends_on = [aws_cloudwatch_log_group.postgresql]
+  depends_on = [aws_cloudwatch_log_group.exported]
 }
 
 # One writer, plus readers in other zones that Aurora promotes if the writer's zone fails.

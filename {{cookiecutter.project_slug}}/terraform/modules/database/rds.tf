@@ -1,14 +1,9 @@
 # RDS PostgreSQL: one instance, with a standby in a second zone when multi_az is on. RDS
 # generates the master password and keeps it in Secrets Manager.
 
-# Created here, before the database, so that the logs it exports have a retention period and
-# are encrypted; RDS would otherwise create them, kept forever.
-resource "aws_cloudwatch_log_group" "exported" {
-  for_each = toset(["postgresql", "upgrade"])
-
-  name              = "${var.log_group_prefix}/${each.key}"
-  retention_in_days = var.log_retention_days
-  kms_key_id        = var.kms_key_arn
+locals {
+  # RDS PostgreSQL exports the server's log and that of major version upgrades.
+  exported_logs = ["postgresql", "upgrade"]
 }
 
 resource "aws_db_parameter_group" "this" {
@@ -21,21 +16,13 @@ resource "aws_db_parameter_group" "this" {
     create_before_destroy = true
   }
 
-  # Refuse unencrypted connections.
-  parameter {
-    name  = "rds.force_ssl"
-    value = "1"
-  }
+  dynamic "parameter" {
+    for_each = local.parameters
 
-  # Log statements slower than a second.
-  parameter {
-    name  = "log_min_duration_statement"
-    value = "1000"
-  }
-
-  parameter {
-    name  = "log_statement"
-    value = "ddl"
+    content {
+      name  = parameter.key
+      value = parameter.value
+    }
   }
 }
 
@@ -64,7 +51,7 @@ resource "aws_db_instance" "this" {
   multi_az               = var.multi_az
 
   iam_database_authentication_enabled = true
-  enabled_cloudwatch_logs_exports     = ["postgresql", "upgrade"]
+  enabled_cloudwatch_logs_exports     = local.exported_logs
   auto_minor_version_upgrade          = true
 
   performance_insights_enabled    = true

@@ -25,15 +25,13 @@ locals {
     service   = "/ecs/${local.name}"
     flow_logs = "/vpc/${local.name}/flow-logs"
   }
-{% if cookiecutter.database == 'aurora-postgresql' %}
 
-  # RDS exports each log of the cluster to a group of its own: <prefix>/<log>.
-  database_log_group_prefix = var.environment == null ? null : "/aws/rds/cluster/${local.name}"
-  database_arn              = var.environment == null ? null : "arn:aws:rds:${var.aws_region}:${var.account_id}:cluster:${local.name}"
-{% elif cookiecutter.database == 'postgresql' %}
+  log_group_arns = { for purpose, group in local.log_groups : purpose => "${local.logs_arn_prefix}:${group}" }
+{% if cookiecutter.database != 'none' %}
 
-  # RDS exports each log of the instance to a group of its own: <prefix>/<log>.
-  database_log_group_prefix = var.environment == null ? null : "/aws/rds/instance/${local.name}"
-  database_arn              = var.environment == null ? null : "arn:aws:rds:${var.aws_region}:${var.account_id}:db:${local.name}"
+  # RDS exports each log of the {{ 'cluster' if cookiecutter.database == 'aurora-postgresql' else 'instance' }} to a group of its own: <prefix>/<log>.
+  database_log_group_prefix = var.environment == null ? null : "/aws/rds/{{ 'cluster' if cookiecutter.database == 'aurora-postgresql' else 'instance' }}/${local.name}"
+  database_arn              = var.environment == null ? null : "arn:aws:rds:${var.aws_region}:${var.account_id}:{{ 'cluster' if cookiecutter.database == 'aurora-postgresql' else 'db' }}:${local.name}"
+  database_log_groups_arn   = var.environment == null ? null : "${local.logs_arn_prefix}:${local.database_log_group_prefix}/*"
 {% endif %}
 }

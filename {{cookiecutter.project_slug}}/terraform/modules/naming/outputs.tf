@@ -90,8 +90,21 @@ output "log_groups" {
 
 output "log_group_arns" {
   description = "ARNs of those log groups, by purpose."
-  value       = { for purpose, group in local.log_groups : purpose => "${local.logs_arn_prefix}:${group}" }
+  value       = local.log_group_arns
 }
+{% if cookiecutter.database != 'none' %}
+
+output "encrypted_log_group_arns" {
+  description = "ARN patterns of every log group the environment's key encrypts: its own and those the database exports to (empty without an environment)."
+  value       = var.environment == null ? [] : concat(values(local.log_group_arns), [local.database_log_groups_arn])
+}
+{% else %}
+
+output "encrypted_log_group_arns" {
+  description = "ARN patterns of every log group the environment's key encrypts (empty without an environment)."
+  value       = values(local.log_group_arns)
+}
+{% endif %}
 {% if cookiecutter.database != 'none' %}
 
 output "database_log_group_prefix" {
@@ -100,13 +113,18 @@ output "database_log_group_prefix" {
 }
 
 output "database_arn" {
-  description = "ARN of the environment's database{% if cookiecutter.database == 'aurora-postgresql' %} cluster{% else %} instance{% endif %}, which RDS tags the secret of its password with (null without an environment)."
+  description = "ARN of the environment's database {{ 'cluster' if cookiecutter.database == 'aurora-postgresql' else 'instance' }}, which RDS tags the secret of its password with (null without an environment)."
   value       = local.database_arn
+}
+
+output "database_secret_owner_condition_key" {
+  description = "Condition key of the tag RDS puts on the secret it manages, naming the database it belongs to; tags under aws: cannot be set by anyone else."
+  value       = "aws:ResourceTag/aws:rds:primary{{ 'DBCluster' if cookiecutter.database == 'aurora-postgresql' else 'DBInstance' }}Arn"
 }
 
 output "database_log_groups_arn" {
   description = "ARN pattern of every log group the database exports to (null without an environment)."
-  value       = var.environment == null ? null : "${local.logs_arn_prefix}:${local.database_log_group_prefix}/*"
+  value       = local.database_log_groups_arn
 }
 {% endif %}
 {% if cookiecutter.https != 'off' %}

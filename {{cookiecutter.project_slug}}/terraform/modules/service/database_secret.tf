@@ -22,11 +22,7 @@ data "aws_iam_policy_document" "read_database_secret" {
 
     condition {
       test     = "StringEquals"
-{% if cookiecutter.database == 'aurora-postgresql' %}
-      variable = "aws:ResourceTag/aws:rds:primaryDBClusterArn"
-{% else %}
-      variable = "aws:ResourceTag/aws:rds:primaryDBInstanceArn"
-{% endif %}
+      variable = var.database_secret_owner_condition_key
       values   = [var.database_arn]
     }
   }

@@ -265,6 +265,16 @@ variable "database_arn" {
   type        = string
 }
 
+variable "database_secret_owner_condition_key" {
+  description = "IAM condition key of that tag (aws:ResourceTag/aws:rds:primaryDBInstanceArn or ...primaryDBClusterArn)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^aws:ResourceTag/aws:rds:primaryDB(Instance|Cluster)Arn$", var.database_secret_owner_condition_key))
+    error_message = "database_secret_owner_condition_key must be the tag RDS puts on the secrets it manages."
+  }
+}
+
 variable "database_secret_arn" {
   description = "ARN of the Secrets Manager secret holding the database username and password (JSON keys username and password)."
   type        = string

@@ -7,25 +7,16 @@ data "aws_iam_policy_document" "deploy_database" {
     sid = "CreateDatabaseResourcesTaggedForThisEnvironment"
     actions = [
       "rds:AddTagsToResource",
-{% if cookiecutter.database == 'aurora-postgresql' %}
       "rds:CreateDBCluster",
       "rds:CreateDBClusterParameterGroup",
-{% else %}
-      "rds:CreateDBParameterGroup",
-{% endif %}
       "rds:CreateDBInstance",
       "rds:CreateDBSubnetGroup",
     ]
     # Named for the environment too.
     resources = [
-{% if cookiecutter.database == 'aurora-postgresql' %}
       "${local.arn.rds}:cluster-pg:${each.value.name}-*",
       "${local.arn.rds}:cluster:${each.value.name}",
       "${local.arn.rds}:db:${each.value.name}-*",
-{% else %}
-      "${local.arn.rds}:db:${each.value.name}",
-      "${local.arn.rds}:pg:${each.value.name}-*",
-{% endif %}
       "${local.arn.rds}:og:default:*",
       "${local.arn.rds}:subgrp:${each.value.name}",
     ]
@@ -41,15 +32,10 @@ data "aws_iam_policy_document" "deploy_database" {
     sid = "ChangeThisEnvironmentsDatabase"
     actions = [
       "rds:AddTagsToResource",
-{% if cookiecutter.database == 'aurora-postgresql' %}
       "rds:DeleteDBCluster",
       "rds:DeleteDBClusterParameterGroup",
       "rds:ModifyDBCluster",
       "rds:ModifyDBClusterParameterGroup",
-{% else %}
-      "rds:DeleteDBParameterGroup",
-      "rds:ModifyDBParameterGroup",
-{% endif %}
       "rds:DeleteDBInstance",
       "rds:DeleteDBSubnetGroup",
       "rds:ModifyDBInstance",
@@ -70,16 +56,13 @@ data "aws_iam_policy_document" "deploy_database" {
   statement {
     sid = "UseTheEnginesDefaultOptionGroup"
     actions = [
-{% if cookiecutter.database == 'aurora-postgresql' %}
       "rds:CreateDBCluster",
       "rds:ModifyDBCluster",
-{% endif %}
       "rds:CreateDBInstance",
       "rds:ModifyDBInstance",
     ]
     resources = ["${local.arn.rds}:og:default:*"]
   }
-{% if cookiecutter.database == 'aurora-postgresql' %}
 
   # Deleting a cluster takes its final snapshot, named for the environment.
   statement {
@@ -87,20 +70,14 @@ data "aws_iam_policy_document" "deploy_database" {
     actions   = ["rds:DeleteDBCluster"]
     resources = ["${local.arn.rds}:cluster-snapshot:${each.value.name}-final"]
   }
-{% endif %}
 
   statement {
     sid = "DescribeTheDatabase"
     actions = [
-{% if cookiecutter.database == 'aurora-postgresql' %}
       "rds:DescribeDBClusterParameterGroups",
       "rds:DescribeDBClusterParameters",
       "rds:DescribeDBClusters",
       "rds:DescribeGlobalClusters",
-{% else %}
-      "rds:DescribeDBParameterGroups",
-      "rds:DescribeDBParameters",
-{% endif %}
       "rds:DescribeDBInstances",
       "rds:DescribeDBSubnetGroups",
       "rds:ListTagsForResource",
@@ -172,7 +149,7 @@ data "aws_iam_policy_document" "deploy_database" {
 
     condition {
       test     = "StringEquals"
-      variable = local.database_secret_owner_tag
+      variable = module.names.database_secret_owner_condition_key
       values   = [each.value.database_arn]
     }
   }

@@ -1,4 +1,3 @@
-{% if cookiecutter.database != "none" %}
 """Shared fixtures.
 
 The suite runs on PostgreSQL when DATABASE_URL points at one (`make test` with the compose
@@ -66,32 +65,3 @@ async def client(settings: Settings, anyio_backend: str) -> AsyncIterator[AsyncC
         transport = ASGITransport(app=app)
         async with AsyncClient(transport=transport, base_url="http://test") as client:
             yield client
-{% else %}
-"""Shared fixtures."""
-
-from collections.abc import AsyncIterator
-
-import pytest
-from httpx import ASGITransport, AsyncClient
-
-from {{ cookiecutter.package_name }}.config import Settings
-from {{ cookiecutter.package_name }}.main import create_app
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture(scope="session")
-def settings() -> Settings:
-    return Settings(environment="local", log_level="WARNING")
-
-
-@pytest.fixture
-async def client(settings: Settings, anyio_backend: str) -> AsyncIterator[AsyncClient]:
-    app = create_app(settings)
-    transport = ASGITransport(app=app)
-    async with AsyncClient(transport=transport, base_url="http://test") as client:
-        yield client
-{% endif %}

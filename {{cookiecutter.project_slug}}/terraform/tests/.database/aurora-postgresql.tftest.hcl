@@ -1,9 +1,5 @@
-{% if cookiecutter.database == 'aurora-postgresql' %}
 # Plan-only tests of modules/database (Aurora PostgreSQL Serverless v2) against a mocked AWS
 # provider.
-{% else %}
-# Plan-only tests of modules/database (RDS PostgreSQL) against a mocked AWS provider.
-{% endif %}
 
 mock_provider "aws" {
   override_during = plan
@@ -17,12 +13,8 @@ variables {
   kms_key_arn              = "arn:aws:kms:{{ cookiecutter.aws_region }}:123456789012:key/11111111-2222-3333-4444-555555555555"
   database_name            = "{{ cookiecutter.package_name }}"
   monitoring_role_arn      = "arn:aws:iam::123456789012:role/{{ cookiecutter.project_slug }}/test/{{ cookiecutter.project_slug }}-test-rds-monitoring"
-{% if cookiecutter.database == 'aurora-postgresql' %}
   log_group_prefix         = "/aws/rds/cluster/{{ cookiecutter.project_slug }}-test"
   availability_zones       = ["{{ cookiecutter.aws_region }}a", "{{ cookiecutter.aws_region }}b"]
-{% else %}
-  log_group_prefix         = "/aws/rds/instance/{{ cookiecutter.project_slug }}-test"
-{% endif %}
 }
 
 run "reachable_only_from_the_service" {
@@ -46,7 +38,6 @@ run "reachable_only_from_the_service" {
     condition     = aws_db_subnet_group.this.subnet_ids == toset(var.subnet_ids)
     error_message = "The database must live in the private subnets."
   }
-{% if cookiecutter.database == 'aurora-postgresql' %}
 
   assert {
     condition     = aws_rds_cluster.this.master_user_secret_kms_key_id == var.kms_key_arn && alltrue([for instance in aws_rds_cluster_instance.this : instance.monitoring_role_arn == var.monitoring_role_arn])
@@ -54,23 +45,10 @@ run "reachable_only_from_the_service" {
   }
 
   assert {
-    condition     = aws_cloudwatch_log_group.postgresql.name == "${var.log_group_prefix}/postgresql"
+    condition     = aws_cloudwatch_log_group.exported["postgresql"].name == "${var.log_group_prefix}/postgresql"
     error_message = "The exported log's group must be created under the name RDS exports to."
   }
-{% else %}
-
-  assert {
-    condition     = aws_db_instance.this.master_user_secret_kms_key_id == var.kms_key_arn && aws_db_instance.this.monitoring_role_arn == var.monitoring_role_arn
-    error_message = "The password's secret must be encrypted with the environment's key, and monitoring must use bootstrap's role."
-  }
-
-  assert {
-    condition     = [for group in aws_cloudwatch_log_group.exported : group.name] == ["${var.log_group_prefix}/postgresql", "${var.log_group_prefix}/upgrade"]
-    error_message = "The exported logs' groups must be created under the names RDS exports to."
-  }
-{% endif %}
 }
-{% if cookiecutter.database == 'aurora-postgresql' %}
 
 run "production_defaults_are_highly_available_and_protected" {
   command = plan
@@ -120,7 +98,7 @@ run "production_defaults_are_highly_available_and_protected" {
   }
 
   assert {
-    condition     = aws_cloudwatch_log_group.postgresql.name == "/aws/rds/cluster/${var.name}/postgresql" && aws_cloudwatch_log_group.postgresql.retention_in_days == 365 && aws_cloudwatch_log_group.postgresql.kms_key_id == var.kms_key_arn
+    condition     = aws_cloudwatch_log_group.exported["postgresql"].name == "/aws/rds/cluster/${var.name}/postgresql" && aws_cloudwatch_log_group.exported["postgresql"].retention_in_days == 365 && aws_cloudwatch_log_group.exported["postgresql"].kms_key_id == var.kms_key_arn
     error_message = "The exported PostgreSQL log must be kept a year by default, encrypted with the environment's key."
   }
 }
@@ -150,77 +128,3 @@ run "staging_settings_are_cheap_and_disposable" {
     error_message = "Staging can be destroyed without a final snapshot."
   }
 }
-{% else %}
-
-run "production_defaults_are_highly_available_and_protected" {
-  command = plan
-
-  module {
-    source = "./modules/database"
-  }
-
-  assert {
-    condition     = aws_db_instance.this.engine == "postgres" && aws_db_instance.this.multi_az
-    error_message = "Expected a Multi-AZ PostgreSQL instance by default."
-  }
-
-  assert {
-    condition     = aws_db_instance.this.manage_master_user_password && aws_db_instance.this.password == null
-    error_message = "RDS must generate the master password and keep it in Secrets Manager, never in Terraform."
-  }
-
-  assert {
-    condition     = aws_db_instance.this.storage_encrypted && aws_db_instance.this.kms_key_id == var.kms_key_arn && !aws_db_instance.this.publicly_accessible
-    error_message = "Storage must be encrypted with the environment's key and the instance private."
-  }
-
-  assert {
-    condition     = aws_db_instance.this.deletion_protection && !aws_db_instance.this.skip_final_snapshot && aws_db_instance.this.final_snapshot_identifier == "${var.name}-final"
-    error_message = "By default the database is protected from deletion and leaves a final snapshot."
-  }
-
-  assert {
-    condition     = aws_db_instance.this.backup_retention_period == 14 && aws_db_instance.this.performance_insights_enabled
-    error_message = "Expected two weeks of point-in-time recovery and Performance Insights by default."
-  }
-
-  assert {
-    condition     = one([for parameter in aws_db_parameter_group.this.parameter : parameter.value if parameter.name == "rds.force_ssl"]) == "1"
-    error_message = "The database must refuse unencrypted connections."
-  }
-
-  assert {
-    condition = (
-      toset([for group in aws_cloudwatch_log_group.exported : group.name]) == toset(["/aws/rds/instance/${var.name}/postgresql", "/aws/rds/instance/${var.name}/upgrade"]) &&
-      alltrue([for group in aws_cloudwatch_log_group.exported : group.retention_in_days == 365 && group.kms_key_id == var.kms_key_arn])
-    )
-    error_message = "Each exported log must be kept a year by default, encrypted with the environment's key."
-  }
-}
-
-run "staging_settings_are_cheap_and_disposable" {
-  command = plan
-
-  module {
-    source = "./modules/database"
-  }
-
-  variables {
-    instance_class        = "db.t4g.micro"
-    multi_az              = false
-    backup_retention_days = 1
-    deletion_protection   = false
-    skip_final_snapshot   = true
-  }
-
-  assert {
-    condition     = !aws_db_instance.this.multi_az && aws_db_instance.this.instance_class == "db.t4g.micro"
-    error_message = "Staging runs a single small instance."
-  }
-
-  assert {
-    condition     = !aws_db_instance.this.deletion_protection && aws_db_instance.this.skip_final_snapshot && aws_db_instance.this.final_snapshot_identifier == null
-    error_message = "Staging can be destroyed without a final snapshot."
-  }
-}
-{% endif %}

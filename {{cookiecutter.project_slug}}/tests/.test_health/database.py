@@ -1,4 +1,3 @@
-{% if cookiecutter.database != "none" %}
 import asyncio
 import time
 from collections.abc import AsyncIterator
@@ -9,13 +8,8 @@ from httpx import ASGITransport, AsyncClient
 
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.main import create_app
-{% else %}
-import pytest
-from httpx import AsyncClient
-{% endif %}
 
 pytestmark = pytest.mark.anyio
-{% if cookiecutter.database != "none" %}
 
 
 @asynccontextmanager
@@ -34,7 +28,6 @@ async def silent_listener() -> AsyncIterator[int]:
             writer.close()
         server.close()
         await server.wait_closed()
-{% endif %}
 
 
 async def test_liveness(client: AsyncClient) -> None:
@@ -57,7 +50,6 @@ async def test_ready(client: AsyncClient) -> None:
 
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "reason": None}
-{% if cookiecutter.database != "none" %}
 
 
 async def test_not_ready_while_the_database_is_unreachable(anyio_backend: str) -> None:
@@ -101,4 +93,3 @@ async def test_not_ready_when_the_database_does_not_answer_in_time(anyio_backend
     assert ready.json()["reason"] == "database unavailable"
     # The probe's own timeout, not the 30 s connect timeout, decided.
     assert waited < 5
-{% endif %}

@@ -1,4 +1,3 @@
-{% if cookiecutter.database != "none" %}
 """Probes: liveness for the container and load balancer health checks, readiness for deploys.
 
 The load balancer checks liveness, so an outage of the database does not take every task out of
@@ -15,13 +14,6 @@ from {{ cookiecutter.package_name }}.db.engine import ping
 from {{ cookiecutter.package_name }}.schemas import Health
 
 logger = logging.getLogger(__name__)
-{% else %}
-"""Probes: liveness for the container and load balancer health checks, readiness for deploys."""
-
-from fastapi import FastAPI
-
-from {{ cookiecutter.package_name }}.schemas import Health
-{% endif %}
 
 
 async def liveness() -> Health:
@@ -29,7 +21,6 @@ async def liveness() -> Health:
     return Health(status="ok")
 
 
-{% if cookiecutter.database != "none" %}
 async def readiness(request: Request, response: Response) -> Health:
     """Ready for traffic: the database answers within the readiness timeout."""
     settings: Settings = request.app.state.settings
@@ -44,11 +35,6 @@ async def readiness(request: Request, response: Response) -> Health:
         response.status_code = status.HTTP_503_SERVICE_UNAVAILABLE
         return Health(status="unavailable", reason="database unavailable")
     return Health(status="ok")
-{% else %}
-async def readiness() -> Health:
-    """Ready for traffic. Check the service's dependencies here when it gets some."""
-    return Health(status="ok")
-{% endif %}
 
 
 def add_probes(app: FastAPI) -> None:
@@ -58,7 +44,6 @@ def add_probes(app: FastAPI) -> None:
     included routers lazily since 0.137): about a sixth of what a liveness probe costs.
     """
     app.add_api_route("/health", liveness, methods=["GET"], tags=["health"])
-{% if cookiecutter.database != "none" %}
     app.add_api_route(
         "/health/ready",
         readiness,
@@ -66,9 +51,6 @@ def add_probes(app: FastAPI) -> None:
         tags=["health"],
         responses={status.HTTP_503_SERVICE_UNAVAILABLE: {"model": Health}},
     )
-{% else %}
-    app.add_api_route("/health/ready", readiness, methods=["GET"], tags=["health"])
-{% endif %}
     # HEAD as well, for checkers that send it; the schema lists each probe once.
     app.add_api_route("/health", liveness, methods=["HEAD"], include_in_schema=False)
     app.add_api_route("/health/ready", readiness, methods=["HEAD"], include_in_schema=False)
