@@ -51,9 +51,24 @@ $(CHECKOV_VENV)/bin/checkov: | python
 .PHONY: install
 install: $(BIN)/pytest $(CHECKOV_VENV)/bin/checkov ## Create the virtualenvs the tests use
 
+# The end-to-end deploys spend most of their time in the AWS provider's waiters, not on a core:
+# they run in a pytest session of their own, one worker each, beside the session of all the
+# other checks (PYTEST_WORKERS, one per core), so that their waits overlap that work.
+E2E_TESTS := tests/delivery/test_deploy_e2e.py
+E2E_WORKERS := 3
+
 .PHONY: test
-test: install ## Render every option combination and check each generated project
-	CHECKOV=$(abspath $(CHECKOV_VENV)/bin/checkov) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+test: install ## Render every option combination and check each generated project (PYTEST_ARGS go to both sessions)
+	@echo "Two pytest sessions, the checks and the end-to-end deploys: each prints its report when it ends."
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-checks test-deploys
+
+.PHONY: test-checks
+test-checks: install ## Every check but the end-to-end deploys
+	CHECKOV=$(abspath $(CHECKOV_VENV)/bin/checkov) $(BIN)/pytest -n $(PYTEST_WORKERS) --ignore=$(E2E_TESTS) $(PYTEST_ARGS)
+
+.PHONY: test-deploys
+test-deploys: install ## The generated repo's bootstrap, deploy and destroy against an emulated AWS
+	$(BIN)/pytest -n $(E2E_WORKERS) $(E2E_TESTS) $(PYTEST_ARGS)
 
 .PHONY: lint
 lint: $(BIN)/pytest ## Lint the template's own Python (harness, hooks, tests, tools, benchmarks)

@@ -21,13 +21,21 @@ resource "aws_rds_cluster_parameter_group" "this" {
     create_before_destroy = true
   }
 
-  dynamic "parameter" {
-    for_each = local.parameters
+  # Refuse unencrypted connections.
+  parameter {
+    name  = "rds.force_ssl"
+    value = "1"
+  }
 
-    content {
-      name  = parameter.key
-      value = parameter.value
-    }
+  # Log statements slower than a second.
+  parameter {
+    name  = "log_min_duration_statement"
+    value = "1000"
+  }
+
+  parameter {
+    name  = "log_statement"
+    value = "ddl"
   }
 }
 

@@ -1,17 +1,9 @@
-# What either engine has: its parameters, the log groups it exports to, its subnet group in the
+# What either engine has: the log groups it exports to, its subnet group in the
 # private subnets and a security group that admits PostgreSQL from the service's tasks only.
 # The engine is in {{ 'aurora.tf' if cookiecutter.database == 'aurora-postgresql' else 'rds.tf' }}.
 
 locals {
   port = 5432
-
-  # The engine's parameter group, either engine: refuse unencrypted connections, log statements
-  # slower than a second and every schema change.
-  parameters = {
-    "rds.force_ssl"            = "1"
-    log_min_duration_statement = "1000"
-    log_statement              = "ddl"
-  }
 }
 
 # Created here, before the database, so that the logs it exports (exported_logs, by engine)
