@@ -581,6 +581,22 @@ def check_bootstrap(render: Render) -> TreeResult:
     return TreeResult(cached_json("terraform", key, compute))
 
 
+def check_share(renders: Iterable[Render], share: int, shares: int) -> None:
+    """Check one worker's share of the distinct root modules among `renders`, with their
+    bootstrap/ and module suites: each worker starts on trees of its own, rather than all
+    waiting on the lock of the tree the first of them took. What another worker's share holds
+    is then read from the cache, or checked by whoever needs it first."""
+    distinct: dict[str, Render] = {}
+    for render in renders:
+        distinct.setdefault(root_key(render.project / "terraform"), render)
+    for index, render in enumerate(distinct.values()):
+        if index % shares == share:
+            check_root(render)
+            check_bootstrap(render)
+            for suite in sorted((render.project / "terraform" / "tests").glob("*.tftest.hcl")):
+                check_suite(render, suite)
+
+
 def terraform_ready() -> None:
     """Raise ToolMissing unless terraform and the provider source are usable."""
     terraform_binary()
