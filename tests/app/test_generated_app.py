@@ -21,6 +21,7 @@ from harness import postgres
 from harness.combinations import COMBINATIONS, Combination, distinct_trees
 from harness.project import (
     MISSING_TOOLCHAIN,
+    TEMPLATE_BIN,
     UV,
     Server,
     dockerfile_command,
@@ -306,6 +307,129 @@ def test_readiness_follows_the_database(
             assert client.get("/items").status_code == 200
     finally:
         server.close()
+
+
+@pytest.mark.slow
+@needs_toolchain
+@needs_postgres
+@pytest.mark.parametrize("combination", VARIANTS, ids=ids(VARIANTS))
+def test_a_fuzzer_finds_nothing_the_schema_does_not_allow(
+    combination: Combination, database: postgres.PostgresServer, tmp_path: Path
+):
+    """schemathesis with every check, as an independent tester runs it: each response is one
+    the schema documents, valid input is accepted, invalid input refused, no 500, and the
+    stateful links (create, then read, update, delete) hold. Bounded: 50 examples a route."""
+    project = copy_project(rendered(combination), tmp_path)
+    sync(project)
+    server = start_server(project, database.url if combination.database != "none" else None)
+    try:
+        server.wait_until_live()
+        result = subprocess.run(
+            [str(TEMPLATE_BIN / "schemathesis"), "run", f"{server.base_url}/openapi.json",
+             "--checks", "all", "--max-examples", "50", "--no-color"],
+            capture_output=True, text=True, timeout=600, check=False,
+        )  # fmt: skip
+    finally:
+        server.close()
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
+    assert "No issues found" in result.stdout, result.stdout[-3000:]
+
+
+def outage_warnings(server: Server) -> list[dict[str, object]]:
+    return [
+        entry
+        for entry in server.log_entries()
+        if str(entry.get("message", "")).startswith("Database unavailable")
+    ]
+
+
+@pytest.mark.slow
+@needs_toolchain
+@needs_postgres
+def test_a_database_shutting_down_is_a_503_not_a_500(
+    database: postgres.PostgresServer, tmp_path: Path
+):
+    """The tester's reproducer: one other session keeps the server in a smart shutdown, which
+    refuses new connections ("the database system is shutting down", SQLSTATE 57P03), while a
+    freshly started service takes its first request."""
+    project = copy_project(rendered(WITH_DATABASE[0]), tmp_path)
+    sync(project)
+    server = start_server(project, database.url)
+    session = subprocess.Popen(
+        ["psql", database.url.replace("+asyncpg", ""), "--no-psqlrc", "--quiet"],
+        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        database.execute("SELECT 1")
+        deadline = time.monotonic() + 10
+        while "psql" not in database.execute("SELECT application_name FROM pg_stat_activity"):
+            assert time.monotonic() < deadline, "the other session never connected"
+            time.sleep(0.1)
+        subprocess.run(
+            postgres.as_server_user("pg_ctl", "--pgdata", str(database.data), "stop",
+                                    "--mode=smart", "--no-wait"),
+            check=True, capture_output=True, timeout=30,
+        )  # fmt: skip
+        server.wait_until_live()
+        with httpx.Client(base_url=server.base_url, timeout=10) as client:
+            response = client.get("/items/1")
+        assert response.status_code == 503, response.text
+        assert response.headers["retry-after"] == "5"
+        warnings = outage_warnings(server)
+        assert any("SQLSTATE 57P03" in str(entry["message"]) for entry in warnings), server.log()
+        assert all(
+            entry["level"] == "WARNING" and "exception" not in entry for entry in warnings
+        ), warnings
+    finally:
+        session.communicate(b"\\q\n", timeout=10)
+        server.close()
+        # The last session gone, the smart shutdown ends; the fixture then finds it stopped.
+        deadline = time.monotonic() + 30
+        while database.is_running() and time.monotonic() < deadline:
+            time.sleep(0.1)
+
+
+@pytest.mark.slow
+@needs_toolchain
+@needs_postgres
+def test_a_role_out_of_connections_is_a_503_not_a_500(
+    database: postgres.PostgresServer, tmp_path: Path
+):
+    """The tester's second reproducer: the service's role may open 5 connections, its pool
+    wants more under 32 concurrent requests; "too many connections" (53300) is an outage."""
+    project = copy_project(rendered(WITH_DATABASE[0]), tmp_path)
+    sync(project)
+    run([str(project / ".venv/bin/alembic"), "upgrade", "head"], project,
+        project_environment(DATABASE_URL=database.url))  # fmt: skip
+    database.execute("CREATE ROLE limited LOGIN PASSWORD 'limited' CONNECTION LIMIT 5")
+    database.execute(
+        "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO limited"
+    )
+    limited_url = database.url.replace(
+        f"postgres:{postgres.SUPERUSER_PASSWORD}@", "limited:limited@"
+    )
+    server = Server(project, project_environment(LOG_LEVEL="INFO", DATABASE_URL=limited_url))
+
+    async def burst() -> list[httpx.Response]:
+        async with httpx.AsyncClient(base_url=server.base_url, timeout=15) as client:
+            responses: list[httpx.Response] = []
+            for _ in range(8):  # bounded: 8 rounds of 32 at once
+                responses += await asyncio.gather(*(client.get("/items/1") for _ in range(32)))
+            return responses
+
+    try:
+        server.wait_until_live()
+        responses = asyncio.run(burst())
+    finally:
+        server.close()
+    statuses = {response.status_code for response in responses}
+    assert statuses <= {404, 503}, sorted(statuses)
+    assert 404 in statuses, "no request reached the database"
+    assert 503 in statuses, "the pool never needed a sixth connection: the check proved nothing"
+    assert all(r.headers["retry-after"] == "5" for r in responses if r.status_code == 503)
+    warnings = outage_warnings(server)
+    assert any("SQLSTATE 53300" in str(entry["message"]) for entry in warnings), warnings
+    assert all("exception" not in entry for entry in warnings), warnings
 
 
 @pytest.mark.slow

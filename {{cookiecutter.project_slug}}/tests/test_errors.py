@@ -4,8 +4,8 @@ import math
 import asyncpg
 {% endif %}
 import pytest
+from httpx import {{ 'ASGITransport, ' if cookiecutter.database != 'none' else '' }}AsyncClient
 {% if cookiecutter.database != "none" %}
-from httpx import ASGITransport, AsyncClient
 from sqlalchemy import exc
 {% endif %}
 
@@ -33,6 +33,28 @@ from {{ cookiecutter.package_name }}.main import create_app
 )
 def test_a_refused_input_is_shown_short_and_as_strict_json(value: object, expected: object) -> None:
     assert shown(value) == expected
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("POST", "/health", "GET, HEAD"),
+        ("DELETE", "/info", "GET"),
+{% if cookiecutter.database != "none" %}
+        ("PUT", "/items", "GET, POST"),
+        ("PUT", "/items/1", "DELETE, GET, PATCH"),
+{% endif %}
+    ],
+)
+async def test_a_405_names_every_method_the_path_answers(
+    client: AsyncClient, method: str, path: str, allowed: str
+) -> None:
+    response = await client.request(method, path)
+
+    assert response.status_code == 405
+    assert response.headers["allow"] == allowed
+    assert response.json() == {"detail": "Method Not Allowed"}
 {% if cookiecutter.database != "none" %}
 
 

@@ -49,6 +49,16 @@ async def test_invalid_ids_are_422(client: AsyncClient, item_id: str) -> None:
     assert response.json()["detail"][0]["loc"] == ["path", "item_id"]
 
 
+def test_the_schema_bounds_ids_and_page_sizes_as_the_routes_do(settings: Settings) -> None:
+    """A client generated from the schema (or a fuzzer) must not send what is always a 422."""
+    paths = create_app(settings).openapi()["paths"]
+    (item_id,) = paths["/items/{item_id}"]["get"]["parameters"]
+    assert (item_id["schema"]["minimum"], item_id["schema"]["maximum"]) == (1, 2**63 - 1)
+    queries = {query["name"]: query["schema"] for query in paths["/items"]["get"]["parameters"]}
+    assert (queries["limit"]["minimum"], queries["limit"]["maximum"]) == (1, 100)
+    assert queries["after"]["minimum"] == 0
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [

@@ -1,6 +1,10 @@
-"""How failures become responses: 422 for bad input{{ ', 503 while the database is away or too slow' if cookiecutter.database != 'none' else '' }}.
+"""How failures become responses.
 
-(The last resort, a JSON 500 for anything unexpected, is in the middleware.)
+- 422 for bad input, 405 naming every method the path answers.
+{% if cookiecutter.database != "none" %}
+- 503 while the database is away or too slow.
+{% endif %}
+- The last resort, a JSON 500 for anything unexpected, is in the middleware.
 """
 
 import json
@@ -20,16 +24,18 @@ import asyncpg
 from fastapi import Request, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-{% if cookiecutter.database != "none" %}
 from fastapi.responses import JSONResponse, Response
+{% if cookiecutter.database != "none" %}
 from sqlalchemy import exc
-{% else %}
-from fastapi.responses import Response
 {% endif %}
+from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 Handler = Callable[[Request, Any], Coroutine[Any, Any, Response]]
 # How much of a refused input a 422 repeats: enough to recognise it, never the whole body.
 SHOWN_INPUT_CHARACTERS = 80
+# What a 405's Allow header may name, in the order it names them.
+HTTP_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 {% if cookiecutter.database != "none" %}
 
 logger = logging.getLogger(__name__)
@@ -74,6 +80,24 @@ async def validation_failed(request: Request, error: RequestValidationError) -> 
     body = json.dumps({"detail": jsonable_encoder(details)}, ensure_ascii=True, allow_nan=False)
     return Response(
         body, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT, media_type="application/json"
+    )
+
+
+async def method_not_allowed(request: Request, error: HTTPException) -> JSONResponse:
+    """405 with every method the path answers in Allow. Each method of a path is a route of its
+    own, and Starlette's 405 names only the methods of the first route that has the path."""
+    allowed = [
+        method
+        for method in HTTP_METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL
+            for route in request.app.router.routes
+        )
+    ]
+    return JSONResponse(
+        {"detail": error.detail},
+        status_code=status.HTTP_405_METHOD_NOT_ALLOWED,
+        headers={"Allow": ", ".join(allowed)},
     )
 {% if cookiecutter.database != "none" %}
 
@@ -126,6 +150,7 @@ async def database_unavailable(request: Request, error: Exception) -> JSONRespon
 # For FastAPI(exception_handlers=...): each error class, and the handler that answers it.
 EXCEPTION_HANDLERS: dict[int | type[Exception], Handler] = {
     RequestValidationError: validation_failed,
+    status.HTTP_405_METHOD_NOT_ALLOWED: method_not_allowed,
 {% if cookiecutter.database != "none" %}
     **{
         error_class: database_unavailable

@@ -31,12 +31,14 @@ def decimal_digits(value: object) -> object:
     return value
 
 
+# Last in each Annotated: it runs first, and the bounds before it reach the schema as minimum
+# and maximum (before them, they would show as unknown keywords and bound nothing).
 Digits = BeforeValidator(decimal_digits)
 # Ids are BIGINT: anything larger is a 422, not a database error.
-ItemId = Annotated[int, Digits, Path(ge=1, le=2**63 - 1)]
-PageSize = Annotated[int, Digits, Query(ge=1, le=MAX_PAGE_SIZE)]
+ItemId = Annotated[int, Path(ge=1, le=2**63 - 1), Digits]
+PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE), Digits]
 Cursor = Annotated[
-    int, Digits, Query(ge=0, le=2**63 - 1, description="`next_after` of the last page")
+    int, Query(ge=0, le=2**63 - 1, description="`next_after` of the last page"), Digits
 ]
 
 COLUMNS = (Item.id, Item.name, Item.description, Item.created_at, Item.updated_at)
