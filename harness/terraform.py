@@ -26,7 +26,8 @@ from typing import Any
 from tftest import TerraformPlanOutput
 
 from harness.cache import CACHE_ROOT, TEMPLATE_ROOT, cached_json
-from harness.rendering import Render
+from harness.combinations import COMBINATIONS
+from harness.rendering import Render, render
 
 TERRAFORM_CACHE = CACHE_ROOT / "terraform"
 CHECKOV_CACHE = CACHE_ROOT / "checkov"
@@ -587,14 +588,14 @@ def check_share(renders: Iterable[Render], share: int, shares: int) -> None:
     waiting on the lock of the tree the first of them took. What another worker's share holds
     is then read from the cache, or checked by whoever needs it first."""
     distinct: dict[str, Render] = {}
-    for render in renders:
-        distinct.setdefault(root_key(render.project / "terraform"), render)
-    for index, render in enumerate(distinct.values()):
+    for rendered in renders:
+        distinct.setdefault(root_key(rendered.project / "terraform"), rendered)
+    for index, rendered in enumerate(distinct.values()):
         if index % shares == share:
-            check_root(render)
-            check_bootstrap(render)
-            for suite in sorted((render.project / "terraform" / "tests").glob("*.tftest.hcl")):
-                check_suite(render, suite)
+            check_root(rendered)
+            check_bootstrap(rendered)
+            for suite in sorted((rendered.project / "terraform" / "tests").glob("*.tftest.hcl")):
+                check_suite(rendered, suite)
 
 
 def terraform_ready() -> None:
@@ -628,6 +629,13 @@ def checkov_batch(renders: dict[str, Render], group: str) -> dict[str, Any]:
         ).encode()
     ).hexdigest()[:16]
     return cached_json("checkov", f"{group}-{key}-{harness_hash()}", lambda: run_checkov(renders))
+
+
+def checkov_database_batch(database: str) -> dict[str, Any]:
+    """checkov over every combination with this database choice, in one run."""
+    group = [combination for combination in COMBINATIONS if combination.database == database]
+    renders = {combination.id: render(combination.answers) for combination in group}
+    return checkov_batch(renders, group=database)
 
 
 def run_checkov(renders: dict[str, Render]) -> dict[str, Any]:

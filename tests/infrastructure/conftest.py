@@ -1,4 +1,4 @@
-"""The folder's Terraform, checked in shares across the xdist workers before its tests run."""
+"""The folder's Terraform and checkov runs, in shares across the xdist workers, before its tests."""
 
 from __future__ import annotations
 
@@ -7,9 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from harness.combinations import Combination
+from harness.combinations import DATABASES, Combination
 from harness.rendering import render
-from harness.terraform import ToolMissing, check_share, terraform_ready
+from harness.terraform import (
+    ToolMissing,
+    check_share,
+    checkov_binary,
+    checkov_database_batch,
+    terraform_ready,
+)
 
 FOLDER = Path(__file__).parent
 
@@ -34,3 +40,12 @@ def terraform_checked_in_shares(request: pytest.FixtureRequest, worker_id: str) 
     shares = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
     renders = (render(combination.answers) for combination in combinations.values())
     check_share(renders, share, shares)
+    # checkov too, one run per database choice, when a selected test reads its reports.
+    try:
+        checkov_binary()
+    except ToolMissing:
+        return
+    if any(item.name.startswith("test_checkov_") for item in request.session.items):
+        for index, database in enumerate(DATABASES):
+            if index % shares == share:
+                checkov_database_batch(database)

@@ -28,8 +28,8 @@ from harness.terraform import (
     check_bootstrap,
     check_root,
     check_suite,
-    checkov_batch,
     checkov_binary,
+    checkov_database_batch,
     terraform,
     terraform_ready,
 )
@@ -595,8 +595,7 @@ def test_stack_plan_database(
 
 def checkov_report(combination: Combination) -> dict[str, Any]:
     """checkov over every combination with the same database choice, run once."""
-    group = [c for c in COMBINATIONS if c.database == combination.database]
-    batch = checkov_batch({c.id: rendered(c) for c in group}, group=combination.database)
+    batch = checkov_database_batch(combination.database)
     assert batch["error"] is None, batch["error"]
     return batch["reports"][combination.id]
 
