@@ -327,7 +327,8 @@ def test_a_fuzzer_finds_nothing_the_schema_does_not_allow(
         result = subprocess.run(
             [str(TEMPLATE_BIN / "schemathesis"), "run", f"{server.base_url}/openapi.json",
              "--checks", "all", "--max-examples", "50", "--no-color"],
-            capture_output=True, text=True, timeout=600, check=False,
+            # It keeps a cache of its findings in .schemathesis/ where it runs: not in the template.
+            cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False,
         )  # fmt: skip
     finally:
         server.close()
