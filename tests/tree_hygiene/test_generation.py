@@ -34,11 +34,8 @@ from hooks.post_gen_project import DATABASE_FILES, whole_file_variants
 TERRAFORM_CODE = ["terraform/*.tf", "terraform/modules/**/*", "terraform/tests/*"]
 ABSENT_WHEN: dict[tuple[str, str], dict[str, list[str]]] = {
     ("database", "none"): {
-        "paths": [
-            *(path.format(package="*") for path in DATABASE_FILES),
-            "terraform/bootstrap/deploy_database.tf",
-            "terraform/tests/database.tftest.hcl",
-        ],
+        # Variants only a database uses: test_every_whole_file_variant_is_chosen_or_gone.
+        "paths": [path.format(package="*") for path in DATABASE_FILES],
         "words": [
             r"(?i)database",
             r"(?i)\brds\b",
