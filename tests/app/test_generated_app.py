@@ -309,6 +309,81 @@ def test_readiness_follows_the_database(
         server.close()
 
 
+# The README's "Adding a column" steps: the code it shows, and the edits that put it in place.
+README_PRICE_CODE = (
+    "price: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))",
+    "Item.price",
+    "Price = Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=2)]",
+    "price: Price | None = None",
+    "price: Decimal | None",
+)
+MODEL_LINE, COLUMN, PRICE, PRICE_IN, PRICE_OUT = README_PRICE_CODE
+UPDATED_AT = "updated_at: Mapped[datetime] = mapped_column(Timestamp, server_default=func.now())"
+# (file under src/<package>/, text, what goes right after it)
+PRICE_EDITS = (
+    ("db/models.py", "from datetime import UTC, datetime\n", "from decimal import Decimal\n"),
+    ("db/models.py", " MetaData,", " Numeric,"),
+    ("db/models.py", f"{UPDATED_AT}\n", f"    {MODEL_LINE}\n"),
+    ("api/items/queries.py", "Item.updated_at", f", {COLUMN}"),
+    ("api/items/schemas.py", "from datetime import datetime\n", "from decimal import Decimal\n"),
+    ("api/items/schemas.py", "max_length=1000, pattern=NO_NUL), AfterValidator(storable_text)\n]\n",
+     f"{PRICE}\n"),
+    # ItemCreate's and ItemUpdate's last field.
+    ("api/items/schemas.py", "description: ItemDescription | None = None\n", f"    {PRICE_IN}\n"),
+    ("api/items/schemas.py", "    updated_at: datetime\n", f"    {PRICE_OUT}\n"),
+)  # fmt: skip
+
+
+def add_price(package: Path) -> None:
+    for relative, text, added in PRICE_EDITS:
+        path = package / relative
+        source = path.read_text()
+        assert text in source, f"{relative} no longer has {text!r}: update PRICE_EDITS"
+        path.write_text(source.replace(text, text + added))
+
+
+@pytest.mark.slow
+@needs_toolchain
+@needs_postgres
+@pytest.mark.parametrize("combination", WITH_DATABASE, ids=ids(WITH_DATABASE))
+def test_the_readme_s_column_example_works_end_to_end(
+    combination: Combination, database: postgres.PostgresServer, tmp_path: Path
+):
+    """revision, migrate, and every route serving the new NUMERIC column on PostgreSQL, where
+    db.reads must hand it to SQLAlchemy rather than fail."""
+    project = copy_project(rendered(combination), tmp_path)
+    sync(project)
+    readme = (project / "README.md").read_text()
+    for code in README_PRICE_CODE:
+        assert code in readme, f"the README's example no longer says {code!r}"
+    package = project / "src" / package_name(project)
+    add_price(package)
+    env = project_environment(DATABASE_URL=database.url)
+    run(["make", "migrate"], project, env)
+
+    run(["make", "revision", "m=add price to items"], project, env)
+    run(["make", "migrate", "lint", "typecheck"], project, env)
+
+    (revision,) = (project / "migrations/versions").glob("*_add_price_to_items.py")
+    assert re.fullmatch(r"\d{8}_[0-9a-f]{12}_add_price_to_items\.py", revision.name)
+    assert "op.add_column" in revision.read_text()
+    assert "sa.Numeric(precision=10, scale=2)" in revision.read_text()
+    server = start_server(project, database.url)
+    try:
+        server.wait_until_live()
+        with httpx.Client(base_url=server.base_url, timeout=10) as client:
+            created = client.post("/items", json={"name": "widget", "price": "9.99"})
+            assert created.status_code == 201, created.text
+            location = created.headers["location"]
+            assert client.get(location).json()["price"] == "9.99"
+            assert client.get("/items").json()["items"][0]["price"] == "9.99"
+            updated = client.patch(location, json={"price": "12.50"})
+            assert updated.json()["price"] == "12.50"
+            assert client.post("/items", json={"name": "x", "price": "-1"}).status_code == 422
+    finally:
+        server.close()
+
+
 @pytest.mark.slow
 @needs_toolchain
 @needs_postgres

@@ -1,13 +1,17 @@
-"""Migrations match the models, go down and back up, and run once when tasks race."""
+"""Migrations match the models, go down and back up, are named alike, and run once when tasks
+race."""
 
 import asyncio
 import os
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, pool, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -72,3 +76,31 @@ def test_concurrent_upgrades_migrate_once(alembic_config: Config, settings: Sett
     assert sum("Running upgrade" in output for output in outputs) == 1, outputs
     assert asyncio.run(query(settings, "SELECT version_num FROM alembic_version")) == ["0001"]
     assert "items" in table_names(settings)
+
+
+# The fields of alembic.ini's file_template, as patterns.
+TEMPLATE_FIELDS = {
+    "year": r"\d{4}",
+    "month": r"\d{2}",
+    "day": r"\d{2}",
+    "rev": r"[0-9a-z]+",
+    "slug": r"[a-z0-9_]+",
+}
+
+
+def test_migration_files_follow_the_file_template(alembic_config: Config) -> None:
+    template = alembic_config.get_main_option("file_template")
+    assert template is not None
+    name = re.compile(
+        re.sub(
+            r"%\((\w+)\)[.\d]*[ds]",
+            lambda field: f"(?P<{field[1]}>{TEMPLATE_FIELDS[field[1]]})",
+            template,
+        )
+        + r"\.py"
+    )
+    for revision in ScriptDirectory.from_config(alembic_config).walk_revisions():
+        assert revision.path is not None
+        match = name.fullmatch(Path(revision.path).name)
+        assert match is not None, f"{revision.path} is not named {template}"
+        assert match["rev"] == revision.revision

@@ -7,7 +7,10 @@ from contextlib import asynccontextmanager
 {% endif %}
 from fastapi import FastAPI
 
-from {{ cookiecutter.package_name }}.api import health, info{{ ', items' if cookiecutter.database != 'none' }}
+from {{ cookiecutter.package_name }}.api import health, info
+{% if cookiecutter.database != "none" %}
+from {{ cookiecutter.package_name }}.api.items import router as items
+{% endif %}
 from {{ cookiecutter.package_name }}.body_limit import BodySizeLimitMiddleware
 from {{ cookiecutter.package_name }}.config import Settings, load_settings
 {% if cookiecutter.database != "none" %}
@@ -47,7 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 {% endif %}
     )
     app.state.settings = settings
-    health.add_probes(app)
+    app.include_router(health.router)
     app.include_router(info.router)
 {% if cookiecutter.database != "none" %}
     app.include_router(items.router)

@@ -1,1 +1,1 @@
-"""HTTP routes, one module per resource."""
+"""HTTP routes: a module per endpoint group, a package per resource."""

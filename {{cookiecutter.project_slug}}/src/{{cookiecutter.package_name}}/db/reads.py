@@ -1,13 +1,13 @@
-"""Run SELECTs on the hot paths, with asyncpg doing the work on PostgreSQL.
+"""Run SELECTs with asyncpg doing the work on PostgreSQL, where that changes nothing but speed.
 
 SQLAlchemy still writes the SQL (from the models) and owns the pool. On PostgreSQL a read then
-goes straight to the asyncpg connection that the pool lent out, and the rows come back as
-asyncpg's records: SQLAlchemy's execution and row processing would add about a third to a
-primary-key read and half to a page of 50 items. SQLAlchemy's usual path takes everything else:
-other databases (SQLite for local runs and tests), a read inside `connection.begin()` (which
-SQLAlchemy may not have started on the driver yet) and any statement whose parameters or columns
-SQLAlchemy converts (NUMERIC, JSON, enums, ...), which asyncpg would hand over unconverted. Both
-paths return the same rows, as mappings of column to value.
+goes straight to the asyncpg connection the pool lent out, skipping SQLAlchemy's execution and
+row processing, which are most of a small read's cost. SQLAlchemy's usual path takes everything
+else, so no statement ever behaves differently here: other databases (SQLite for local runs and
+tests), a read inside `connection.begin()` (which SQLAlchemy may not have started on the driver
+yet) and any statement whose parameters or columns SQLAlchemy converts (NUMERIC, JSON, enums,
+...), which asyncpg would hand over unconverted. Both paths return the same rows, as mappings
+of column name to value.
 """
 
 from collections.abc import AsyncIterator, Mapping, Sequence

@@ -7,7 +7,7 @@ service at once; the deploy's smoke test and monitoring check readiness.
 import asyncio
 import logging
 
-from fastapi import FastAPI, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.db.engine import ping
@@ -15,12 +15,16 @@ from {{ cookiecutter.package_name }}.schemas import Health
 
 logger = logging.getLogger(__name__)
 
+router = APIRouter(prefix="/health", tags=["health"])
 
+
+@router.get("")
 async def liveness() -> Health:
     """The process is up and serving. No I/O, so a slow dependency never gets the task killed."""
     return Health(status="ok")
 
 
+@router.get("/ready", responses={status.HTTP_503_SERVICE_UNAVAILABLE: {"model": Health}})
 async def readiness(request: Request, response: Response) -> Health:
     """Ready for traffic: the database answers within the readiness timeout."""
     settings: Settings = request.app.state.settings
@@ -37,20 +41,6 @@ async def readiness(request: Request, response: Response) -> Health:
     return Health(status="ok")
 
 
-def add_probes(app: FastAPI) -> None:
-    """Serve the probes from the app's own route table rather than an included router.
-
-    An included router costs each of its requests a second route match (FastAPI resolves
-    included routers lazily since 0.137): about a sixth of what a liveness probe costs.
-    """
-    app.add_api_route("/health", liveness, methods=["GET"], tags=["health"])
-    app.add_api_route(
-        "/health/ready",
-        readiness,
-        methods=["GET"],
-        tags=["health"],
-        responses={status.HTTP_503_SERVICE_UNAVAILABLE: {"model": Health}},
-    )
-    # HEAD as well, for checkers that send it; the schema lists each probe once.
-    app.add_api_route("/health", liveness, methods=["HEAD"], include_in_schema=False)
-    app.add_api_route("/health/ready", readiness, methods=["HEAD"], include_in_schema=False)
+# HEAD as well, for checkers that send it; the schema lists each probe once.
+router.add_api_route("", liveness, methods=["HEAD"], include_in_schema=False)
+router.add_api_route("/ready", readiness, methods=["HEAD"], include_in_schema=False)

@@ -18,11 +18,12 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    literal_column,
     select,
 )
 from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 
-from {{ cookiecutter.package_name }}.api.items import SELECT_ITEM, SELECT_PAGE
+from {{ cookiecutter.package_name }}.api.items.queries import SELECT_ITEM, SELECT_PAGE
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.db.engine import create_engine
 from {{ cookiecutter.package_name }}.db.models import Item
@@ -68,6 +69,7 @@ CONVERTED = {
     "json": func.json_build_object("id", Item.id, type_=JSON),
     "uuid": cast(func.md5(cast(Item.id, Text)), Uuid),
     "timestamptz": Item.created_at,
+    "enum": cast(literal_column("'RED'"), Enum(Colour, native_enum=False)),
 }
 
 

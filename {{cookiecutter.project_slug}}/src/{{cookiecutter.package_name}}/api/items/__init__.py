@@ -1,0 +1,1 @@
+"""The items resource: its routes (router.py), bodies (schemas.py) and statements (queries.py)."""

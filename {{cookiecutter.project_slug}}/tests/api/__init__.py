@@ -1,0 +1,1 @@
+"""Tests of the HTTP routes, one module per resource."""
