@@ -40,7 +40,9 @@ def run_migrations(connection: Connection) -> None:
 
 
 async def run_migrations_online() -> None:
-    engine = create_async_engine(settings.sqlalchemy_url, poolclass=pool.NullPool)
+    engine = create_async_engine(
+        settings.sqlalchemy_url, poolclass=pool.NullPool, hide_parameters=True
+    )
     async with engine.connect() as connection:
         await connection.run_sync(run_migrations)
     await engine.dispose()

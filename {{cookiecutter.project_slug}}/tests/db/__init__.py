@@ -1,1 +1,1 @@
-"""Tests of the database layer: credentials and reads."""
+"""Tests of the database layer: the engine, credentials and reads."""

@@ -13,12 +13,14 @@ from {{ cookiecutter.package_name }}.db.credentials import Credentials, Rotating
 
 def create_engine(settings: Settings) -> AsyncEngine:
     url = settings.sqlalchemy_url
+    # A failed statement's error (and so its log line) shows the SQL, never the request's data.
+    hidden: dict[str, Any] = {"hide_parameters": True}
     # Each route runs a single statement, atomic on its own: autocommit saves the BEGIN and
     # ROLLBACK round trips a transaction per request would cost. For several statements that
     # must commit together, use `connection.execution_options(isolation_level="READ COMMITTED")`
     # and `async with connection.begin():`.
     if url.get_backend_name() == "sqlite":
-        return create_async_engine(url, isolation_level="AUTOCOMMIT")
+        return create_async_engine(url, isolation_level="AUTOCOMMIT", **hidden)
     connect_args: dict[str, Any] = {
         "timeout": settings.db_connect_timeout,
         "server_settings": {
@@ -44,6 +46,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
         # Replace connections before anything between us and the database drops them idle.
         pool_recycle=1800,
         **connecting,
+        **hidden,
     )
 
 
