@@ -2,7 +2,8 @@
 
 On deploy an init container runs `alembic upgrade head` in every new task before the app
 starts. On PostgreSQL the upgrade holds an advisory lock, so when several tasks start at once
-one migrates and the others wait, then find nothing left to do.
+one migrates and the others wait, then find nothing left to do. With DB_APP_USER set, every
+upgrade ends by bringing the service's own role in step with the models (db/app_role.py).
 """
 
 import asyncio
@@ -13,6 +14,8 @@ from sqlalchemy import Connection, pool, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from {{ cookiecutter.package_name }}.config import load_settings
+from {{ cookiecutter.package_name }}.db.app_role import grant_app_role
+from {{ cookiecutter.package_name }}.db.engine import tls_connect_args
 from {{ cookiecutter.package_name }}.db.models import Base
 from {{ cookiecutter.package_name }}.logs import configure_logging
 
@@ -37,11 +40,17 @@ def run_migrations(connection: Connection) -> None:
                 text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY}
             )
         context.run_migrations()
+        if settings.db_app_user is not None and connection.dialect.name == "postgresql":
+            grant_app_role(connection, settings.db_app_user, Base.metadata)
 
 
 async def run_migrations_online() -> None:
+    url = settings.sqlalchemy_url
     engine = create_async_engine(
-        settings.sqlalchemy_url, poolclass=pool.NullPool, hide_parameters=True
+        url,
+        poolclass=pool.NullPool,
+        hide_parameters=True,
+        connect_args={} if url.get_backend_name() == "sqlite" else tls_connect_args(settings),
     )
     async with engine.connect() as connection:
         await connection.run_sync(run_migrations)

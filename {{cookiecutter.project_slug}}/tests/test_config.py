@@ -11,6 +11,10 @@ DATABASE_VARIABLES = (
     "DB_USER",
     "DB_PASSWORD",
     "DB_SECRET_ARN",
+    "DB_IAM_AUTH",
+    "AWS_REGION",
+    "DB_SSL_ROOT_CERT",
+    "DB_APP_USER",
 )
 
 
@@ -129,6 +133,72 @@ def test_production_without_a_database_exits_naming_what_is_missing(
     assert "DB_USER" in message
     assert "DB_PASSWORD" in message
     assert "DB_HOST" not in message
+
+
+def iam_task_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What ECS gives the app container: the service's own role, no password."""
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    monkeypatch.setenv("DB_HOST", "orders.abc.us-east-1.rds.amazonaws.com")
+    monkeypatch.setenv("DB_NAME", "orders")
+    monkeypatch.setenv("DB_USER", "orders_api_production")
+    monkeypatch.setenv("DB_IAM_AUTH", "true")
+
+
+def test_iam_authentication_needs_no_password_but_a_region(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    iam_task_environment(monkeypatch)
+    with pytest.raises(SystemExit) as exit_info:
+        load_settings()
+    assert "AWS_REGION" in str(exit_info.value.code)
+    assert "DB_PASSWORD" not in str(exit_info.value.code)
+
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    settings = load_settings()
+    assert settings.sqlalchemy_url.password is None
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("DATABASE_URL", "postgresql+asyncpg://app:pw@db:5432/app", "DB_IAM_AUTH goes with"),
+        (
+            "DB_SECRET_ARN",
+            "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1-AbC",
+            "DB_IAM_AUTH connects with no password: unset DB_SECRET_ARN",
+        ),
+    ],
+)
+def test_iam_authentication_refuses_password_settings(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, message: str
+) -> None:
+    iam_task_environment(monkeypatch)
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    monkeypatch.setenv(variable, value)
+
+    with pytest.raises(SystemExit) as exit_info:
+        load_settings()
+
+    assert message in str(exit_info.value.code)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("DB_SSL_ROOT_CERT", "/no/such/bundle.pem"),
+        ("DB_APP_USER", "app; DROP TABLE items"),
+        ("DB_APP_USER", "App"),
+    ],
+)
+def test_tls_and_role_settings_are_checked(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+
+    with pytest.raises(SystemExit) as exit_info:
+        load_settings()
+
+    assert variable in str(exit_info.value.code)
 
 
 {% else %}

@@ -4,7 +4,14 @@ import sys
 {% if cookiecutter.database != "none" %}
 from typing import Literal, Self
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    Field,
+    FilePath,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 {% else %}
 from typing import Literal
 
@@ -59,6 +66,16 @@ class Settings(BaseSettings):
     db_secret_arn: str | None = Field(
         default=None, pattern=r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$"
     )
+    # Or no password: an IAM authentication token, made for each new connection (on ECS, the
+    # service's own role connects this way; AWS_REGION is the database's region).
+    db_iam_auth: bool = False
+    aws_region: str | None = None
+    # A CA bundle (the image has RDS's): TLS to the database then verifies the server's
+    # certificate and that it names DB_HOST (libpq's verify-full).
+    db_ssl_root_cert: FilePath | None = None
+    # The role the service connects as, which the migrations create and, after every upgrade,
+    # grant reading and writing the models' tables and nothing else. Unset, they grant nothing.
+    db_app_user: str | None = Field(default=None, pattern=r"^[a-z_][a-z0-9_]{0,62}$")
 
     # Connections per process. A fixed pool: overflow connections are opened and closed with
     # each burst, and every one costs PostgreSQL a new backend process.
@@ -96,19 +113,28 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def require_database_outside_local(self) -> Self:
         if self.database_url is not None:
-            if self.db_secret_arn is not None:
-                raise ValueError(
-                    "DB_SECRET_ARN goes with DB_HOST and the other DB_ parts, not with "
-                    "DATABASE_URL: unset one of them"
-                )
+            parts_only = {"DB_SECRET_ARN": self.db_secret_arn, "DB_IAM_AUTH": self.db_iam_auth}
+            for name, value in parts_only.items():
+                if value:
+                    raise ValueError(
+                        f"{name} goes with DB_HOST and the other DB_ parts, not with "
+                        "DATABASE_URL: unset one of them"
+                    )
             return self
+        if self.db_iam_auth and self.db_secret_arn is not None:
+            raise ValueError("DB_IAM_AUTH connects with no password: unset DB_SECRET_ARN")
         if self.db_host is None and self.environment == "local":
             return self
         required = {
             "DB_HOST": self.db_host,
             "DB_NAME": self.db_name,
             "DB_USER": self.db_user,
-            "DB_PASSWORD": self.db_password,
+            # With IAM authentication, a token takes the password's place.
+            **(
+                {"AWS_REGION": self.aws_region}
+                if self.db_iam_auth
+                else {"DB_PASSWORD": self.db_password}
+            ),
         }
         missing = [name for name, value in required.items() if not value]
         if missing:

@@ -1,4 +1,5 @@
-"""A rotated database password is read again from the secret, once, and only when refused."""
+"""A rotated database password is read again from the secret, once, and only when refused; with
+IAM authentication, each new connection logs in with a token of its own."""
 
 import asyncio
 from collections.abc import AsyncIterator
@@ -14,6 +15,7 @@ from {{ cookiecutter.package_name }}.db import credentials
 from {{ cookiecutter.package_name }}.db.credentials import (
     Credentials,
     CredentialsUnavailable,
+    IamAuthTokens,
     RotatingCredentials,
 )
 from {{ cookiecutter.package_name }}.db.engine import create_engine
@@ -142,3 +144,57 @@ async def test_a_refused_password_the_secret_still_holds_fails(
     with pytest.raises(DBAPIError, match="password authentication failed"):
         await current_user(role, connections=1)
     assert secret.reads == 1
+
+
+def test_an_iam_token_is_signed_for_the_host_port_and_user(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Signed locally: made-up credentials are enough, and nothing is sent to AWS.
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+
+    token = IamAuthTokens("eu-west-1").token("orders.abc.eu-west-1.rds.amazonaws.com", 5432, ROLE)
+
+    assert token.startswith("orders.abc.eu-west-1.rds.amazonaws.com:5432/?")
+    assert "Action=connect" in token
+    assert f"DBUser={ROLE}" in token
+    assert "eu-west-1%2Frds-db%2Faws4_request" in token
+
+
+async def test_no_iam_token_is_an_outage(
+    monkeypatch: pytest.MonkeyPatch, anyio_backend: str
+) -> None:
+    def no_credentials(self: IamAuthTokens, host: str, port: int, user: str) -> str:
+        raise RuntimeError("Unable to locate credentials")
+
+    monkeypatch.setattr(IamAuthTokens, "token", no_credentials)
+    connect = IamAuthTokens("us-east-1").connector(
+        Settings(database_url="postgresql+asyncpg://role@db:5432/app").sqlalchemy_url  # type: ignore[arg-type]
+    )
+
+    with pytest.raises(CredentialsUnavailable, match="cannot make an IAM authentication token"):
+        await connect()
+
+
+async def test_each_new_connection_logs_in_with_a_new_iam_token(
+    role: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[tuple[str, int, str]] = []
+
+    def token(self: IamAuthTokens, host: str, port: int, user: str) -> str:
+        # The harness database has no IAM: the role's password stands in for the token.
+        made.append((host, port, user))
+        return SECOND.password
+
+    monkeypatch.setattr(IamAuthTokens, "token", token)
+    iam_settings = role.model_copy(
+        update={
+            "db_password": None,
+            "db_secret_arn": None,
+            "db_iam_auth": True,
+            "aws_region": "us-east-1",
+        }
+    )
+
+    assert await current_user(iam_settings, connections=3) == [ROLE] * 3
+    assert made == [(role.db_host, role.db_port, ROLE)] * 3

@@ -1,15 +1,34 @@
-"""The engine: what a failed statement's error may show."""
+"""The engine: what a failed statement's error may show, and how it checks the server's TLS."""
+
+import ssl
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from {{ cookiecutter.package_name }}.config import Settings
-from {{ cookiecutter.package_name }}.db.engine import create_engine
+from {{ cookiecutter.package_name }}.db.engine import create_engine, tls_connect_args
 
-pytestmark = pytest.mark.anyio
+# A self-signed certificate, only for its shape: what verifies real servers is tested where
+# one runs with TLS (the template's own tests).
+CA_CERTIFICATE = """\
+-----BEGIN CERTIFICATE-----
+MIIBtjCCAV2gAwIBAgIUKNBTFBGQpBTzvboHedKksUM0BCEwCgYIKoZIzj0EAwIw
+MDEuMCwGA1UEAwwlVGVzdCBDQSBmb3IgdGhlIGVuZ2luZSdzIFRMUyBzZXR0aW5n
+czAgFw0yNjEyMDMwNTU1MDlaGA8yMTI2MTEwOTA1NTUwOVowMDEuMCwGA1UEAwwl
+VGVzdCBDQSBmb3IgdGhlIGVuZ2luZSdzIFRMUyBzZXR0aW5nczBZMBMGByqGSM49
+AgEGCCqGSM49AwEHA0IABB8/JS2wV1J9nHR9sRHP7ioYn2gNiFsQCVvqEV513lcp
+s5zr3a78Pg8Rc1/8eUteyT0vsszV9xFQq2oMCU3x3pKjUzBRMB0GA1UdDgQWBBRs
+1bRH4prM1VpHoZC6edS60AFSfzAfBgNVHSMEGDAWgBRs1bRH4prM1VpHoZC6edS6
+0AFSfzAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0cAMEQCIHwB1jb5Yjhh
+Kc5rol3qSutLvQxft4+CAKkJnJSJfwx0AiBmMSLQasrn/axXd4K4Sfi7AVzwskPK
+d5OdY3OHI4MwNg==
+-----END CERTIFICATE-----
+"""
 
 
+@pytest.mark.anyio
 async def test_a_failed_statement_does_not_show_its_parameters(settings: Settings) -> None:
     engine = create_engine(settings)
     try:
@@ -23,3 +42,14 @@ async def test_a_failed_statement_does_not_show_its_parameters(settings: Setting
         await engine.dispose()
     assert "no_such_table" in str(failure.value)
     assert "a customer's data" not in str(failure.value)
+
+
+def test_a_ca_bundle_turns_on_verify_full(settings: Settings, tmp_path: Path) -> None:
+    bundle = tmp_path / "bundle.pem"
+    bundle.write_text(CA_CERTIFICATE)
+
+    (context,) = tls_connect_args(settings.model_copy(update={"db_ssl_root_cert": bundle})).values()
+
+    assert context.verify_mode is ssl.CERT_REQUIRED
+    assert context.check_hostname
+    assert tls_connect_args(settings) == {}

@@ -1,9 +1,15 @@
-"""Database credentials that follow the RDS-managed secret through its rotations.
+"""How new database connections authenticate: with an IAM token each, or with a password that
+follows the RDS-managed secret through its rotations.
 
-ECS reads the secret once, when a task starts, into DB_USER and DB_PASSWORD. RDS rotates it (every
-seven days by default), and from then on the database refuses new connections with the password
-the task holds. With DB_SECRET_ARN set, the first refused connection makes the service read the
-secret again and retry with what it holds now: a rotation needs no redeploy.
+IAM authentication (DB_IAM_AUTH) is how the service's own role connects on ECS: no password
+exists to leak or rotate. A token is signed with the task role's credentials, without a call to
+AWS, and opens connections for 15 minutes; connections it opened outlive it.
+
+With a password, ECS reads the secret once, when a task starts, into DB_USER and DB_PASSWORD.
+RDS rotates it (every seven days by default), and from then on the database refuses new
+connections with the password the task holds. With DB_SECRET_ARN set, the first refused
+connection makes the service read the secret again and retry with what it holds now: a rotation
+needs no redeploy.
 """
 
 import asyncio
@@ -83,3 +89,39 @@ class RotatingCredentials:
                 return await connect(fresh)
 
         return connect_following_rotation
+
+
+class IamAuthTokens:
+    """Passwords for IAM database authentication: a token made afresh for each new connection."""
+
+    def __init__(self, region: str) -> None:
+        self.region = region
+        self._client: Any = None
+
+    def token(self, host: str, port: int, user: str) -> str:
+        """A token for one connection (a blocking call, the first time: run it in a thread)."""
+        if self._client is None:
+            import botocore.session
+
+            session = botocore.session.get_session()
+            self._client = session.create_client("rds", region_name=self.region)
+        token: str = self._client.generate_db_auth_token(
+            DBHostname=host, Port=port, DBUsername=user, Region=self.region
+        )
+        return token
+
+    def connector(self, url: URL, **connect_args: Any) -> Callable[[], Awaitable[Any]]:
+        """An `async_creator` for SQLAlchemy: an asyncpg connection opened with a new token."""
+        host, port, user = url.host or "", url.port or 5432, url.username or ""
+
+        async def connect_with_a_token() -> Any:
+            try:
+                token = await asyncio.to_thread(self.token, host, port, user)
+            except Exception as error:
+                raise CredentialsUnavailable("cannot make an IAM authentication token") from error
+            return await asyncpg.connect(
+                host=host, port=port, database=url.database, user=user, password=token,
+                **connect_args,
+            )  # fmt: skip
+
+        return connect_with_a_token

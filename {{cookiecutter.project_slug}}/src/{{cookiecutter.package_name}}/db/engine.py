@@ -1,5 +1,6 @@
 """The connection pool, and the connection a route borrows from it: `connection: Connection`."""
 
+import ssl
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -8,7 +9,19 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 from {{ cookiecutter.package_name }}.config import Settings
-from {{ cookiecutter.package_name }}.db.credentials import Credentials, RotatingCredentials
+from {{ cookiecutter.package_name }}.db.credentials import (
+    Credentials,
+    IamAuthTokens,
+    RotatingCredentials,
+)
+
+
+def tls_connect_args(settings: Settings) -> dict[str, Any]:
+    """asyncpg's TLS options: with DB_SSL_ROOT_CERT, verify the server's certificate and name
+    (verify-full); without, asyncpg's default (TLS when the server offers it, unverified)."""
+    if settings.db_ssl_root_cert is None:
+        return {}
+    return {"ssl": ssl.create_default_context(cafile=settings.db_ssl_root_cert)}
 
 
 def create_engine(settings: Settings) -> AsyncEngine:
@@ -28,10 +41,15 @@ def create_engine(settings: Settings) -> AsyncEngine:
             # A request stuck behind a lock is answered 503 instead of waiting for shutdown.
             "statement_timeout": str(round(settings.db_statement_timeout * 1000)),
         },
+        **tls_connect_args(settings),
     }
     connecting: dict[str, Any] = {"connect_args": connect_args}
-    # On ECS: new connections follow the secret through RDS's password rotations.
-    if settings.db_secret_arn is not None:
+    # On ECS: an IAM token for each new connection (Settings requires AWS_REGION with it).
+    if settings.db_iam_auth and settings.aws_region is not None:
+        tokens = IamAuthTokens(settings.aws_region)
+        connecting = {"async_creator": tokens.connector(url, **connect_args)}
+    # With a password: new connections follow the secret through RDS's password rotations.
+    elif settings.db_secret_arn is not None:
         credentials = RotatingCredentials(
             settings.db_secret_arn, Credentials(url.username or "", url.password or "")
         )
