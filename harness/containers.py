@@ -14,6 +14,7 @@ No Docker engine runs here and no image registry is reachable, so:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -27,7 +28,8 @@ import time
 from functools import cache
 from pathlib import Path
 
-from harness.cache import CACHE_ROOT, exclusive
+from harness import tls
+from harness.cache import CACHE_ROOT, cached_folder, exclusive
 from harness.project import free_port, python312
 
 CONTAINERS_CONF = """\
@@ -213,14 +215,39 @@ def install_python(rootfs: Path) -> None:
             script.write_text("\n".join(lines), errors="surrogateescape")
 
 
-def build(context: Path, tag: str, *, no_cache: bool = False) -> float:
-    """`podman build` of the project as `make build` builds it, for linux/amd64; seconds taken."""
+# The Dockerfile's build argument for where RDS's CA bundle is fetched from. AWS's trust store
+# is not reachable here: the harness's own CA stands in, served on loopback.
+RDS_CA_BUNDLE_ARG = "RDS_CA_BUNDLE_URL"
+
+
+def stand_in_rds_ca_bundle() -> Path:
+    """The bundle images get here: one CA for every build."""
+    return cached_folder("tls", "rds-ca-bundle", tls.certificate_authority) / "ca.crt"
+
+
+# Servers that live as long as this process.
+_PROCESS_SERVERS = contextlib.ExitStack()
+
+
+@cache
+def stand_in_rds_ca_bundle_url() -> str:
+    """Where this process serves that bundle: one URL for all its builds, so that the layer
+    fetching it (and every layer after) is cached from one build to the next."""
+    return _PROCESS_SERVERS.enter_context(tls.served(stand_in_rds_ca_bundle()))
+
+
+def build(context: Path, tag: str, *, no_cache: bool = False) -> tuple[float, str]:
+    """`podman build` of the project as `make build` builds it, for linux/amd64: seconds taken,
+    and what it printed."""
     started = time.monotonic()
-    podman(
+    build_args: list[str] = []
+    if f"ARG {RDS_CA_BUNDLE_ARG}=" in (context / "Dockerfile").read_text():
+        build_args = ["--build-arg", f"{RDS_CA_BUNDLE_ARG}={stand_in_rds_ca_bundle_url()}"]
+    output = podman(
         "build", "--network", "host", "--platform", "linux/amd64", "--format", "docker",
-        *(["--no-cache"] if no_cache else []), "--tag", tag, str(context),
-    )  # fmt: skip
-    return time.monotonic() - started
+        *(["--no-cache"] if no_cache else []), *build_args, "--tag", tag, str(context),
+    ).stdout  # fmt: skip
+    return time.monotonic() - started, output
 
 
 def image_size(tag: str) -> int:

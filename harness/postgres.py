@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from harness.cache import cached_folder
+from harness.tls import Certificate
 
 SERVER_USER = "postgres"
 MISSING = "PostgreSQL server binaries (initdb, pg_ctl) not on PATH"
@@ -96,6 +97,24 @@ class PostgresServer:
         self.url = (
             f"postgresql+asyncpg://postgres:{SUPERUSER_PASSWORD}@127.0.0.1:{self.port}/postgres"
         )
+        self.tls_options: list[str] = []
+
+    def serve_tls(self, certificate: Certificate) -> None:
+        """Offer TLS with this certificate from the next start, as RDS does (clients choose
+        whether to use it, and whether to verify it)."""
+        for source, name in (
+            (certificate.certificate, "server.crt"),
+            (certificate.key, "server.key"),
+        ):
+            target = self.root / name
+            shutil.copyfile(source, target)
+            target.chmod(0o600)
+            hand_to_server_user(target)
+        self.tls_options = [
+            "-c ssl=on",
+            f"-c ssl_cert_file={self.root / 'server.crt'}",
+            f"-c ssl_key_file={self.root / 'server.key'}",
+        ]
 
     def _pg_ctl(self, *arguments: str) -> None:
         subprocess.run(
@@ -111,6 +130,7 @@ class PostgresServer:
             "-c listen_addresses=127.0.0.1",
             f"-c unix_socket_directories={self.root}",
             *(f"-c {setting}" for setting in FAST_SETTINGS),
+            *self.tls_options,
         ]
         self._pg_ctl(
             "start", "--wait", "--log", str(self.root / "server.log"), "-o", " ".join(options)

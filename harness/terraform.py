@@ -37,6 +37,7 @@ ENVIRONMENTS = ("staging", "production")
 TEST_IMAGE_DIGEST = "sha256:4f3c9e1d8b7a6f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6"
 TEST_ACCOUNT_ID = "123456789012"
 TEST_SECRET_NAME = "rds!db-0a1b2c3d-AbCdEf"
+TEST_DATABASE_RESOURCE_ID = "db-ABCDEFGHIJKLMNOPQRSTUVWXY0"
 TEST_ZONE_ID = "Z0123456789ABCDEFGHIJ"
 
 # Added to a private copy of the root module: one plan of the whole stack per environment,
@@ -116,7 +117,11 @@ def stack_overrides(terraform_dir: Path, region: str, project: str) -> str:
             (
                 "override_resource",
                 "module.database.aws_rds_cluster.this",
-                {"endpoint": endpoint, "master_user_secret": secret_block},
+                {
+                    "endpoint": endpoint,
+                    "master_user_secret": secret_block,
+                    "cluster_resource_id": TEST_DATABASE_RESOURCE_ID.replace("db-", "cluster-"),
+                },
             )
         )
     if (modules / "database" / "rds.tf").exists():
@@ -125,7 +130,11 @@ def stack_overrides(terraform_dir: Path, region: str, project: str) -> str:
             (
                 "override_resource",
                 "module.database.aws_db_instance.this",
-                {"address": address, "master_user_secret": secret_block},
+                {
+                    "address": address,
+                    "master_user_secret": secret_block,
+                    "resource_id": TEST_DATABASE_RESOURCE_ID,
+                },
             )
         )
     return "".join(

@@ -36,7 +36,7 @@ DATABASE_FILES = (
     "tests/test_migrations.py",
     "terraform/modules/database",
     "terraform/bootstrap/workload_database.tf",
-    "terraform/modules/service/database_secret.tf",
+    "terraform/modules/service/database_access.tf",
 )
 # Files that only some values of an answer use: (answer, the values that keep them, files).
 FILES_KEPT_FOR = (

@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import os
 import platform
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -19,7 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from harness import containers, postgres
+from harness import containers, postgres, tls
 from harness.cache import cached_json, exclusive
 from harness.combinations import COMBINATIONS, Combination, distinct_trees
 from harness.project import item_lifecycle
@@ -48,7 +49,8 @@ STOP_TIMEOUT = 30
 # The app's own layers (the virtualenv and the code), on top of the base image.
 APP_LAYERS_BUDGET = 120 * 1024 * 1024
 TASK_REGION = "us-east-1"
-DB_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-0a1b2c3d-AbCdEf"
+APP_ROLE = "orders_api_test"
+APP_ROLE_PASSWORD = "stands-in-for-iam-tokens"
 
 
 pytestmark = [
@@ -93,18 +95,13 @@ def build_once(rendered_project: Render, scratch: Path) -> Image:
     dockerfile = project / "Dockerfile"
     base_seconds = containers.ensure_base_image(containers.base_image_name(dockerfile))
     tag = f"localhost/{project.name}:{context_hash(project)}"
-    cold_seconds = containers.build(project, tag, no_cache=True)
+    cold_seconds, _ = containers.build(project, tag, no_cache=True)
 
     # A code edit rebuilds the code layers only: the dependency layer comes from the cache.
     edited = copy_project(rendered_project, scratch)
     main = next((edited / "src").glob("*/main.py"))
     main.write_text(main.read_text() + "\n# edited\n")
-    started = time.monotonic()
-    output = containers.podman(
-        "build", "--network", "host", "--platform", "linux/amd64", "--format", "docker",
-        "--tag", f"{tag}-edited", str(edited),
-    ).stdout  # fmt: skip
-    edited_seconds = time.monotonic() - started
+    edited_seconds, output = containers.build(edited, f"{tag}-edited")
     dependency_step = next(line for line in output.splitlines() if "--no-install-project" in line)
     following = output.splitlines()[output.splitlines().index(dependency_step) + 1]
     containers.podman("rmi", f"{tag}-edited", check=False)
@@ -137,26 +134,42 @@ def image(combination: Combination, tmp_path: Path) -> Image:
     return Image(**cached_json("images", f"{run_id}-{context_hash(project)}", build))
 
 
+def image_ca_bundle(combination: Combination) -> str:
+    """Where the task definition says the image holds RDS's CA bundle."""
+    containers_tf = rendered(combination).project / "terraform/modules/service/containers.tf"
+    match = re.search(r'database_ca_bundle = "([^"]+)"', containers_tf.read_text())
+    assert match, "containers.tf names no database_ca_bundle"
+    return match[1]
+
+
 def task_environment(
-    combination: Combination, database: postgres.PostgresServer | None
+    combination: Combination, database: postgres.PostgresServer | None, container: str = "app"
 ) -> dict[str, str]:
-    """What the task definition sets, with the database on the harness's server."""
+    """What the task definition sets for the container, with the database on the harness's
+    server, which serves TLS with a certificate the image's (stand-in) RDS CA bundle signed."""
     environment = {
         "ENVIRONMENT": "production",
         "AWS_REGION": TASK_REGION,
         "AWS_DEFAULT_REGION": TASK_REGION,
     }
-    if database is not None:
-        environment |= {
-            "DB_HOST": containers.HOST_ADDRESS,
-            "DB_PORT": str(database.port),
-            "DB_NAME": "postgres",
-            "DB_SECRET_ARN": DB_SECRET_ARN,
-            # From the RDS-managed secret, as the ECS agent injects them.
+    if database is None:
+        return environment
+    environment |= {
+        "DB_HOST": containers.HOST_ADDRESS,
+        "DB_PORT": str(database.port),
+        "DB_NAME": "postgres",
+        "DB_SSL_ROOT_CERT": image_ca_bundle(combination),
+    }
+    if container == "migrate":
+        # The master user, from the RDS-managed secret, as the ECS agent injects it.
+        return environment | {
             "DB_USER": "postgres",
             "DB_PASSWORD": postgres.SUPERUSER_PASSWORD,
+            "DB_APP_USER": APP_ROLE,
         }
-    return environment
+    # The service's own role. On ECS it logs in with IAM tokens, which the harness's server
+    # cannot check: a password the test gives the role stands in for them.
+    return environment | {"DB_USER": APP_ROLE, "DB_PASSWORD": APP_ROLE_PASSWORD}
 
 
 @pytest.fixture
@@ -167,6 +180,12 @@ def harness_database(combination: Combination) -> Iterator[postgres.PostgresServ
     if not postgres.binaries_present():
         pytest.skip(postgres.MISSING)
     server = postgres.PostgresServer()
+    authority = tls.Certificate(
+        containers.stand_in_rds_ca_bundle(), containers.stand_in_rds_ca_bundle().parent / "ca.key"
+    )
+    folder = server.root / "tls"
+    folder.mkdir()
+    server.serve_tls(tls.server_certificate(authority, folder, containers.HOST_ADDRESS))
     server.start()
     yield server
     server.close()
@@ -232,15 +251,26 @@ def test_image_runs_as_the_task_does_and_stops_cleanly_on_sigterm(
 
     if harness_database is not None:
         migrate = containers.fargate_run(
-            image.tag, "alembic", "upgrade", "head", environment=environment
+            image.tag,
+            "alembic",
+            "upgrade",
+            "head",
+            environment=task_environment(combination, harness_database, "migrate"),
         )
         assert migrate.returncode == 0, migrate.stdout + migrate.stderr
         assert "items" in harness_database.execute("SELECT tablename FROM pg_tables")
+        harness_database.execute(f"ALTER ROLE {APP_ROLE} PASSWORD '{APP_ROLE_PASSWORD}'")
 
     with running(image.tag, environment) as (name, base_url, start_seconds):
         assert httpx.get(f"{base_url}/health/ready", timeout=5).status_code == 200
         if harness_database is not None:
             item_lifecycle(base_url)
+            # Over TLS, verified against the image's bundle, as the service's own role.
+            sessions = harness_database.execute(
+                "SELECT DISTINCT usename, ssl FROM pg_stat_ssl JOIN pg_stat_activity USING (pid)"
+                " WHERE application_name <> 'psql'"
+            )
+            assert f"{APP_ROLE} | t" in sessions, sessions
         health_check = containers.podman("healthcheck", "run", name, check=False)
         assert health_check.returncode == 0, health_check.stdout + health_check.stderr
 

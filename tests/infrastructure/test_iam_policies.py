@@ -131,12 +131,15 @@ EXPLAINED_FINDINGS = {
     "stack's services",
     ("service", "resource exposure", "kms:PutKeyPolicy"): "the environment's own key (its tag)",
     ("service", "privilege escalation", "PutRolePolicy"): "on workload roles only, which the "
-    "boundary caps at logs, image pulls and the database secret: no IAM, nothing of the deploy "
-    "role's",
+    "boundary caps at logs, image pulls, the database secret and a login as the environment's "
+    "database role: no IAM, nothing of the deploy role's",
     ("service", "privilege escalation", "PassExistingRoleToNewECSService"): "the same roles",
     ("service", "privilege escalation", "PassExistingRoleToNewECSClusterServiceTask"): "the "
     "same roles",
     ("database", "resource exposure", "iam:PassRole"): "the monitoring role, to RDS only",
+    ("boundary", "resource exposure", "rds-db:connect"): "a database login as the "
+    "environment's own role only (dbuser:*/<project>_<environment>), which holds its tables' "
+    "rows and no DDL; another environment's database has no such role",
     ("database", "resource exposure", "kms:CreateGrant"): "the environment's key, for RDS and "
     "Secrets Manager only",
 }
@@ -448,7 +451,8 @@ def dns_problems(found: Iam) -> list[str]:
 
 
 def boundary_problems(found: Iam) -> list[str]:
-    """The boundary caps workload roles at the environment's logs, image and secret."""
+    """The boundary caps workload roles at the environment's logs, image, secret and database
+    role."""
     problems = []
     for environment, document in found.boundary.items():
         for statement in iam.statements(f"{environment} boundary", document):
@@ -479,6 +483,13 @@ def boundary_problems(found: Iam) -> list[str]:
                 "kms:ViaService"
             ) != {f"secretsmanager.{REGION}.amazonaws.com"}:
                 problems.append(f"{environment}: {statement.sid} decrypts outside Secrets Manager")
+            database_role = f"arn:aws:rds-db:{REGION}:{TEST_ACCOUNT_ID}:dbuser:*/" + name.replace(
+                "-", "_"
+            )
+            if "rds-db:connect" in statement.actions and set(statement.resources) != {
+                database_role
+            }:
+                problems.append(f"{environment}: {statement.sid} logs in as {statement.resources}")
             pulls = [action for action in statement.actions if action.startswith("ecr:Batch")]
             if pulls and set(statement.resources) != {f"{ECR}/{PROJECT}"}:
                 problems.append(f"{environment}: {statement.sid} pulls from {statement.resources}")

@@ -23,7 +23,6 @@ from harness.terraform import (
     ENVIRONMENTS,
     TEST_ACCOUNT_ID,
     TEST_IMAGE_DIGEST,
-    TEST_SECRET_NAME,
     ToolMissing,
     check_bootstrap,
     check_root,
@@ -451,8 +450,10 @@ def test_stack_plan_service(
         assert app["dependsOn"] == [{"containerName": "migrate", "condition": "SUCCESS"}]
         for container in (migrate, app):
             names = {variable["name"] for variable in container["environment"]}
-            assert {"DB_HOST", "DB_PORT", "DB_NAME"} <= names
-            assert {secret["name"] for secret in container["secrets"]} == {"DB_USER", "DB_PASSWORD"}
+            assert {"DB_HOST", "DB_PORT", "DB_NAME", "DB_SSL_ROOT_CERT"} <= names
+        # The master user for the migrations; the app logs in with IAM tokens, no secret.
+        assert {secret["name"] for secret in migrate["secrets"]} == {"DB_USER", "DB_PASSWORD"}
+        assert "secrets" not in app
     service = plan.one("aws_ecs_service")
     staging = environment == "staging"
     assert service["desired_count"] == (1 if staging else 2)
@@ -551,8 +552,9 @@ def test_stack_plan_database(
     )
     ingress = plan.named("aws_vpc_security_group_ingress_rule", "from_service")
     assert [rule["from_port"] for rule in ingress] == [5432]
-    # The execution role (for ECS to inject it at start) and the task role (for the app to read
-    # it again after a rotation) read exactly one secret: the one RDS tags with this database.
+    # The execution role (for ECS to inject it into the migrate container) reads exactly one
+    # secret, the one RDS tags with this database; the app logs in with IAM tokens instead.
+    assert database["iam_database_authentication_enabled"] is True
     kind = "cluster" if combination.database == "aurora-postgresql" else "db"
     tag = "primaryDBClusterArn" if kind == "cluster" else "primaryDBInstanceArn"
     read_the_secret = {
@@ -568,25 +570,25 @@ def test_stack_plan_database(
             }
         },
     }
-    secret_policies = plan.named("aws_iam_role_policy", "read_database_secret")
-    assert sorted(policy["role"] for policy in secret_policies) == [
-        f"{PROJECT}-{environment}-task",
-        f"{PROJECT}-{environment}-task-execution",
+    (secret_policy,) = plan.named("aws_iam_role_policy", "read_database_secret")
+    assert secret_policy["role"] == f"{PROJECT}-{environment}-task-execution"
+    statements = json.loads(secret_policy["policy"])["Statement"]
+    assert [statement["Sid"] for statement in statements] == [
+        "ReadTheDatabaseSecret",
+        "DecryptItThroughSecretsManager",
     ]
-    for policy in secret_policies:
-        statements = json.loads(policy["policy"])["Statement"]
-        assert [statement["Sid"] for statement in statements] == [
-            "ReadTheDatabaseSecret",
-            "DecryptItThroughSecretsManager",
-        ]
-        assert statements[0] == read_the_secret, policy["role"]
+    assert statements[0] == read_the_secret
     for policy in plan.named("aws_iam_role_policy", "execution"):
         assert "secretsmanager" not in policy["policy"], (
             "the execution policy reads no secret itself"
         )
-    secret_arn = f"arn:aws:secretsmanager:{REGION}:{TEST_ACCOUNT_ID}:secret:{TEST_SECRET_NAME}"
-    app = next(container for container in plan.containers() if container["name"] == "app")
-    assert {"name": "DB_SECRET_ARN", "value": secret_arn} in app["environment"]
+    app_user = f"{PROJECT}_{environment}".replace("-", "_")
+    (connect_policy,) = plan.named("aws_iam_role_policy", "connect_to_the_database")
+    assert connect_policy["role"] == f"{PROJECT}-{environment}-task"
+    containers = {container["name"]: container for container in plan.containers()}
+    assert "secrets" not in containers["app"]
+    assert {"name": "DB_USER", "value": app_user} in containers["app"]["environment"]
+    assert {"name": "DB_APP_USER", "value": app_user} in containers["migrate"]["environment"]
 
 
 # ---------------------------------------------------------------------------------------------

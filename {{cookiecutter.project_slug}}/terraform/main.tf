@@ -106,6 +106,9 @@ module "service" {
   database_secret_arn = module.database.master_user_secret_arn
   database_arn        = module.names.database_arn
 
+  database_resource_id = module.database.resource_id
+  database_app_user    = module.names.database_app_user
+
   database_secret_owner_condition_key = module.names.database_secret_owner_condition_key
 {% endif %}
 }

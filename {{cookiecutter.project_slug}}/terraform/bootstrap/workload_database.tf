@@ -1,5 +1,6 @@
-# What the workload roles need from the database: the tasks read the password RDS keeps in
-# Secrets Manager, and RDS Enhanced Monitoring writes the host's metrics.
+# What the workload roles need from the database: the migrations read the password RDS keeps
+# in Secrets Manager, the app logs in as the environment's own database role with IAM tokens,
+# and RDS Enhanced Monitoring writes the host's metrics.
 
 data "aws_iam_policy_document" "workload_database" {
   for_each = module.environment_names
@@ -34,6 +35,14 @@ data "aws_iam_policy_document" "workload_database" {
       variable = "aws:ResourceTag/Environment"
       values   = [each.key]
     }
+  }
+
+  # As the environment's own role only, on whichever database has it (the resource ID is not
+  # known before the database exists): another environment's database has no such role.
+  statement {
+    sid       = "ConnectAsTheEnvironmentsDatabaseRole"
+    actions   = ["rds-db:connect"]
+    resources = ["arn:aws:rds-db:${var.aws_region}:${local.account_id}:dbuser:*/${each.value.database_app_user}"]
   }
 
   # What AmazonRDSEnhancedMonitoringRole grants: the account's RDSOSMetrics log group.

@@ -47,6 +47,8 @@ variables {
   database_name                   = "{{ cookiecutter.package_name }}"
   database_secret_arn             = "arn:aws:secretsmanager:{{ cookiecutter.aws_region }}:123456789012:secret:rds!db-0a1b2c3d-AbCdEf"
   database_arn                    = "arn:aws:rds:{{ cookiecutter.aws_region }}:123456789012:{{ 'cluster' if cookiecutter.database == 'aurora-postgresql' else 'db' }}:{{ cookiecutter.project_slug }}-test"
+  database_resource_id            = "{{ 'cluster' if cookiecutter.database == 'aurora-postgresql' else 'db' }}-ABCDEFGHIJKLMNOPQRSTUVWXY0"
+  database_app_user               = "{{ cookiecutter.package_name }}_test"
 
   database_secret_owner_condition_key = "aws:ResourceTag/aws:rds:primaryDB{{ 'Cluster' if cookiecutter.database == 'aurora-postgresql' else 'Instance' }}Arn"
 {% endif %}
@@ -114,7 +116,7 @@ run "task_definition" {
 {% if cookiecutter.database != 'none' %}
 
   assert {
-    condition     = aws_iam_role_policy.read_database_secret["execution"].role == var.execution_role_name
+    condition     = aws_iam_role_policy.read_database_secret.role == var.execution_role_name
     error_message = "The execution role must be able to read the database secret."
   }
 {% endif %}
@@ -139,14 +141,26 @@ run "migrations_run_before_the_app" {
   }
 
   assert {
+    condition = local.migrate_container.secrets == [
+      { name = "DB_USER", valueFrom = "${var.database_secret_arn}:username::" },
+      { name = "DB_PASSWORD", valueFrom = "${var.database_secret_arn}:password::" },
+    ]
+    error_message = "The migrations must read DB_USER and DB_PASSWORD from the RDS-managed secret."
+  }
+
+  assert {
+    condition     = !contains(keys(local.app_container), "secrets")
+    error_message = "The app container must get no secret: it connects with IAM tokens."
+  }
+
+  assert {
     condition = alltrue([
-      for container in [local.migrate_container, local.app_container] :
-      container.secrets == [
-        { name = "DB_USER", valueFrom = "${var.database_secret_arn}:username::" },
-        { name = "DB_PASSWORD", valueFrom = "${var.database_secret_arn}:password::" },
-      ]
+      contains(local.app_container.environment, { name = "DB_USER", value = var.database_app_user }),
+      contains(local.app_container.environment, { name = "DB_IAM_AUTH", value = "true" }),
+      contains(local.app_container.environment, { name = "AWS_REGION", value = var.aws_region }),
+      contains(local.migrate_container.environment, { name = "DB_APP_USER", value = var.database_app_user }),
     ])
-    error_message = "Both containers must read DB_USER and DB_PASSWORD from the RDS-managed secret."
+    error_message = "The app must connect as the service's own role with IAM tokens, and the migrations must grant that role its tables."
   }
 
   assert {
@@ -154,13 +168,14 @@ run "migrations_run_before_the_app" {
       for container in [local.migrate_container, local.app_container] :
       contains(container.environment, { name = "DB_HOST", value = var.database_host }) &&
       contains(container.environment, { name = "DB_PORT", value = "5432" }) &&
-      contains(container.environment, { name = "DB_NAME", value = "{{ cookiecutter.package_name }}" })
+      contains(container.environment, { name = "DB_NAME", value = "{{ cookiecutter.package_name }}" }) &&
+      contains(container.environment, { name = "DB_SSL_ROOT_CERT", value = "/etc/ssl/certs/rds-ca-bundle.pem" })
     ])
-    error_message = "Both containers must get DB_HOST, DB_PORT and DB_NAME as plain environment variables."
+    error_message = "Both containers must get DB_HOST, DB_PORT, DB_NAME and the image's RDS CA bundle as plain environment variables."
   }
 }
 
-run "the_app_follows_password_rotation" {
+run "each_container_connects_as_whom_it_needs" {
   command = plan
 
   module {
@@ -168,13 +183,25 @@ run "the_app_follows_password_rotation" {
   }
 
   assert {
-    condition     = contains(local.app_container.environment, { name = "DB_SECRET_ARN", value = var.database_secret_arn })
-    error_message = "The app must know the secret's ARN, to read the password again after a rotation."
+    condition     = aws_iam_role_policy.read_database_secret.role == var.execution_role_name
+    error_message = "Only the execution role reads the database secret, for the migrate container."
   }
 
   assert {
-    condition     = keys(aws_iam_role_policy.read_database_secret) == ["execution", "task"] && aws_iam_role_policy.read_database_secret["task"].role == var.task_role_name
-    error_message = "The execution and the task role, and only they, read the database secret."
+    condition     = aws_iam_role_policy.connect_to_the_database.role == var.task_role_name
+    error_message = "The task role connects to the database."
+  }
+
+  assert {
+    condition = jsondecode(data.aws_iam_policy_document.connect_to_the_database.json).Statement == [
+      {
+        Sid      = "ConnectAsTheServicesOwnRole"
+        Effect   = "Allow"
+        Action   = "rds-db:connect"
+        Resource = "arn:aws:rds-db:{{ cookiecutter.aws_region }}:123456789012:dbuser:${var.database_resource_id}/${var.database_app_user}"
+      },
+    ]
+    error_message = "The task role may log in to this database as the service's own role, and as no one else."
   }
 
   assert {
@@ -203,6 +230,20 @@ run "the_app_follows_password_rotation" {
     ]
     error_message = "The secret policy may read the database secret, decrypted through Secrets Manager, and nothing else."
   }
+}
+
+run "a_database_app_user_that_is_no_role_name_is_refused" {
+  command = plan
+
+  module {
+    source = "./modules/service"
+  }
+
+  variables {
+    database_app_user = "orders-api; DROP TABLE items"
+  }
+
+  expect_failures = [var.database_app_user]
 }
 {% else %}
 

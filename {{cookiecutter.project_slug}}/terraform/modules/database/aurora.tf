@@ -103,4 +103,5 @@ locals {
   # What outputs.tf publishes, whichever engine this is.
   endpoint               = aws_rds_cluster.this.endpoint # the writer's
   master_user_secret_arn = aws_rds_cluster.this.master_user_secret[0].secret_arn
+  resource_id            = aws_rds_cluster.this.cluster_resource_id
 }

@@ -18,6 +18,11 @@ output "master_user_secret_arn" {
   value       = local.master_user_secret_arn
 }
 
+output "resource_id" {
+  description = "RDS's resource ID of the {{ 'cluster' if cookiecutter.database == 'aurora-postgresql' else 'instance' }}, which IAM authentication's rds-db:connect names."
+  value       = local.resource_id
+}
+
 output "security_group_id" {
   description = "Security group of the database."
   value       = aws_security_group.this.id

@@ -82,4 +82,5 @@ locals {
   # What outputs.tf publishes, whichever engine this is.
   endpoint               = aws_db_instance.this.address
   master_user_secret_arn = aws_db_instance.this.master_user_secret[0].secret_arn
+  resource_id            = aws_db_instance.this.resource_id
 }

@@ -122,6 +122,11 @@ output "database_secret_owner_condition_key" {
   value       = "aws:ResourceTag/aws:rds:primary{{ 'DBCluster' if cookiecutter.database == 'aurora-postgresql' else 'DBInstance' }}Arn"
 }
 
+output "database_app_user" {
+  description = "Database role the service connects as, with IAM authentication; the migrations create it and grant it its tables' rows (null without an environment)."
+  value       = var.environment == null ? null : replace(local.name, "-", "_")
+}
+
 output "database_log_groups_arn" {
   description = "ARN pattern of every log group the database exports to (null without an environment)."
   value       = local.database_log_groups_arn

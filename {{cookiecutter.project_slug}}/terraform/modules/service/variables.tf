@@ -276,8 +276,23 @@ variable "database_secret_owner_condition_key" {
 }
 
 variable "database_secret_arn" {
-  description = "ARN of the Secrets Manager secret holding the database username and password (JSON keys username and password)."
+  description = "ARN of the Secrets Manager secret holding the master username and password (JSON keys username and password), which the migrations connect with."
   type        = string
+}
+
+variable "database_resource_id" {
+  description = "RDS's resource ID of the database, which the task role's rds-db:connect names."
+  type        = string
+}
+
+variable "database_app_user" {
+  description = "Database role the app connects as with IAM authentication (the migrations create it), passed to the app as DB_USER and to the migrations as DB_APP_USER."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z_][a-z0-9_]{0,62}$", var.database_app_user))
+    error_message = "database_app_user must be a PostgreSQL role name: lowercase letters, digits and underscores, at most 63, not starting with a digit."
+  }
 }
 {% endif %}
 

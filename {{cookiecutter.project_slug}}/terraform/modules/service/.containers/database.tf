@@ -4,23 +4,42 @@ locals {
   # By digest: what runs is exactly the image the deploy resolved, whatever a tag says later.
   image = "${var.ecr_repository_url}@${var.image_digest}"
 
-  container_environment = [
+  # Where the Dockerfile puts RDS's CA bundle: TLS to the database verifies its certificate.
+  database_ca_bundle = "/etc/ssl/certs/rds-ca-bundle.pem"
+
+  database_environment = {
+    ENVIRONMENT      = var.environment
+    DB_HOST          = var.database_host
+    DB_PORT          = tostring(var.database_port)
+    DB_NAME          = var.database_name
+    DB_SSL_ROOT_CERT = local.database_ca_bundle
+  }
+
+  # The app connects as the service's own role, with an IAM token per new connection.
+  app_environment = [
     for name, value in merge(
+      local.database_environment,
       {
-        ENVIRONMENT = var.environment
-        DB_HOST     = var.database_host
-        DB_PORT     = tostring(var.database_port)
-        DB_NAME     = var.database_name
-        # Where the service reads the password again after RDS rotates it (weekly by default).
-        DB_SECRET_ARN = var.database_secret_arn
+        DB_USER     = var.database_app_user
+        DB_IAM_AUTH = "true"
+        AWS_REGION  = var.aws_region
       },
+      var.environment_variables,
+    ) : { name = name, value = value }
+  ]
+
+  # The migrations connect as the master user and grant the service's role its tables.
+  migrate_environment = [
+    for name, value in merge(
+      local.database_environment,
+      { DB_APP_USER = var.database_app_user },
       var.environment_variables,
     ) : { name = name, value = value }
   ]
 
   # Read by the ECS agent from the secret RDS manages, so the password never passes through
   # Terraform state, variables or the task definition.
-  container_secrets = [
+  master_user_secrets = [
     { name = "DB_USER", valueFrom = "${var.database_secret_arn}:username::" },
     { name = "DB_PASSWORD", valueFrom = "${var.database_secret_arn}:password::" },
   ]
@@ -35,8 +54,7 @@ locals {
     user                   = var.container_user
     readonlyRootFilesystem = true
     portMappings           = [{ containerPort = var.container_port, hostPort = var.container_port, protocol = "tcp" }]
-    environment            = local.container_environment
-    secrets                = local.container_secrets
+    environment            = local.app_environment
     mountPoints            = [local.tmp_mount]
     linuxParameters        = { initProcessEnabled = true }
     dependsOn              = [{ containerName = "migrate", condition = "SUCCESS" }]
@@ -59,8 +77,8 @@ locals {
     command                = ["alembic", "upgrade", "head"]
     user                   = var.container_user
     readonlyRootFilesystem = true
-    environment            = local.container_environment
-    secrets                = local.container_secrets
+    environment            = local.migrate_environment
+    secrets                = local.master_user_secrets
     mountPoints            = [local.tmp_mount]
     logConfiguration = {
       logDriver = "awslogs"
