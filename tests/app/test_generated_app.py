@@ -345,7 +345,7 @@ def add_price(package: Path) -> None:
 @pytest.mark.slow
 @needs_toolchain
 @needs_postgres
-@pytest.mark.parametrize("combination", WITH_DATABASE[:1], ids=ids(WITH_DATABASE[:1]))
+@pytest.mark.parametrize("combination", WITH_DATABASE, ids=ids(WITH_DATABASE))
 def test_the_readme_s_column_example_works_end_to_end(
     combination: Combination, database: postgres.PostgresServer, tmp_path: Path
 ):
@@ -410,7 +410,7 @@ asyncio.run(main())
 @pytest.mark.slow
 @needs_toolchain
 @needs_postgres
-@pytest.mark.parametrize("combination", WITH_DATABASE[:1], ids=ids(WITH_DATABASE[:1]))
+@pytest.mark.parametrize("combination", WITH_DATABASE, ids=ids(WITH_DATABASE))
 def test_tls_to_the_database_verifies_its_certificate_and_host_name(
     combination: Combination, tmp_path: Path
 ):

@@ -120,7 +120,9 @@ case "$1 ${2:-}" in
     platform=$(option --platform "$@")
     if [[ "$platform" == linux/amd64 && -n "${PODMAN_BUILDS:-}" ]]; then
       # The build reaches PyPI as this machine does, not through the dead proxy of AWS clients.
+      # RDS's CA bundle from where the harness serves its stand-in, when the Dockerfile fetches it.
       podman build --network host --http-proxy=false --platform "$platform" --format docker \\
+        ${RDS_CA_BUNDLE_URL:+--build-arg "RDS_CA_BUNDLE_URL=$RDS_CA_BUNDLE_URL"} \\
         --tag "$reference" . >&2
       config="sha256:$(podman image inspect --format '{{.Id}}' "$reference")"
       layout=$(mktemp -d)
@@ -477,7 +479,11 @@ def use_podman(deployment: Deployment) -> bool:
         warnings.warn(f"the linux/amd64 image is synthetic: {missing}", stacklevel=2)
         return False
     containers.ensure_base_image(containers.base_image_name(deployment.project / "Dockerfile"))
-    deployment.env.update(PODMAN_BUILDS="1", CONTAINERS_CONF=str(containers.containers_conf()))
+    deployment.env.update(
+        PODMAN_BUILDS="1",
+        CONTAINERS_CONF=str(containers.containers_conf()),
+        RDS_CA_BUNDLE_URL=containers.stand_in_rds_ca_bundle_url(),
+    )
     return True
 
 

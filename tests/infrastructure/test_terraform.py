@@ -439,6 +439,9 @@ def test_stack_plan_service(
     assert app["readonlyRootFilesystem"] is True and app["user"] != "0"
     assert app["portMappings"][0]["containerPort"] == 8000
     assert {"sourceVolume": "tmp", "containerPath": "/tmp", "readOnly": False} in app["mountPoints"]
+    # Browsers are told to use HTTPS only where the load balancer serves nothing else.
+    https_only = "false" if combination.https == "off" else "true"
+    assert {"name": "HTTPS_ONLY", "value": https_only} in app["environment"]
     if combination.database == "none":
         assert list(containers) == ["app"], "no database: no migrate init container"
         assert "secrets" not in app and "dependsOn" not in app

@@ -56,7 +56,9 @@ ABSENT_WHEN: dict[tuple[str, str], dict[str, list[str]]] = {
     ("https", "off"): {
         "words": [
             r"domain_name",
-            r"(?i)certificate",
+            # Not "certificate" alone: TLS to the database verifies one whatever HTTPS is.
+            r"certificate_arn",
+            r"(?i)\bHTTPS certificate",
             r"(?i)route ?53",
             r"(?i)\bacm\b",
             r"aws_acm_",

@@ -78,6 +78,7 @@ module "service" {
   target_group_arn                = module.load_balancer.target_group_arn
   load_balancer_arn_suffix        = module.load_balancer.arn_suffix
   target_group_arn_suffix         = module.load_balancer.target_group_arn_suffix
+  https_only                      = module.load_balancer.serves_https
 
   ecr_repository_url = data.aws_ecr_repository.app.repository_url
   ecr_repository_arn = data.aws_ecr_repository.app.arn

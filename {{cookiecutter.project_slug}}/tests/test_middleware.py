@@ -55,24 +55,23 @@ async def test_security_headers_are_on_every_response(settings: Settings) -> Non
     for response in responses:
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["cache-control"] == "no-store"
-{% if cookiecutter.https != 'off' %}
 
 
-async def test_browsers_are_told_to_use_https_only(settings: Settings) -> None:
-    async with serve(settings) as client:
+async def test_browsers_are_told_to_use_https_only_when_it_is_served_so(
+    settings: Settings,
+) -> None:
+    async with serve(settings.model_copy(update={"https_only": True})) as client:
         response = await client.get("/health")
 
     assert response.headers["strict-transport-security"].startswith("max-age=31536000")
-{% else %}
 
 
-async def test_browsers_are_not_told_to_use_https(settings: Settings) -> None:
-    """The service is served over plain HTTP: HSTS would make browsers refuse it."""
+async def test_browsers_are_not_told_to_use_https_over_plain_http(settings: Settings) -> None:
+    """HSTS on a service served over plain HTTP would make browsers refuse it."""
     async with serve(settings) as client:
         response = await client.get("/health")
 
     assert "strict-transport-security" not in response.headers
-{% endif %}
 
 
 async def test_incoming_request_id_is_kept(settings: Settings) -> None:

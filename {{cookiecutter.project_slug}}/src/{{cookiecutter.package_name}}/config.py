@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     api_docs: bool | None = None
     # Bodies larger than this are refused with 413 before they are read whole.
     max_request_body_bytes: int = Field(default=1024 * 1024, gt=0)
+    # Served over HTTPS only (on ECS, when the load balancer has an HTTPS listener): responses
+    # then tell browsers to use nothing else (Strict-Transport-Security).
+    https_only: bool = False
 
     @property
     def serves_api_docs(self) -> bool:

@@ -57,5 +57,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 {% endif %}
     # The last added runs first: the body limit applies inside the request context.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_body_bytes)
-    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(RequestContextMiddleware, https_only=settings.https_only)
     return app

@@ -16,19 +16,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from {{ cookiecutter.package_name }}.logs import log_request, request_id_var
 
 REQUEST_ID_HEADER = b"x-request-id"
-# On every response: no content sniffing, nothing cached by a browser or a proxy in between,
-{% if cookiecutter.https != 'off' %}
-# and browsers told to use HTTPS only for a year.
-{% else %}
-# and (HTTPS was off when this service was generated) no Strict-Transport-Security.
-{% endif %}
+# On every response: no content sniffing, nothing cached by a browser or a proxy in between.
 RESPONSE_HEADERS = (
     (b"x-content-type-options", b"nosniff"),
     (b"cache-control", b"no-store"),
-{% if cookiecutter.https != 'off' %}
-    (b"strict-transport-security", b"max-age=31536000; includeSubDomains"),
-{% endif %}
 )
+# And, where the service is served over HTTPS only, browsers told to use nothing else for a year.
+STRICT_TRANSPORT_SECURITY = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 # An incoming id is trusted only if it looks like one (the load balancer's, or a caller's).
 _VALID_REQUEST_ID = re.compile(rb"[A-Za-z0-9._:-]{1,128}")
 
@@ -50,8 +44,11 @@ class RequestContextMiddleware:
     to the client).
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, https_only: bool = False) -> None:
         self.app = app
+        self.response_headers = (
+            (*RESPONSE_HEADERS, STRICT_TRANSPORT_SECURITY) if https_only else RESPONSE_HEADERS
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -71,7 +68,7 @@ class RequestContextMiddleware:
                 response_started = True
                 message["headers"] = [
                     *message.get("headers", ()),
-                    *RESPONSE_HEADERS,
+                    *self.response_headers,
                     (REQUEST_ID_HEADER, request_id.encode()),
                 ]
             await send(message)

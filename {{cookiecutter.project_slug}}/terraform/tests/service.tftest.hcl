@@ -28,6 +28,7 @@ variables {
   subnet_ids                      = ["subnet-0a1b2c3d4e5f60718", "subnet-1a2b3c4d5e6f70819"]
   assign_public_ip                = {{ 'true' if cookiecutter.nat_gateways == 'none' else 'false' }}
   load_balancer_security_group_id = "sg-0a1b2c3d4e5f60718"
+  https_only                      = false
   target_group_arn                = "arn:aws:elasticloadbalancing:{{ cookiecutter.aws_region }}:123456789012:targetgroup/{{ cookiecutter.project_slug }}-test/0123456789abcdef"
   load_balancer_arn_suffix        = "app/{{ cookiecutter.project_slug }}-test/0123456789abcdef"
   target_group_arn_suffix         = "targetgroup/{{ cookiecutter.project_slug }}-test/0123456789abcdef"

@@ -27,4 +27,5 @@ locals {
   # What outputs.tf publishes: the listener that forwards to the targets, and where clients go.
   forwarding_listener = aws_lb_listener.http
   url                 = "http://${aws_lb.this.dns_name}"
+  serves_https        = false
 }

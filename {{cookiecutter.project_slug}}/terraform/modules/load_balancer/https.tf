@@ -52,4 +52,5 @@ locals {
   # What outputs.tf publishes: the listener that forwards to the targets, and where clients go.
   forwarding_listener = aws_lb_listener.https
   url                 = "https://${var.domain_name}"
+  serves_https        = true
 }

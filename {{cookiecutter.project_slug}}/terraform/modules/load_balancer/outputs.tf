@@ -8,6 +8,11 @@ output "arn_suffix" {
   value       = aws_lb.this.arn_suffix
 }
 
+output "serves_https" {
+  description = "Whether clients reach the service over HTTPS only (plain HTTP only redirects)."
+  value       = local.serves_https
+}
+
 output "dns_name" {
   description = "DNS name of the load balancer."
   value       = aws_lb.this.dns_name

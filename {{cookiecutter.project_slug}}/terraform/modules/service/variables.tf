@@ -128,6 +128,11 @@ variable "container_user" {
   }
 }
 
+variable "https_only" {
+  description = "Whether the load balancer serves the application over HTTPS only: the app then sends Strict-Transport-Security (HTTPS_ONLY)."
+  type        = bool
+}
+
 variable "environment_variables" {
   description = "Extra plain environment variables of the application container; never put secrets here."
   type        = map(string)

@@ -20,6 +20,7 @@ locals {
     for name, value in merge(
       local.database_environment,
       {
+        HTTPS_ONLY  = tostring(var.https_only)
         DB_USER     = var.database_app_user
         DB_IAM_AUTH = "true"
         AWS_REGION  = var.aws_region

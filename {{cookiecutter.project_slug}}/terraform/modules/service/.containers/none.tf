@@ -8,6 +8,7 @@ locals {
     for name, value in merge(
       {
         ENVIRONMENT = var.environment
+        HTTPS_ONLY  = tostring(var.https_only)
       },
       var.environment_variables,
     ) : { name = name, value = value }
