@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.service import FIGURES, Load, parse_wrk, table, to_ms
+from benchmarks.service import (
+    CLOCK_TICKS_PER_SECOND,
+    FIGURES,
+    Load,
+    cpu_seconds,
+    parse_wrk,
+    table,
+    to_ms,
+)
 
 WRK_OUTPUT = """\
 Running 5s test @ http://127.0.0.1:40001/health
@@ -27,7 +35,13 @@ Transfer/sec:    841.22KB
 
 def test_wrk_output_is_read_into_figures() -> None:
     assert parse_wrk(WRK_OUTPUT) == Load(
-        requests_per_second=5566.87, p50_ms=11.2, p99_ms=1020.0, errors=3, timeouts=3, non_2xx=7
+        requests=27890,
+        requests_per_second=5566.87,
+        p50_ms=11.2,
+        p99_ms=1020.0,
+        errors=3,
+        timeouts=3,
+        non_2xx=7,
     )
 
 
@@ -49,26 +63,33 @@ def test_durations_are_converted_to_milliseconds(figure: str, ms: float) -> None
     assert to_ms(figure) == pytest.approx(ms)
 
 
-def load(requests_per_second: float, **failures: int) -> Load:
-    return Load(requests_per_second, p50_ms=1.0, p99_ms=2.0, **{
-        "errors": 0, "timeouts": 0, "non_2xx": 0, **failures
-    })  # fmt: skip
+def test_cpu_time_is_read_from_proc_stat_whatever_the_command_name() -> None:
+    # pid (comm) state ppid ... utime stime: the name may hold spaces and parentheses.
+    stat = "4242 (uvicorn (w) 1) S 1 4242 4242 0 -1 4194560 9 0 0 0 250 50 0 0 20 0 3"
+    assert cpu_seconds(stat) == pytest.approx(300 / CLOCK_TICKS_PER_SECOND)
 
 
-def verdict(service_rps: float, reference_rps: float, **failures: int) -> bool:
+def load(requests_per_second: float, cpu_us: float = 100.0, **failures: int) -> Load:
+    return Load(1000, requests_per_second, p50_ms=1.0, p99_ms=2.0, cpu_us_per_request=cpu_us,
+                **{"errors": 0, "timeouts": 0, "non_2xx": 0, **failures})  # fmt: skip
+
+
+def verdict(service: Load, reference: Load) -> bool:
     pairs = {
-        figure.name: [
-            (load(service_rps), load(reference_rps, **failures) if figure.reference else None)
-        ]
-        for figure in FIGURES
+        figure.name: [(service, reference if figure.reference else None)] for figure in FIGURES
     }
     return table(pairs, start_to_ready=0.5, rss_mb=80)[1]
 
 
-def test_targets_are_ratios_to_the_reference() -> None:
-    assert verdict(900, 1000) is True  # 0.90: above every target
-    assert verdict(500, 1000) is False  # 0.50: below the 0.60 and 0.85 targets
+def test_targets_compare_the_service_with_its_reference() -> None:
+    assert verdict(load(1100, cpu_us=90), load(1000)) is True
+    assert verdict(load(1000, cpu_us=90), load(1000)) is False  # not 1.05x the req/s
+    assert verdict(load(1100, cpu_us=96), load(1000)) is False  # not 0.95x the CPU
 
 
-def test_a_reference_that_failed_requests_voids_the_ratio() -> None:
-    assert verdict(900, 1000, non_2xx=1) is False
+def test_a_reference_that_failed_requests_voids_the_comparison() -> None:
+    assert verdict(load(1100, cpu_us=90), load(1000, non_2xx=1)) is False
+
+
+def test_failed_requests_fail_the_figure() -> None:
+    assert verdict(load(1100, cpu_us=90, timeouts=1), load(1000)) is False

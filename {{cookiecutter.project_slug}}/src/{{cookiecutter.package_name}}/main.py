@@ -1,10 +1,9 @@
 """The application factory, for `uvicorn --factory {{ cookiecutter.package_name }}.main:create_app`."""
 
-{% if cookiecutter.database != "none" %}
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-{% endif %}
 from fastapi import FastAPI
 
 from {{ cookiecutter.package_name }}.api import health, info
@@ -19,15 +18,22 @@ from {{ cookiecutter.package_name }}.db.engine import create_engine
 from {{ cookiecutter.package_name }}.errors import EXCEPTION_HANDLERS
 from {{ cookiecutter.package_name }}.logs import configure_logging
 from {{ cookiecutter.package_name }}.middleware import RequestContextMiddleware
-{% if cookiecutter.database != "none" %}
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+{% if cookiecutter.database != "none" %}
     # The pool connects lazily: the app starts, and reports not ready, while the database is down.
     engine = create_engine(app.state.settings)
     app.state.engine = engine
+{% endif %}
+    # What the app has built by now lives as long as the process. Frozen, it is out of the
+    # garbage collector's reach: a full collection no longer walks it, and so no longer holds
+    # up every request in flight for as long (what the service's p99 latency was made of).
+    gc.collect()
+    gc.freeze()
     yield
+{% if cookiecutter.database != "none" %}
     # Runs after uvicorn has drained in-flight requests on SIGTERM.
     await engine.dispose()
 {% endif %}
@@ -45,9 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url="/docs" if docs else None,
         redoc_url="/redoc" if docs else None,
         openapi_url="/openapi.json" if docs else None,
-{% if cookiecutter.database != "none" %}
         lifespan=lifespan,
-{% endif %}
     )
     app.state.settings = settings
     app.include_router(health.router)
