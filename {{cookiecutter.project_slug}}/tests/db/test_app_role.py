@@ -95,3 +95,15 @@ async def test_the_role_cannot_change_the_schema(
                 await connection.execute(text(statement))
     finally:
         await engine.dispose()
+
+
+def test_the_migrations_refuse_to_take_their_own_role_for_the_service(
+    settings: Settings, alembic_config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Granting the owner rds_iam would lock the migrations out of their password login."""
+    if settings.sqlalchemy_url.get_backend_name() != "postgresql":
+        pytest.skip("database roles need PostgreSQL: set DATABASE_URL to one")
+    monkeypatch.setenv("DB_APP_USER", settings.sqlalchemy_url.username or "")
+
+    with pytest.raises(ValueError, match="may administer the database"):
+        command.upgrade(alembic_config, "head")
