@@ -184,6 +184,8 @@ class Figure:
     max_p99_ratio: float | None = None  # service p99 <= this x the reference's
     connections: int | None = None  # None: --connections
     duration: int | None = None  # seconds; None: --duration
+    # Seconds after which wrk counts a request as timed out (wrk's default: 2).
+    timeout: int = 2
     script: str | None = None
 
 
@@ -195,7 +197,11 @@ FIGURES = [
     Figure("GET /items/{id}", "/items/500", "raw_asyncpg", min_rps_ratio=0.55),
     Figure("GET /items?limit=50", "/items?limit=50", "raw_asyncpg", min_rps_ratio=0.55),
     Figure("POST /items", "/items", script=POST_SCRIPT),
-    Figure("GET /items/{id}, 256 connections", "/items/500", connections=256, duration=10),
+    # Four times the connections the pool has: requests queue for one, and any still unanswered
+    # after the service's own wait for a connection (DB_CONNECT_TIMEOUT, 5 s, then a 503)
+    # would be a stall.
+    Figure("GET /items/{id}, 256 connections", "/items/500", connections=256, duration=10,
+           timeout=6),
 ]  # fmt: skip
 REFERENCE_LABELS = {
     "bare": "bare FastAPI",
@@ -213,8 +219,11 @@ def to_ms(figure: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000}[unit]
 
 
-def wrk(url: str, duration: int, connections: int, script: str | None = None) -> Load:
-    command = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", url]
+def wrk(
+    url: str, duration: int, connections: int, script: str | None = None, timeout: int = 2
+) -> Load:
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", f"--timeout={timeout}s"]
+    command += ["--latency", url]
     if script:
         path = Path(tempfile.mkdtemp()) / "script.lua"
         path.write_text(script.replace("RUN_ID", str(time.time_ns())))
@@ -286,11 +295,11 @@ class Uvicorn:
             time.sleep(0.005)
         raise RuntimeError(f"{self.url}: no answer in 30s")
 
-    def load(self, path: str, duration: int, connections: int, script: str | None) -> Load:
+    def load(self, figure: Figure, duration: int, connections: int) -> Load:
         """wrk against this server, with the CPU it spent serving the load."""
         stat = Path(f"/proc/{self.process.pid}/stat")
         before = cpu_seconds(stat.read_text())
-        load = wrk(self.url + path, duration, connections, script)
+        load = wrk(self.url + figure.path, duration, connections, figure.script, figure.timeout)
         spent = cpu_seconds(stat.read_text()) - before
         return replace(load, cpu_us_per_request=spent * 1e6 / max(load.requests, 1))
 
@@ -314,9 +323,7 @@ def measure(
     """
     for figure in FIGURES:  # warm-up: pools filled, caches hot
         for name in filter(None, ["service", figure.reference]):
-            servers[name].load(
-                figure.path, 2, figure.connections or args.connections, figure.script
-            )
+            servers[name].load(figure, 2, figure.connections or args.connections)
 
     pairs: dict[str, list[tuple[Load, Load | None]]] = {figure.name: [] for figure in FIGURES}
     for round_number in range(1, args.rounds + 1):
@@ -327,10 +334,7 @@ def measure(
                 order.reverse()
             loads = {
                 name: servers[name].load(
-                    figure.path,
-                    figure.duration or args.duration,
-                    figure.connections or args.connections,
-                    figure.script,
+                    figure, figure.duration or args.duration, figure.connections or args.connections
                 )
                 for name in order
             }
