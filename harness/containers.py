@@ -220,9 +220,10 @@ def install_python(rootfs: Path) -> None:
 RDS_CA_BUNDLE_ARG = "RDS_CA_BUNDLE_URL"
 
 
-def stand_in_rds_ca_bundle() -> Path:
-    """The bundle images get here: one CA for every build."""
-    return cached_folder("tls", "rds-ca-bundle", tls.certificate_authority) / "ca.crt"
+def stand_in_rds_ca() -> tls.Certificate:
+    """The CA whose certificate is the bundle images get here: one for every build."""
+    folder = cached_folder("tls", "rds-ca-bundle", tls.certificate_authority)
+    return tls.authority_in(folder)
 
 
 # Servers that live as long as this process.
@@ -233,7 +234,7 @@ _PROCESS_SERVERS = contextlib.ExitStack()
 def stand_in_rds_ca_bundle_url() -> str:
     """Where this process serves that bundle: one URL for all its builds, so that the layer
     fetching it (and every layer after) is cached from one build to the next."""
-    return _PROCESS_SERVERS.enter_context(tls.served(stand_in_rds_ca_bundle()))
+    return _PROCESS_SERVERS.enter_context(tls.served(stand_in_rds_ca().certificate))
 
 
 def build(context: Path, tag: str, *, no_cache: bool = False) -> tuple[float, str]:

@@ -32,10 +32,14 @@ def _name(common_name: str) -> x509.Name:
     return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
 
 
+def _paths(folder: Path, stem: str) -> Certificate:
+    return Certificate(folder / f"{stem}.crt", folder / f"{stem}.key")
+
+
 def _write(
     folder: Path, stem: str, certificate: x509.Certificate, key: ec.EllipticCurvePrivateKey
 ) -> Certificate:
-    paths = Certificate(folder / f"{stem}.crt", folder / f"{stem}.key")
+    paths = _paths(folder, stem)
     paths.certificate.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
     paths.key.write_bytes(
         key.private_bytes(
@@ -46,6 +50,11 @@ def _write(
     )
     paths.key.chmod(0o600)
     return paths
+
+
+def authority_in(folder: Path) -> Certificate:
+    """Where certificate_authority(folder) wrote the authority."""
+    return _paths(folder, "ca")
 
 
 def certificate_authority(folder: Path) -> Certificate:

@@ -180,9 +180,7 @@ def harness_database(combination: Combination) -> Iterator[postgres.PostgresServ
     if not postgres.binaries_present():
         pytest.skip(postgres.MISSING)
     server = postgres.PostgresServer()
-    authority = tls.Certificate(
-        containers.stand_in_rds_ca_bundle(), containers.stand_in_rds_ca_bundle().parent / "ca.key"
-    )
+    authority = containers.stand_in_rds_ca()
     folder = server.root / "tls"
     folder.mkdir()
     server.serve_tls(tls.server_certificate(authority, folder, containers.HOST_ADDRESS))

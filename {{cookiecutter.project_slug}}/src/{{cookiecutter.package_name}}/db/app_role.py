@@ -15,19 +15,19 @@ def grant_app_role(connection: Connection, role: str, metadata: MetaData) -> Non
     run inside the migrations' transaction, which holds their lock)."""
     quote = connection.dialect.identifier_preparer.quote
     name = quote(role)
-    found = connection.execute(
-        text("SELECT rolsuper OR rolcreaterole OR rolcreatedb FROM pg_roles WHERE rolname = :role"),
-        {"role": role},
-    ).first()
+    # Whether each role exists, and whether it may administer the database.
+    powers = text(
+        "SELECT rolsuper OR rolcreaterole OR rolcreatedb FROM pg_roles WHERE rolname = :role"
+    )
+    found = connection.execute(powers, {"role": role}).first()
     if role == connection.execute(text("SELECT current_user")).scalar_one() or (found and found[0]):
         raise ValueError(
             f"DB_APP_USER={role} may administer the database: name a role of the service's own"
         )
-    exists = text("SELECT 1 FROM pg_roles WHERE rolname = :role")
     if found is None:
         connection.execute(text(f"CREATE ROLE {name} LOGIN"))
     # rds_iam exists on RDS only: membership lets IAM authentication tokens log the role in.
-    if connection.execute(exists, {"role": "rds_iam"}).first() is not None:
+    if connection.execute(powers, {"role": "rds_iam"}).first() is not None:
         connection.execute(text(f"GRANT rds_iam TO {name}"))
     database = quote(connection.execute(text("SELECT current_database()")).scalar_one())
     statements = [
