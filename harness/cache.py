@@ -4,7 +4,8 @@ Anything slow (a render, a Terraform run, a checkov scan, a lint pass, an image 
 initdb) is kept under `CACHE_ROOT/<kind>/<key>`, where the key is a hash of everything the
 result depends on: a changed input makes a new key, never a stale hit. Whichever xdist worker
 takes a key's lock first computes it in a scratch folder that becomes the entry only when
-complete; the others wait for it and read it. `make clean` (or deleting `.cache/`) empties it.
+complete; the others wait for it and read it, or, asked not to wait, get `Taken` and go on to
+other work. `make clean` (or deleting `.cache/`) empties it.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock
+from filelock import FileLock, Timeout
 
 TEMPLATE_ROOT = Path(__file__).resolve().parent.parent
 CACHE_ROOT = Path(os.environ.get("TEMPLATE_TEST_CACHE", TEMPLATE_ROOT / ".cache")).resolve()
@@ -37,11 +38,23 @@ def content_key(*parts: str | bytes) -> str:
     return digest.hexdigest()[:16]
 
 
-def cached_folder(kind: str, key: str, build: Callable[[Path], None]) -> Path:
-    """The folder `build` filled for this key: built once, by whichever process asks first."""
+class Taken(Exception):
+    """Another process holds this key (it is computing it), and the caller chose not to wait."""
+
+
+def cached_folder(kind: str, key: str, build: Callable[[Path], None], *, wait: bool = True) -> Path:
+    """The folder `build` filled for this key: built once, by whichever process asks first.
+    With wait=False, raise Taken instead of waiting while another process holds the key."""
     folder = CACHE_ROOT / kind / key
     folder.parent.mkdir(parents=True, exist_ok=True)
-    with FileLock(f"{folder}.lock"):
+    if (folder / COMPLETE).exists():
+        return folder
+    lock = FileLock(f"{folder}.lock", timeout=-1 if wait else 0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise Taken(f"{kind}/{key}") from None
+    try:
         if not (folder / COMPLETE).exists():
             scratch = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{key}-"))
             try:
@@ -51,16 +64,18 @@ def cached_folder(kind: str, key: str, build: Callable[[Path], None]) -> Path:
                 scratch.rename(folder)
             finally:
                 shutil.rmtree(scratch, ignore_errors=True)
+    finally:
+        lock.release()
     return folder
 
 
-def cached_json(kind: str, key: str, compute: Callable[[], Any]) -> Any:
+def cached_json(kind: str, key: str, compute: Callable[[], Any], *, wait: bool = True) -> Any:
     """compute()'s JSON result for this key: computed once, then read (once per process)."""
 
     def build(folder: Path) -> None:
         (folder / "result.json").write_text(json.dumps(compute()))
 
-    result_file = cached_folder(kind, key, build) / "result.json"
+    result_file = cached_folder(kind, key, build, wait=wait) / "result.json"
     if result_file not in _read:
         _read[result_file] = json.loads(result_file.read_text())
     return _read[result_file]

@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -101,8 +102,15 @@ def run_cookiecutter(
         str(output_dir),
         *(f"{key}={value}" for key, value in {**REQUIRED_ANSWERS, **answers}.items()),
     ]
-    env = {**os.environ, "COOKIECUTTER_CONFIG": str(cookiecutter_config())}
-    return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    # cookiecutter writes each rendered hook to a temporary file it never deletes: give it a
+    # folder of its own, gone with the run, or thousands of renders fill the machine's /tmp.
+    with tempfile.TemporaryDirectory(prefix="cookiecutter-hooks-") as hooks_tmp:
+        env = {
+            **os.environ,
+            "COOKIECUTTER_CONFIG": str(cookiecutter_config()),
+            "TMPDIR": hooks_tmp,
+        }
+        return subprocess.run(command, capture_output=True, text=True, env=env, check=False)
 
 
 def render(answers: dict[str, str]) -> Render:

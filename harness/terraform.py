@@ -17,16 +17,16 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
 from tftest import TerraformPlanOutput
 
-from harness.cache import CACHE_ROOT, TEMPLATE_ROOT, cached_json
-from harness.combinations import COMBINATIONS
+from harness.cache import CACHE_ROOT, TEMPLATE_ROOT, Taken, cached_json
+from harness.combinations import COMBINATIONS, DATABASES
 from harness.rendering import Render, render
 
 TERRAFORM_CACHE = CACHE_ROOT / "terraform"
@@ -513,7 +513,7 @@ class TreeResult:
         return "\n\n".join(self.step(name).report() for name in self.raw["steps"])
 
 
-def check_root(render: Render) -> TreeResult:
+def check_root(render: Render, *, wait: bool = True) -> TreeResult:
     """init and validate the root module, and plan the whole stack once per environment."""
     terraform_dir = render.project / "terraform"
     # bootstrap/ is a configuration of its own and tests/ is run suite by suite.
@@ -536,13 +536,13 @@ def check_root(render: Render) -> TreeResult:
     selection = {
         name: variable_default(variables, name) for name in (*OPTION_VARIABLES, "cpu_architecture")
     }
-    return TreeResult(cached_json("terraform", key, compute), selection)
+    return TreeResult(cached_json("terraform", key, compute, wait=wait), selection)
 
 
 SUITE_TARGET = re.compile(r'source\s*=\s*"\./modules/([\w-]+)"')
 
 
-def check_suite(render: Render, suite: Path) -> TreeResult:
+def check_suite(render: Render, suite: Path, *, wait: bool = True) -> TreeResult:
     """One generated tests/*.tftest.hcl, run next to the one module its run blocks target.
 
     Every run block of a suite plans a single module (`module { source = "./modules/x" }`), so
@@ -574,10 +574,10 @@ def check_suite(render: Render, suite: Path) -> TreeResult:
         with tempfile.TemporaryDirectory(prefix="suite-", dir=TERRAFORM_CACHE) as scratch:
             return run_tests(scratch_copy(scratch, sources), validate=False)
 
-    return TreeResult(cached_json("terraform", f"suite-{key}-{harness_hash()}", compute))
+    return TreeResult(cached_json("terraform", f"suite-{key}-{harness_hash()}", compute, wait=wait))
 
 
-def check_bootstrap(render: Render) -> TreeResult:
+def check_bootstrap(render: Render, *, wait: bool = True) -> TreeResult:
     """init, validate and `terraform test` terraform/bootstrap."""
     bootstrap_dir = render.project / "terraform" / "bootstrap"
     naming_dir = render.project / "terraform" / "modules" / "naming"
@@ -588,23 +588,33 @@ def check_bootstrap(render: Render) -> TreeResult:
             work = scratch_copy(scratch, {"bootstrap": bootstrap_dir, "modules/naming": naming_dir})
             return run_tests(work / "bootstrap", validate=True, test_args=("-verbose",))
 
-    return TreeResult(cached_json("terraform", key, compute))
+    return TreeResult(cached_json("terraform", key, compute, wait=wait))
 
 
-def check_share(renders: Iterable[Render], share: int, shares: int) -> None:
-    """Check one worker's share of the distinct root modules among `renders`, with their
-    bootstrap/ and module suites: each worker starts on trees of its own, rather than all
-    waiting on the lock of the tree the first of them took. What another worker's share holds
-    is then read from the cache, or checked by whoever needs it first."""
+def check_ahead(renders: Iterable[Render], *, checkov: bool) -> None:
+    """Compute, before the tests ask for them, the checks of the distinct trees among `renders`
+    (root module, bootstrap/, module suites) and, with `checkov`, the checkov batches. Every
+    xdist worker walks the same list, longest first, and takes what no other worker holds, so
+    the work spreads evenly however long each check turns out to be; a test then reads its
+    result from the cache, waiting for it if a worker is still computing it."""
     distinct: dict[str, Render] = {}
     for rendered in renders:
         distinct.setdefault(root_key(rendered.project / "terraform"), rendered)
-    for index, rendered in enumerate(distinct.values()):
-        if index % shares == share:
-            check_root(rendered)
-            check_bootstrap(rendered)
-            for suite in sorted((rendered.project / "terraform" / "tests").glob("*.tftest.hcl")):
-                check_suite(rendered, suite)
+    checks: list[Callable[[], object]] = []
+    if checkov:
+        checks += [partial(checkov_database_batch, database, wait=False) for database in DATABASES]
+    for rendered in distinct.values():
+        checks += [
+            partial(check_root, rendered, wait=False),
+            partial(check_bootstrap, rendered, wait=False),
+        ]
+        checks += [
+            partial(check_suite, rendered, suite, wait=False)
+            for suite in sorted((rendered.project / "terraform" / "tests").glob("*.tftest.hcl"))
+        ]
+    for check in checks:
+        with contextlib.suppress(Taken):
+            check()
 
 
 def terraform_ready() -> None:
@@ -630,21 +640,23 @@ def checkov_binary() -> str:
 CHECKOV_FRAMEWORKS = ("terraform", "dockerfile", "github_actions")
 
 
-def checkov_batch(renders: dict[str, Render], group: str) -> dict[str, Any]:
+def checkov_batch(renders: dict[str, Render], group: str, *, wait: bool = True) -> dict[str, Any]:
     """One checkov run over copies of several projects (startup dominates a single run)."""
     key = hashlib.sha256(
         json.dumps(
             {name: tree_hash(render.project) for name, render in sorted(renders.items())}
         ).encode()
     ).hexdigest()[:16]
-    return cached_json("checkov", f"{group}-{key}-{harness_hash()}", lambda: run_checkov(renders))
+    return cached_json(
+        "checkov", f"{group}-{key}-{harness_hash()}", lambda: run_checkov(renders), wait=wait
+    )
 
 
-def checkov_database_batch(database: str) -> dict[str, Any]:
+def checkov_database_batch(database: str, *, wait: bool = True) -> dict[str, Any]:
     """checkov over every combination with this database choice, in one run."""
     group = [combination for combination in COMBINATIONS if combination.database == database]
     renders = {combination.id: render(combination.answers) for combination in group}
-    return checkov_batch(renders, group=database)
+    return checkov_batch(renders, group=database, wait=wait)
 
 
 def run_checkov(renders: dict[str, Render]) -> dict[str, Any]:
