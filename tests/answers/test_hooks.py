@@ -151,11 +151,13 @@ def test_a_relative_template_path_works_from_a_shell(tmp_path: Path) -> None:
             [*command, *answers], cwd=TEMPLATE_ROOT, env=env, capture_output=True, text=True
         )
 
-    from_shell = cookiecutter(tmp_path / "shell", {**os.environ, "PWD": str(TEMPLATE_ROOT)})
+    # TMPDIR: cookiecutter leaves each rendered hook behind as a temporary file.
+    shell = {**os.environ, "PWD": str(TEMPLATE_ROOT), "TMPDIR": str(tmp_path)}
+    from_shell = cookiecutter(tmp_path / "shell", shell)
     assert from_shell.returncode == 0, from_shell.stderr
     assert (tmp_path / "shell" / "orders-api" / "README.md").is_file()
 
-    no_shell = {key: value for key, value in os.environ.items() if key != "PWD"}
+    no_shell = {key: value for key, value in shell.items() if key != "PWD"}
     without_pwd = cookiecutter(tmp_path / "no-shell", no_shell)
     assert without_pwd.returncode != 0
     assert "give cookiecutter the template's absolute path." in without_pwd.stderr

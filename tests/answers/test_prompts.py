@@ -47,7 +47,15 @@ PROMPTS = json.loads((TEMPLATE_ROOT / "cookiecutter.json").read_text())["__promp
 
 def spawn(command: str, *args: str, cwd: Path) -> pexpect.spawn:
     # cookiecutter's prompts are plain on a dumb terminal; copier's need a real one.
-    env = {**ENV, "TERM": "dumb" if command == "cookiecutter" else "xterm"}
+    # TMPDIR beside cwd (pytest prunes both): cookiecutter leaves each rendered hook behind as
+    # a temporary file, and cwd must hold only what the run generated.
+    hooks_tmp = cwd.with_name(f"{cwd.name}-tmp")
+    hooks_tmp.mkdir(exist_ok=True)
+    env = {
+        **ENV,
+        "TERM": "dumb" if command == "cookiecutter" else "xterm",
+        "TMPDIR": str(hooks_tmp),
+    }
     child = pexpect.spawn(
         str(BIN / command), list(args), cwd=str(cwd), env=env, encoding="utf-8",
         timeout=30, dimensions=(50, 400),
