@@ -54,11 +54,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    # FastAPI tries routers in the order they are included, route by route: the probes (asked
+    # every few seconds) first, /info (rarely asked) last, and each resource's router between.
     app.include_router(health.router)
-    app.include_router(info.router)
 {% if cookiecutter.database != "none" %}
     app.include_router(items.router)
 {% endif %}
+    app.include_router(info.router)
     # The last added runs first: the body limit applies inside the request context.
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_body_bytes)
     app.add_middleware(RequestContextMiddleware, https_only=settings.https_only)
