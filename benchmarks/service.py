@@ -4,7 +4,8 @@
 
 Renders the default project, installs it as its image does (locked, no dev dependencies,
 bytecode compiled), starts PostgreSQL on loopback, and serves each app with one uvicorn worker
-(uvloop, httptools). wrk (one thread) then loads `/health`, `GET /items/{id}`,
+(uvloop, httptools); the service as on ECS, with ENVIRONMENT=production (so no /docs routes)
+and its access log on. wrk (one thread) then loads `/health`, `GET /items/{id}`,
 `GET /items?limit=50` and `POST /items`. The references run on the same interpreter, packages
 and table:
 
@@ -463,11 +464,15 @@ def main() -> int:
         (workdir / "seed.py").write_text(textwrap.dedent(SEED_SCRIPT))
 
         database.start()
-        env = project_environment(DATABASE_URL=database.url, LOG_LEVEL="INFO")
+        # The service runs as deployed: its production settings (no /docs routes) and its
+        # access log on; the references ignore both.
+        env = project_environment(
+            DATABASE_URL=database.url, ENVIRONMENT="production", LOG_LEVEL="INFO"
+        )
         run([str(bin_dir / "alembic"), "upgrade", "head"], project, env)
         run([str(bin_dir / "python"), str(workdir / "seed.py"), str(SEEDED_ITEMS)], workdir, env)
 
-        # The service logs every request as production does; stdout goes to a file here.
+        # stdout (the service's access log) goes to a file here.
         service_app = f"{package}.main:create_app"
         unlogged = env | {"LOG_LEVEL": "WARNING"}
         servers["service"] = Uvicorn(bin_dir, service_app, workdir, env, factory=True)
