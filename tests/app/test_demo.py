@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -44,9 +45,15 @@ def test_make_demo_serves_the_default_project_on_sqlite(tmp_path: Path) -> None:
         created = httpx.post(f"{base_url}/items", json={"name": "first"}, timeout=5)
         ready = httpx.get(f"{base_url}/health/ready", timeout=5)
     finally:
-        if demo.poll() is None:
-            os.killpg(demo.pid, signal.SIGTERM)
-        output = demo.communicate(timeout=30)[0]
+        # Ctrl-C, as the README says: the terminal sends SIGINT to the whole process group.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(demo.pid, signal.SIGINT)
+        try:
+            output = demo.communicate(timeout=30)[0]
+        finally:
+            # Whatever outlived it goes too, so that a failure leaves nothing serving.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(demo.pid, signal.SIGKILL)
 
     assert f"open http://127.0.0.1:{port}/docs" in output
     # The migrations ran on the embedded SQLite file: the table exists.
