@@ -175,8 +175,26 @@ def stack_run_name(environment: str, nat_gateways: str, cpu_architecture: str) -
     return f"stack_{environment}_{nat_gateways.replace('-', '_')}_{cpu_architecture.lower()}"
 
 
+def option_setting_pattern(name: str) -> re.Pattern[str]:
+    """An option variable set in a tfvars file (staging's one NAT gateway, say)."""
+    return re.compile(rf'^\s*{name}\s*=\s*"([^"]*)"\s*$', re.MULTILINE)
+
+
+def tfvars_without_options(text: str) -> str:
+    """A tfvars file as the stack plans use it: the option variables are the runs' to set, and
+    comments change no plan."""
+    return "\n".join(
+        line
+        for line in text.splitlines()
+        if not line.lstrip().startswith("#")
+        and not any(option_setting_pattern(name).fullmatch(line) for name in OPTION_VARIABLES)
+    )
+
+
 def root_key(terraform_dir: Path) -> str:
-    """Content hash of the root module with the option-only defaults blanked out."""
+    """Content hash of the root module as its stack plans see it: the option-only defaults
+    blanked out, and the environments' tfvars without their options and comments (the plans
+    cover every option value in each environment)."""
     digest = hashlib.sha256()
     for path in tree_files(terraform_dir):
         relative = path.relative_to(terraform_dir).as_posix()
@@ -186,6 +204,8 @@ def root_key(terraform_dir: Path) -> str:
         if relative == "variables.tf":
             for name in OPTION_VARIABLES:
                 content = option_default_pattern(name).sub(r'\1"<option>"', content)
+        elif relative.startswith("environments/") and relative.endswith(".tfvars"):
+            content = tfvars_without_options(content)
         digest.update(relative.encode() + b"\0" + content.encode() + b"\0")
     return digest.hexdigest()[:16]
 
@@ -362,35 +382,23 @@ def tree_hash(root: Path, exclude: Iterable[str] = ()) -> str:
 def stack_plan_file(terraform_dir: Path) -> str:
     """The harness test file for this root module, built from its own environment tfvars."""
     variables = (terraform_dir / "variables.tf").read_text()
+    # Every run sets the options itself: roots that differ only in which option an
+    # environment's tfvars set share one set of plans (see root_key and check_root).
     tfvars = {
         environment: "\n".join(
             f"    {line}" if line.strip() else ""
-            for line in (terraform_dir / "environments" / f"{environment}.tfvars")
-            .read_text()
-            .splitlines()
+            for line in tfvars_without_options(
+                (terraform_dir / "environments" / f"{environment}.tfvars").read_text()
+            ).splitlines()
         )
         for environment in ENVIRONMENTS
     }
-    # An option an environment's tfvars sets itself (staging's one NAT gateway) is the tfvars'
-    # to set, as in a real apply, where -var-file wins over the variable's default.
-    set_by_tfvars = {
-        environment: set(re.findall(r"^\s*(\w+)\s*=", text, flags=re.MULTILINE))
-        for environment, text in tfvars.items()
-    }
-
-    def options(environment: str, **values: str) -> str:
-        return "\n".join(
-            f'    {name} = "{value}"'
-            for name, value in values.items()
-            if name not in set_by_tfvars[environment]
-        )
-
     cpu_architecture = variable_default(variables, "cpu_architecture")
     runs = "".join(
         STACK_RUN_TEMPLATE.format(
             name=stack_run_name(environment, nat_gateways, cpu_architecture),
             image_digest=TEST_IMAGE_DIGEST,
-            options=options(environment, nat_gateways=nat_gateways),
+            options=f'    nat_gateways = "{nat_gateways}"',
             tfvars=tfvars[environment],
         )
         for environment in ENVIRONMENTS
@@ -488,9 +496,9 @@ class TreeResult:
     """What init, validate and `terraform test` said about one Terraform tree."""
 
     raw: dict[str, Any]
-    # the option values of the render this result stands for (see OPTION_VARIABLES), and its
-    # cpu_architecture
-    selection: dict[str, str] = field(default_factory=dict)
+    # by environment, the option values a real apply of the render this result stands for
+    # would use (see OPTION_VARIABLES), and its cpu_architecture
+    selection: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def step(self, name: str) -> Step:
         step = self.raw["steps"].get(name)
@@ -503,7 +511,7 @@ class TreeResult:
         return self.raw.get("runs", {})
 
     def plan(self, environment: str) -> TerraformPlanOutput:
-        return self.run_plan(stack_run_name(environment, **self.selection))
+        return self.run_plan(stack_run_name(environment, **self.selection[environment]))
 
     def run_plan(self, name: str) -> TerraformPlanOutput:
         assert name in self.raw["plans"], f"no plan of run {name}\n{self.report()}"
@@ -533,9 +541,18 @@ def check_root(render: Render, *, wait: bool = True) -> TreeResult:
             return run_tests(work, validate=True, test_args=("-verbose",))
 
     variables = (terraform_dir / "variables.tf").read_text()
-    selection = {
-        name: variable_default(variables, name) for name in (*OPTION_VARIABLES, "cpu_architecture")
-    }
+    selection = {}
+    for environment in ENVIRONMENTS:
+        # As in a real apply, where -var-file wins over the variable's default.
+        tfvars = (terraform_dir / "environments" / f"{environment}.tfvars").read_text()
+        selection[environment] = {
+            "cpu_architecture": variable_default(variables, "cpu_architecture")
+        }
+        for name in OPTION_VARIABLES:
+            set_here = option_setting_pattern(name).search(tfvars)
+            selection[environment][name] = (
+                set_here.group(1) if set_here else variable_default(variables, name)
+            )
     return TreeResult(cached_json("terraform", key, compute, wait=wait), selection)
 
 
