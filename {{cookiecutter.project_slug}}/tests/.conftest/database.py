@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 from alembic.config import Config
+from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy import delete
 
@@ -56,12 +57,17 @@ def migrated_database(alembic_config: Config) -> Iterator[None]:
 
 
 @pytest.fixture
-async def client(settings: Settings, anyio_backend: str) -> AsyncIterator[AsyncClient]:
-    """A client of a fully started app (lifespan included) on an empty items table."""
+async def app(settings: Settings, anyio_backend: str) -> AsyncIterator[FastAPI]:
+    """A fully started app (lifespan included) on an empty items table."""
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         async with app.state.engine.begin() as connection:
             await connection.execute(delete(Item))
-        transport = ASGITransport(app=app)
-        async with AsyncClient(transport=transport, base_url="http://test") as client:
-            yield client
+        yield app
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[AsyncClient]:
+    """A client of that app."""
+    async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as client:
+        yield client

@@ -5,6 +5,7 @@ import ssl
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
@@ -12,7 +13,6 @@ from starlette.types import Message, Receive, Scope, Send
 
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.db.engine import create_engine, tls_connect_args
-from {{ cookiecutter.package_name }}.main import create_app
 
 # A self-signed certificate, only for its shape: what verifies real servers is tested where
 # one runs with TLS (the template's own tests).
@@ -60,9 +60,8 @@ def test_a_ca_bundle_turns_on_verify_full(settings: Settings, tmp_path: Path) ->
 
 
 @pytest.mark.anyio
-async def test_every_route_returns_its_connection_before_it_responds(settings: Settings) -> None:
+async def test_every_route_returns_its_connection_before_it_responds(app: FastAPI) -> None:
     """Whether the route succeeds or fails, a slow client never holds a connection."""
-    app = create_app(settings)
     checked_out_at_response: dict[str, int] = {}
 
     async def observed_app(scope: Scope, receive: Receive, send: Send) -> None:
@@ -74,17 +73,16 @@ async def test_every_route_returns_its_connection_before_it_responds(settings: S
 
         await app(scope, receive, observing_send)
 
-    async with app.router.lifespan_context(app):
-        transport = ASGITransport(app=observed_app)
-        async with AsyncClient(transport=transport, base_url="http://test") as client:
-            created = await client.post("/items", json={"name": "pooled connection"})
-            location = created.headers["location"]
-            await client.post("/items", json={"name": "pooled connection"})
-            await client.get(location)
-            await client.get("/items")
-            await client.patch(location, json={"description": "changed"})
-            await client.delete(location)
-            await client.get(location)
+    transport = ASGITransport(app=observed_app)
+    async with AsyncClient(transport=transport, base_url="http://test") as client:
+        created = await client.post("/items", json={"name": "pooled connection"})
+        location = created.headers["location"]
+        await client.post("/items", json={"name": "pooled connection"})
+        await client.get(location)
+        await client.get("/items")
+        await client.patch(location, json={"description": "changed"})
+        await client.delete(location)
+        await client.get(location)
 
     assert checked_out_at_response == {
         answer: 0
