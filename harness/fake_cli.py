@@ -24,6 +24,7 @@ STATE = Path(os.environ["FAKE_STATE"])
 ACCOUNT = "123456789012"
 REPOSITORY_URI = f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/orders-api"
 TASK_DEFINITION = "arn:aws:ecs:us-east-1:123456789012:task-definition/orders-api-staging:{}"
+RELEASE_HEALTH_ALARMS = ("orders-api-staging-load-balancer-5xx", "orders-api-staging-target-5xx")
 DEPLOY_ROLES = {
     environment: f"arn:aws:iam::{ACCOUNT}:role/orders-api-{environment}-deploy"
     for environment in ("staging", "production")
@@ -137,6 +138,18 @@ def aws(args: list[str]) -> int:
         Path(args[-1]).write_text("{}") if not args[-1].startswith("s3://") else None
     elif args[0] == "ecr":
         return ecr(world, args)
+    elif command == "ecs describe-services" and "alarms.alarmNames" in (
+        option(args, "--query") or ""
+    ):
+        # The release-health alarms the service's deployments watch.
+        print("\t".join(RELEASE_HEALTH_ALARMS) if world.get("alarms") != "none" else "None")
+    elif command == "application-autoscaling describe-scalable-targets":
+        # ScheduledScalingSuspended: make pause suspends it.
+        print("True" if world.get("paused") else "False")
+    elif command == "cloudwatch describe-alarms":
+        firing = world.get("alarms") == "firing"
+        for number, name in enumerate(RELEASE_HEALTH_ALARMS):
+            print(f"{name}\t{'ALARM' if firing and number == 1 else 'OK'}")
     elif command == "ecs describe-services":
         expected, previous = TASK_DEFINITION.format(2), TASK_DEFINITION.format(1)
         print(
@@ -173,6 +186,7 @@ def terraform(args: list[str]) -> int:
             "task_definition_arn": TASK_DEFINITION.format(2),
             "service_url": "http://127.0.0.1:9",
             "log_group_name": "/ecs/orders-api-staging",
+            "dashboard_url": "https://console.aws.amazon.com/cloudwatch/dashboard",
             "deploy_role_arns": DEPLOY_ROLES,
             "image_publisher_role_arn": PUBLISHER_ROLE,
         }

@@ -301,6 +301,7 @@ def oversized(policies: dict[str, str], limit: int) -> list[str]:
 PROVIDER_SERVICES = {
     "ACM": "acm",
     "Application Auto Scaling": "application-autoscaling",
+    "Budgets": "budgets",
     "CloudWatch": "cloudwatch",
     "CloudWatch Logs": "logs",
     "EC2": "ec2",
@@ -312,6 +313,7 @@ PROVIDER_SERVICES = {
     "RDS": "rds",
     "Route 53": "route53",
     "S3": "s3",
+    "SNS": "sns",
     "Secrets Manager": "secretsmanager",
     "STS": "sts",
 }
@@ -347,12 +349,20 @@ def terraform_log_actions(log: Path) -> set[str]:
     return actions - NEEDS_NO_PERMISSION
 
 
+# What the AWS CLI's waiters call, by "<service> wait <waiter>".
+WAITER_ACTIONS = {"rds wait db-instance-available": "rds:DescribeDBInstances"}
+
+
 def aws_cli_log_actions(log: Path) -> set[str]:
-    """The IAM actions of AWS CLI calls recorded as "<service> <command>" lines."""
+    """The IAM actions of AWS CLI calls recorded as "<service> <command>" lines (a waiter's as
+    "<service> wait <waiter>")."""
     actions = set()
     if not log.exists():
         return actions
     for line in log.read_text().splitlines():
+        if " wait " in line:
+            actions.add(WAITER_ACTIONS[line])
+            continue
         service, _, command = line.partition(" ")
         operation = "".join(word.capitalize() for word in command.split("-"))
         service = {"s3api": "s3"}.get(service, service)

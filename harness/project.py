@@ -152,21 +152,30 @@ def dockerfile_command(project: Path) -> list[str]:
     return json.loads(commands[-1])
 
 
+def dockerfile_uvicorn_environment(project: Path) -> dict[str, str]:
+    """The runtime stage's UVICORN_* settings (uvicorn reads its options from them)."""
+    from dockerfile_parse import DockerfileParser
+
+    parser = DockerfileParser(path=str(project / "Dockerfile"))
+    return {name: value for name, value in parser.envs.items() if name.startswith("UVICORN_")}
+
+
 def with_option(command: list[str], option: str, value: str) -> list[str]:
     index = command.index(option)
     return [*command[: index + 1], value, *command[index + 2 :]]
 
 
 class Server:
-    """The generated service, started with its Dockerfile's CMD on a loopback port."""
+    """The generated service, started as its image starts it (CMD and the UVICORN_* settings),
+    on a loopback port."""
 
     def __init__(self, project: Path, env: dict[str, str]) -> None:
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         command = dockerfile_command(project)
         command = with_option(command, "--host", "127.0.0.1")
-        command = with_option(command, "--port", str(self.port))
         command[0] = str(project / ".venv" / "bin" / command[0])
+        env = {**dockerfile_uvicorn_environment(project), **env, "UVICORN_PORT": str(self.port)}
         self.log_path = project / "server.log"
         self._log = self.log_path.open("w")
         self.started = time.monotonic()

@@ -35,6 +35,7 @@ ENVIRONMENTS = ("staging", "production")
 
 # An image digest for the plans: the digest is a required variable of the root module.
 TEST_IMAGE_DIGEST = "sha256:4f3c9e1d8b7a6f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6"
+TEST_APP_VERSION = f"0123456789abcdef0123456789abcdef01234567@{TEST_IMAGE_DIGEST}"
 TEST_ACCOUNT_ID = "123456789012"
 TEST_SECRET_NAME = "rds!db-0a1b2c3d-AbCdEf"
 TEST_DATABASE_RESOURCE_ID = "db-ABCDEFGHIJKLMNOPQRSTUVWXY0"
@@ -72,6 +73,7 @@ run "{name}" {{
 
   variables {{
     image_digest = "{image_digest}"
+    app_version  = "{app_version}"
 {options}
 {tfvars}
   }}
@@ -398,6 +400,7 @@ def stack_plan_file(terraform_dir: Path) -> str:
         STACK_RUN_TEMPLATE.format(
             name=stack_run_name(environment, nat_gateways, cpu_architecture),
             image_digest=TEST_IMAGE_DIGEST,
+            app_version=TEST_APP_VERSION,
             options=f'    nat_gateways = "{nat_gateways}"',
             tfvars=tfvars[environment],
         )

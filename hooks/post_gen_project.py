@@ -40,8 +40,16 @@ DATABASE_FILES = (
 )
 # Files that only some values of an answer use: (answer, the values that keep them, files).
 FILES_KEPT_FOR = (
-    ("database", {"postgresql"}, ("terraform/modules/database/rds.tf",)),
-    ("database", {"aurora-postgresql"}, ("terraform/modules/database/aurora.tf",)),
+    (
+        "database",
+        {"postgresql"},
+        ("terraform/modules/database/rds.tf", "terraform/modules/database/rds_alarms.tf"),
+    ),
+    (
+        "database",
+        {"aurora-postgresql"},
+        ("terraform/modules/database/aurora.tf", "terraform/modules/database/aurora_alarms.tf"),
+    ),
     ("https", {"off"}, ("terraform/modules/load_balancer/http_only.tf",)),
     ("https", {"acm-route53", "acm-existing"}, ("terraform/modules/load_balancer/https.tf",)),
     (

@@ -1,204 +1,58 @@
 """What a generated service costs a month: writes docs/costs.md, and each generated
 project's docs/costs.md (one variant per combination, in {{cookiecutter.project_slug}}/.costs/).
 
-The sizes come from the Terraform each option combination generates (its environments' tfvars
-over the variables' defaults), the unit prices from tools/prices.toml. A size changed in the
-template therefore changes docs/costs.md, and tests/tree_hygiene/test_costs.py fails until
-`make costs` has rewritten them.
+The bills are the generated project's own (its scripts/costs.py, which `make cost` runs, with
+the price table beside it): this prices the tfvars each option combination generates with it. A
+size changed in the template therefore changes docs/costs.md, and
+tests/tree_hygiene/test_costs.py fails until `make costs` has rewritten them.
 
     python -m tools.costs    # rewrite them (make costs)
 """
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 import sys
 import tempfile
 import textwrap
-import tomllib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
-
-import hcl2
 
 from hooks.questions import CHOICES
 
 TEMPLATE_ROOT = Path(__file__).resolve().parent.parent
-PRICES_FILE = TEMPLATE_ROOT / "tools" / "prices.toml"
+PROJECT_TEMPLATE = TEMPLATE_ROOT / "{{cookiecutter.project_slug}}"
 COSTS_FILE = TEMPLATE_ROOT / "docs" / "costs.md"
 # one docs/costs.md per combination: the post-generation hook keeps the project's own
-PROJECT_COSTS_DIR = TEMPLATE_ROOT / "{{cookiecutter.project_slug}}" / ".costs"
+PROJECT_COSTS_DIR = PROJECT_TEMPLATE / ".costs"
 
-ENVIRONMENTS = ("staging", "production")
+
+def project_costs_module() -> ModuleType:
+    """The generated project's scripts/costs.py, as the template holds it (it has no Jinja)."""
+    path = PROJECT_TEMPLATE / "scripts" / "costs.py"
+    spec = importlib.util.spec_from_file_location("generated_costs", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+engine = project_costs_module()
+Bill, Item = engine.Bill, engine.Item
+environment_settings, environment_bill = engine.environment_settings, engine.environment_bill
+dollars, rate, counted = engine.dollars, engine.rate, engine.counted
+PRICES_FILE = engine.PRICES_FILE
+
+ENVIRONMENTS = engine.ENVIRONMENTS
 DATABASES = CHOICES["database"]
 NAT_GATEWAYS = CHOICES["nat_gateways"]
 ARCHITECTURES = CHOICES["cpu_architecture"]
 # A question's first choice is its default.
 DEFAULTS = {name: CHOICES[name][0] for name in ("database", "nat_gateways", "cpu_architecture")}
-
-
-@dataclass(frozen=True)
-class Item:
-    """One line of an environment's bill."""
-
-    kind: str  # what is billed, e.g. "tasks": the same in every combination
-    name: str  # what this combination runs of it, e.g. "2 ARM64 tasks, 0.5 vCPU / 1 GB"
-    monthly: float
-
-
-@dataclass(frozen=True)
-class Bill:
-    """An environment's settings and what they cost a month at its autoscaling floor."""
-
-    settings: dict[str, Any]
-    items: list[Item]
-
-    @property
-    def total(self) -> float:
-        return sum(item.monthly for item in self.items)
-
-    def item(self, kind: str) -> Item:
-        return next(item for item in self.items if item.kind == kind)
-
-
-def hcl_value(value: Any) -> Any:
-    """python-hcl2 keeps the quotes of string literals: drop them."""
-    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == '"':
-        return value[1:-1]
-    return value
-
-
-def variable_defaults(variables_tf: Path) -> dict[str, Any]:
-    blocks = hcl2.loads(variables_tf.read_text())["variable"]
-    return {
-        hcl_value(name): hcl_value(body["default"])
-        for block in blocks
-        for name, body in block.items()
-        if "default" in body
-    }
-
-
-def environment_settings(terraform_dir: Path, environment: str) -> dict[str, Any]:
-    """The root variables an environment applies with: its tfvars over the defaults, plus the
-    module defaults the root module does not set."""
-    tfvars = hcl2.loads((terraform_dir / "environments" / f"{environment}.tfvars").read_text())
-    settings = variable_defaults(terraform_dir / "variables.tf")
-    settings.update({name: hcl_value(value) for name, value in tfvars.items() if name[0] != "_"})
-    network = variable_defaults(terraform_dir / "modules" / "network" / "variables.tf")
-    settings["availability_zone_count"] = network["availability_zone_count"]
-    database_module = terraform_dir / "modules" / "database" / "variables.tf"
-    if database_module.is_file():
-        database = variable_defaults(database_module)
-        if "allocated_storage" in database:  # RDS; Aurora's storage grows with use
-            settings.setdefault("database_allocated_storage", database["allocated_storage"])
-    return settings
-
-
-def environment_bill(settings: dict[str, Any], database: str, prices: dict[str, Any]) -> list[Item]:
-    """The running costs of one environment at its autoscaling floor, before usage charges."""
-    hours = prices["hours_per_month"]
-    zones = settings["availability_zone_count"]
-    tasks = settings["min_capacity"]
-    nat_count = {"none": 0, "single": 1, "one-per-az": zones}[settings["nat_gateways"]]
-    public_addresses = zones + nat_count + (tasks if nat_count == 0 else 0)
-
-    load_balancer = prices["load_balancer"]
-    fargate = prices["fargate"][settings["cpu_architecture"]]
-    task_hour = (
-        settings["task_cpu"] / 1024 * fargate["vcpu_hour"]
-        + settings["task_memory"] / 1024 * fargate["gb_hour"]
-    )
-    if settings["use_fargate_spot"]:
-        task_hour *= 1 - prices["fargate_spot"]["discount"]
-    spot = ", Fargate Spot" if settings["use_fargate_spot"] else ""
-    task_size = f"{settings['task_cpu'] / 1024:g} vCPU / {settings['task_memory'] / 1024:g} GB"
-
-    bill = [
-        Item(
-            "load_balancer",
-            "load balancer (one LCU)",
-            (load_balancer["hour"] + load_balancer["assumed_lcus"] * load_balancer["lcu_hour"])
-            * hours,
-        ),
-        Item(
-            "tasks",
-            f"{counted(tasks, settings['cpu_architecture'] + ' task')}, {task_size}{spot}",
-            tasks * task_hour * hours,
-        ),
-        Item(
-            "public_ipv4",
-            counted(public_addresses, "public IPv4 address"),
-            public_addresses * prices["public_ipv4"]["hour"] * hours,
-        ),
-    ]
-    if nat_count:
-        bill.append(
-            Item(
-                "nat_gateways",
-                counted(nat_count, "NAT gateway"),
-                nat_count * prices["nat_gateway"]["hour"] * hours,
-            )
-        )
-    if database == "postgresql":
-        copies = 2 if settings["database_multi_az"] else 1
-        instance_class = settings["database_instance_class"]
-        if instance_class not in prices["rds"]["instance_hour"]:
-            raise ValueError(
-                f"tools/prices.toml has no price for {instance_class}:"
-                " add it to [rds.instance_hour]"
-            )
-        storage = settings["database_allocated_storage"]
-        layout = "Multi-AZ" if copies == 2 else "single-AZ"
-        bill.append(
-            Item(
-                "database",
-                f"RDS {instance_class} {layout}, {storage} GB gp3",
-                copies
-                * (
-                    prices["rds"]["instance_hour"][instance_class] * hours
-                    + storage * prices["rds"]["gp3_gb_month"]
-                ),
-            )
-        )
-    elif database == "aurora-postgresql":
-        instances = settings["database_instance_count"]
-        floor = settings["database_min_capacity"]
-        bill.append(
-            Item(
-                "database",
-                f"Aurora Serverless v2, {counted(instances, 'instance')} at {floor:g} ACU",
-                instances * floor * prices["aurora"]["acu_hour"] * hours,
-            )
-        )
-    if database != "none":
-        bill.append(Item("secret", "database secret", prices["secrets_manager"]["secret_month"]))
-    container_insights = prices["container_insights"]
-    bill += [
-        Item("kms_key", "environment KMS key", prices["kms"]["key_month"]),
-        Item(
-            "container_insights",
-            "Container Insights metrics",
-            container_insights["metrics"] * container_insights["metric_month"],
-        ),
-    ]
-    return bill
-
-
-def dollars(amount: float) -> str:
-    """A monthly amount: whole dollars, cents below $10."""
-    return f"${amount:,.0f}" if amount >= 10 else f"${amount:,.2f}"
-
-
-def rate(price: float) -> str:
-    """A unit price, as precise as the price table and at least to the cent."""
-    decimals = len(f"{price:g}".partition(".")[2])
-    return f"${price:.{max(2, decimals)}f}"
-
-
-def counted(count: int, thing: str) -> str:
-    return f"{count} {thing}" + ("" if count == 1 else "es" if thing.endswith("s") else "s")
 
 
 def render_project(output_dir: Path, **answers: str) -> Path:
@@ -253,6 +107,31 @@ def paragraph(text: str, indent: str = "") -> list[str]:
         subsequent_indent=" " * len(indent),
         break_on_hyphens=False,
         break_long_words=False,
+    )
+
+
+def paused_bills(prices: dict[str, Any], database: str, bills: dict[str, Bill]) -> dict[str, Bill]:
+    """What each environment of these bills costs while `make pause` holds it."""
+    return {
+        environment: Bill(
+            bill.settings, environment_bill(bill.settings, database, prices, paused=True)
+        )
+        for environment, bill in bills.items()
+    }
+
+
+def paused_note(prices: dict[str, Any], database: str, bills: dict[str, Bill]) -> list[str]:
+    """A paragraph: the paused totals, and what makes them."""
+    paused = paused_bills(prices, database, bills)
+    held = {
+        "postgresql": "no task, the database stopped",
+        "aurora-postgresql": "no task, the database at 0 ACUs with its storage billed as used",
+        "none": "no task",
+    }[database]
+    kept = "; ".join(item.name for item in paused["production"].items)
+    return paragraph(
+        f"Paused (`make pause`: {held}): staging {dollars(paused['staging'].total)}, production"
+        f" {dollars(paused['production'].total)} a month. What keeps billing: {kept}."
     )
 
 
@@ -338,15 +217,17 @@ def markdown(
     lines = [
         "# What a generated service costs",
         "",
-        "<!-- Written by `make costs` from tools/prices.toml and the tfvars each combination",
-        "generates: edit those, then run it. -->",
+        "<!-- Written by `make costs` from the generated project's scripts/prices.toml and the",
+        "tfvars each combination generates: edit those, then run it. -->",
         "",
         *paragraph(
             f"Monthly estimates ({prices['hours_per_month']} hours) for each environment at its"
-            f" autoscaling floor, from on-demand prices in {prices['region']} as of"
-            f" {prices['as_of']}, before free tier, credits and taxes. Source: {prices['source']}."
-            " Other regions cost up to about 30% more. The figures compare the options; re-check"
-            " the prices before you budget to the cent."
+            " autoscaling floor (staging's tasks on its office hours), from on-demand prices in"
+            f" {prices['region']} as of {prices['as_of']}, before free tier, credits and taxes."
+            f" Source: {prices['source']}. Other regions cost up to about 30% more. The figures"
+            " compare the options; re-check the prices before you budget to the cent. A"
+            " generated project prints its own with `make cost ENV=<env>`, from the same table"
+            " (its scripts/prices.toml)."
         ),
         "",
         "## Every combination, per month",
@@ -388,6 +269,8 @@ def markdown(
             f"## Item by item: `database={database}`, the other defaults",
             "",
             *bill_table(bill["staging"], bill["production"]),
+            "",
+            *paused_note(prices, database, bill),
         ]
     lines += [
         "",
@@ -399,7 +282,8 @@ def markdown(
 
 
 def load_prices() -> dict[str, Any]:
-    return tomllib.loads(PRICES_FILE.read_text())
+    """The table's base region's prices: docs/costs.md prices every combination there."""
+    return engine.load_prices(region="")
 
 
 def variant_name(database: str, nat_gateways: str, cpu_architecture: str) -> str:
@@ -417,14 +301,22 @@ def project_markdown(
         "",
         *paragraph(
             f"Monthly estimates ({prices['hours_per_month']} hours) for each environment at its"
-            " autoscaling floor, at the sizes `terraform/environments/*.tfvars` had when this"
-            f" repository was generated, from on-demand prices in {prices['region']} as of"
-            f" {prices['as_of']}, before free tier, credits and taxes. Source: {prices['source']}."
+            " autoscaling floor (on its office hours, if it has them), at the sizes"
+            " `terraform/environments/*.tfvars` had when this repository was generated, from"
+            f" on-demand prices in {prices['region']} as of {prices['as_of']}, before free tier,"
+            f" credits and taxes. Source: {prices['source']}."
             " Other regions cost up to about 30% more. A size you change in the tfvars changes its"
             " line; re-check the prices before you budget to the cent."
         ),
         "",
         *bill_table(bill["staging"], bill["production"]),
+        "",
+        *paused_note(prices, database, bill),
+        "",
+        *paragraph(
+            "`make cost ENV=<env>` prints the same from the environment's tfvars as they are now:"
+            " running (and always on, when it has office hours) and paused."
+        ),
         "",
         "## What the totals leave out: usage",
         "",

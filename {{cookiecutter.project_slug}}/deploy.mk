@@ -27,12 +27,14 @@ export GITHUB_REPOSITORY_NAME := {{ cookiecutter.github_repository }}
 export ECR_REPOSITORY := $(PROJECT)
 export BUILD_CACHE_REPOSITORY := $(PROJECT)-build-cache
 export TERRAFORM_DIR := terraform
+# make pause prints what still bills with it.
+export UV
 # Empty: the bucket bootstrap creates, $(PROJECT)-tfstate-<account id>.
 STATE_BUCKET ?=
 export STATE_BUCKET
 export REVIEWERS
 
-.PHONY: bootstrap github doctor publish plan deploy rollback record-deploy destroy logs
+.PHONY: bootstrap github doctor publish plan deploy rollback record-deploy destroy logs pause resume cost
 
 bootstrap: ## Create the state bucket, ECR repositories and roles (once per AWS account)
 	@scripts/bootstrap.sh
@@ -64,3 +66,12 @@ destroy: ## Delete an environment (asks for its name again unless CONFIRM=<env>)
 
 logs: ## Follow the service's logs: make logs ENV=staging
 	@scripts/logs.sh "$(ENV)"
+
+pause: ## Stop paying for tasks{% if cookiecutter.database != 'none' %} and the database{% endif %}, keep everything (production asks): make pause ENV=staging
+	@scripts/pause.sh "$(ENV)"
+
+resume: ## Undo make pause: make resume ENV=staging
+	@scripts/resume.sh "$(ENV)"
+
+cost: uv ## What an environment costs a month, running (and on office hours) and paused: make cost ENV=staging
+	@$(UV) run --locked --quiet python scripts/costs.py "$(ENV)"

@@ -31,6 +31,7 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import pytest
 
 from harness import containers
@@ -147,10 +148,14 @@ case "$1 ${2:-}" in
   *) echo "unexpected: $*" >&2; exit 2 ;;
 esac
 """
-# Records the AWS CLI calls the deploy scripts make (service and operation), then makes them.
+# Records the AWS CLI calls the deploy scripts make (service and operation, and a waiter's
+# name), then makes them.
 RECORDING_AWS = """\
 #!/bin/sh
-echo "$1 $2" >> "$AWS_CALL_LOG"
+case "$2" in
+  wait) echo "$1 $2 $3" >> "$AWS_CALL_LOG" ;;
+  *) echo "$1 $2" >> "$AWS_CALL_LOG" ;;
+esac
 exec "{real_aws}" "$@"
 """
 
@@ -323,7 +328,7 @@ def changed_resources(deploy_output: str) -> list[str]:
 
 
 def step_line(deploy_output: str, step: int) -> str:
-    match = re.search(rf"^\[{step}/7\] .*$", deploy_output, flags=re.MULTILINE)
+    match = re.search(rf"^\[{step}/8\] .*$", deploy_output, flags=re.MULTILINE)
     assert match, f"no line for step {step}:\n{deploy_output}"
     return match.group()
 
@@ -428,6 +433,24 @@ def assert_environment_matches_options(moto: MotoServer, combination: Combinatio
         cluster="orders-api-staging", services=["orders-api-staging"]
     )["services"][0]
     assert service["status"] == "ACTIVE"
+    # The alarms, the topic they notify, and the release-health ones the deployments watch.
+    release_health = ["orders-api-staging-load-balancer-5xx", "orders-api-staging-target-5xx"]
+    assert service["deploymentConfiguration"]["alarms"] == {
+        "alarmNames": release_health,
+        "enable": True,
+        "rollback": True,
+    }
+    topic = f"arn:aws:sns:{REGION}:{ACCOUNT_ID}:orders-api-staging-alarms"
+    attributes = moto.client("sns").get_topic_attributes(TopicArn=topic)["Attributes"]
+    assert attributes["KmsMasterKeyId"].startswith(f"arn:aws:kms:{REGION}:{ACCOUNT_ID}:key/")
+    alarms = moto.client("cloudwatch").describe_alarms(AlarmNamePrefix="orders-api-staging-")
+    names = {alarm["AlarmName"] for alarm in alarms["MetricAlarms"]}
+    assert set(release_health) <= names
+    expected = {"p99-response-time", "unhealthy-targets", "tasks-below-desired", "cpu", "memory"}
+    assert {f"orders-api-staging-{name}" for name in expected} <= names
+    if combination.database != "none":
+        assert "orders-api-staging-database-cpu" in names
+    assert all(alarm["AlarmActions"] == [topic] for alarm in alarms["MetricAlarms"])
     task_definition = moto.client("ecs").describe_task_definition(
         taskDefinition=service["taskDefinition"]
     )["taskDefinition"]
@@ -532,6 +555,7 @@ def run_deploy_lifecycle(
     assert deployment.builds() == builds, "the second deploy built again"
 
     if combination == WHOLE_CYCLE:
+        pause_and_resume(deployment)
         new_version_missing_tag_and_rollback(deployment, digest, first)
         # The service's logs, printed once (moto's tasks write none, the log group must exist).
         deployment.as_role(STAGING_DEPLOYER, "logs", "ENV=staging", "FOLLOW=0")
@@ -582,14 +606,15 @@ def first_deploy(
     first = deployment.as_role(
         STAGING_DEPLOYER, "deploy", "ENV=staging", f"IMAGE_DIGEST={digest}", "MARK_DEPLOYED=0"
     ).stdout
-    for step in range(1, 8):
+    for step in range(1, 9):
         step_line(first, step)
     assert f"Deployed {digest} to staging" in first
     assert deployment.state() >= to_create
     assert_environment_matches_options(moto, combination)
     assert running_images(moto) == {f"{REPOSITORY_URI}@{digest}"}
-    deployment.as_role(PUBLISHER, "record-deploy", "ENV=staging", f"IMAGE_DIGEST={digest}")
     first_commit = deployment.git("rev-parse", "HEAD").strip()
+    assert_deployed_version_is_reported(deployment, f"{first_commit}@{digest}")
+    deployment.as_role(PUBLISHER, "record-deploy", "ENV=staging", f"IMAGE_DIGEST={digest}")
     assert image_tags(moto, digest)[0] == first_commit
     assert re.fullmatch(r"deployed-staging-\d{8}T\d{6}Z", image_tags(moto, digest)[1])
     platform = "linux/arm64" if combination.cpu_architecture == "arm64" else "linux/amd64"
@@ -600,6 +625,77 @@ def first_deploy(
         and builds[0].endswith(" --push .")
     )
     return digest, first
+
+
+def assert_deployed_version_is_reported(deployment: Deployment, version: str) -> None:
+    """The task definition gives the app the deployed commit and digest, and the app, started
+    with the task's APP_VERSION, reports them on GET /info; ECS runs the image's health probe."""
+    ecs = deployment.moto.client("ecs")
+    (service,) = ecs.describe_services(
+        cluster="orders-api-staging", services=["orders-api-staging"]
+    )["services"]
+    definition = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])
+    (app,) = [c for c in definition["taskDefinition"]["containerDefinitions"] if c["name"] == "app"]
+    environment = {variable["name"]: variable["value"] for variable in app["environment"]}
+    assert environment["APP_VERSION"] == version
+    assert app["healthCheck"]["command"] == ["CMD", "python", "-m", "orders_api.health_probe"]
+    server = Server(deployment.project, project_environment(APP_VERSION=version))
+    try:
+        server.wait_until_live(timeout=60)
+        assert httpx.get(f"{server.base_url}/info", timeout=5).json()["version"] == version
+    finally:
+        server.close()
+
+
+def scaling_of_staging(moto: MotoServer) -> tuple[int, int, bool]:
+    """The staging service's autoscaling range, and whether its schedules are suspended."""
+    (target,) = moto.client("application-autoscaling").describe_scalable_targets(
+        ServiceNamespace="ecs", ResourceIds=["service/orders-api-staging/orders-api-staging"]
+    )["ScalableTargets"]
+    suspended = target.get("SuspendedState", {}).get("ScheduledScalingSuspended", False)
+    return target["MinCapacity"], target["MaxCapacity"], suspended
+
+
+def pause_and_resume(deployment: Deployment) -> None:
+    """make pause holds the tasks at zero through autoscaling (its office hours held too) and
+    stops the database; a deploy refuses the paused environment; make resume undoes it all.
+    Both run twice to the same end."""
+    moto = deployment.moto
+    actions = moto.client("application-autoscaling").describe_scheduled_actions(
+        ServiceNamespace="ecs", ResourceId="service/orders-api-staging/orders-api-staging"
+    )["ScheduledActions"]
+    schedules = {action["ScheduledActionName"]: action["Schedule"] for action in actions}
+    assert schedules == {
+        "orders-api-staging-office-hours-start": "cron(0 8 ? * MON-FRI *)",
+        "orders-api-staging-office-hours-stop": "cron(0 20 ? * MON-FRI *)",
+    }
+    rds = moto.client("rds")
+
+    def database_status() -> str:
+        (instance,) = rds.describe_db_instances(DBInstanceIdentifier="orders-api-staging")[
+            "DBInstances"
+        ]
+        return instance["DBInstanceStatus"]
+
+    for _ in range(2):
+        paused = deployment.as_role(STAGING_DEPLOYER, "pause", "ENV=staging").stdout
+        assert scaling_of_staging(moto) == (0, 0, True)
+        (service,) = moto.client("ecs").describe_services(
+            cluster="orders-api-staging", services=["orders-api-staging"]
+        )["services"]
+        assert service["desiredCount"] == 0
+        assert database_status() == "stopped"
+    assert "staging, paused (make pause), per month:" in paused
+    refused = deployment.make("deploy", "ENV=staging", check=False)
+    assert refused.returncode != 0
+    assert "staging is paused (make pause): run 'make resume ENV=staging' first" in refused.stdout
+
+    for _ in range(2):
+        deployment.as_role(STAGING_DEPLOYER, "resume", "ENV=staging")
+        assert scaling_of_staging(moto) == (1, 2, False)
+        assert database_status() == "available"
+    again = deployment.make("deploy", "ENV=staging").stdout
+    assert step_line(again, 4).endswith("no changes"), again
 
 
 def new_version_missing_tag_and_rollback(deployment: Deployment, digest: str, first: str) -> None:
@@ -618,7 +714,7 @@ def new_version_missing_tag_and_rollback(deployment: Deployment, digest: str, fi
     missing = deployment.make("deploy", "ENV=staging", "IMAGE_TAG=not-in-ecr", check=False)
     assert missing.returncode != 0
     assert "image tag not-in-ecr is not in ECR repository orders-api" in missing.stdout
-    assert "failed at step 3/7 (image)" in missing.stdout
+    assert "failed at step 3/8 (image)" in missing.stdout
 
     rollback = deployment.make("rollback", "ENV=staging", f"IMAGE_TAG={first_commit}").stdout
     assert f"{first_commit} (given)" in step_line(rollback, 2)

@@ -29,7 +29,7 @@ from harness.rendering import copy_project, render
 # Run as a program, never imported: it reads its state folder from the environment.
 FAKE_CLI = Path(harness.__file__).with_name("fake_cli.py")
 TOOLS = ("aws", "terraform", "docker", "gh", "curl")
-STEP_LINE = re.compile(r"^\[(\d)/7\] (.+?) +\d+s  (.*)$", re.MULTILINE)
+STEP_LINE = re.compile(r"^\[(\d)/8\] (.+?) +\d+s  (.*)$", re.MULTILINE)
 REPOSITORY_URI = "123456789012.dkr.ecr.us-east-1.amazonaws.com/orders-api"
 BUILT_CONFIG = "sha256:" + "c" * 64
 OTHER_CONFIG = "sha256:" + "d" * 64
@@ -134,7 +134,8 @@ def test_a_first_deploy_publishes_the_commit_and_runs_it_by_digest(deployer: Dep
     assert result.returncode == 0, result.stdout + result.stderr
     ran = steps(result.stdout)
     assert list(ran) == [
-        "preflight", "image tag", "image", "terraform", "rollout", "smoke test", "record",
+        "preflight", "image tag", "image", "terraform", "rollout", "release health", "smoke test",
+        "record",
     ]  # fmt: skip
     commit = deployer.commit()
     builds = [call for call in deployer.calls("docker") if call.startswith("docker buildx build")]
@@ -149,6 +150,8 @@ def test_a_first_deploy_publishes_the_commit_and_runs_it_by_digest(deployer: Dep
     assert ran["image"] == f"{REPOSITORY_URI}:{commit} = {REPOSITORY_URI}@{digest}"
     (plan,) = [call for call in deployer.calls("terraform") if " plan " in call]
     assert f"-var=image_digest={digest}" in plan
+    # GET /info reports what runs: the commit's image and its digest.
+    assert f"-var=app_version={commit}@{digest}" in plan
     assert f"Deployed {commit} = {digest} to staging" in result.stdout
     # Recorded: the lifecycle policy keeps the image, and production may take it.
     assert re.fullmatch(r"deployed-staging-\d{8}T\d{6}Z", image["tags"][1]), image["tags"]
@@ -179,6 +182,9 @@ def test_the_workflows_digest_is_deployed_as_given(deployer: Deployer) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert steps(result.stdout)["image tag"] == f"{digest} (given)"
     assert deployer.calls("docker") == []
+    # The workflow built the digest from the commit it deploys.
+    (plan,) = [call for call in deployer.calls("terraform") if " plan " in call]
+    assert f"-var=app_version={deployer.commit()}@{digest}" in plan
 
 
 @pytest.mark.parametrize(
@@ -210,7 +216,7 @@ def test_uncommitted_changes_stop_the_deploy_at_step_2(deployer: Deployer, image
 
     assert result.returncode != 0
     assert "uncommitted changes (1 file(s), see git status)" in result.stderr
-    assert "failed at step 2/7 (image tag)" in result.stderr
+    assert "failed at step 2/8 (image tag)" in result.stderr
     assert deployer.calls("terraform") == [] and deployer.calls("docker") == []
 
 
@@ -248,7 +254,7 @@ def test_an_image_the_push_did_not_register_stops_the_deploy_at_step_3(
 
     assert result.returncode != 0
     assert "is not in ECR repository orders-api after the push" in result.stderr
-    assert "failed at step 3/7 (image)" in result.stderr
+    assert "failed at step 3/8 (image)" in result.stderr
     assert deployer.calls("terraform") == []
 
 
@@ -259,7 +265,7 @@ def test_production_takes_only_an_image_staging_ran(deployer: Deployer) -> None:
     refused = deployer.make("deploy", "ENV=production", f"IMAGE_TAG={commit}")
     assert refused.returncode != 0
     assert "has never run in staging: production deploys only images staging ran" in refused.stderr
-    assert "failed at step 3/7 (image)" in refused.stderr
+    assert "failed at step 3/8 (image)" in refused.stderr
     assert deployer.calls("terraform") == []
 
 
@@ -272,6 +278,8 @@ def test_production_deploys_the_image_staging_ran_by_its_digest(deployer: Deploy
     assert result.returncode == 0, result.stdout + result.stderr
     assert steps(result.stdout)["image"] == f"{REPOSITORY_URI}:{commit} = {REPOSITORY_URI}@{digest}"
     assert deployer.calls("docker") == []
+    (plan,) = [call for call in deployer.calls("terraform") if " plan " in call]
+    assert f"-var=app_version={commit}@{digest}" in plan
 
 
 def test_production_never_builds(deployer: Deployer) -> None:
@@ -287,8 +295,8 @@ def test_production_never_builds(deployer: Deployer) -> None:
 @pytest.mark.parametrize(
     ("rollout", "message"),
     [
-        ("rolled_back", "the deployment circuit breaker rolled orders-api-staging back to "
-                        "orders-api-staging:1"),
+        ("rolled_back", "ECS rolled orders-api-staging back to orders-api-staging:1 (the "
+                        "deployment circuit breaker or a release-health alarm)"),
         ("failed", "the rollout of orders-api-staging:2 failed"),
     ],
 )  # fmt: skip
@@ -301,13 +309,60 @@ def test_a_rollout_that_did_not_hold_stops_the_deploy_at_step_5(
 
     assert result.returncode != 0
     assert message in result.stderr
-    assert "failed at step 5/7 (rollout)" in result.stderr
+    assert "failed at step 5/8 (rollout)" in result.stderr
     assert not any("put-image" in call for call in deployer.calls("aws")), (
         "recorded a failed deploy"
     )
 
 
-def test_a_service_that_does_not_answer_stops_the_deploy_at_step_6(deployer: Deployer) -> None:
+def test_a_paused_environment_is_not_deployed_until_it_is_resumed(deployer: Deployer) -> None:
+    deployer.scenario(paused=True)
+
+    result = deployer.make("deploy", "ENV=staging")
+
+    assert result.returncode != 0
+    assert "staging is paused (make pause): run 'make resume ENV=staging' first" in result.stderr
+    assert "failed at step 4/8 (terraform)" in result.stderr
+    assert not any(" plan " in call for call in deployer.calls("terraform"))
+
+
+def test_the_release_health_alarms_are_reported_as_their_own_step(deployer: Deployer) -> None:
+    result = deployer.make("deploy", "ENV=staging")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert steps(result.stdout)["release health"] == (
+        "no alarm went off: orders-api-staging-load-balancer-5xx OK, "
+        "orders-api-staging-target-5xx OK"
+    )
+
+
+def test_an_alarm_going_off_stops_the_deploy_at_step_6(deployer: Deployer) -> None:
+    deployer.scenario(alarms="firing")
+
+    result = deployer.make("deploy", "ENV=staging")
+
+    assert result.returncode != 0
+    assert (
+        "release-health alarm(s) going off: orders-api-staging-target-5xx: see the dashboard"
+        in (result.stderr)
+    )
+    assert "failed at step 6/8 (release health)" in result.stderr
+    assert deployer.calls("curl") == [], "smoke-tested a release its alarms judged failing"
+    assert not any("put-image" in call for call in deployer.calls("aws")), "recorded it"
+
+
+def test_a_service_without_alarms_is_judged_by_the_circuit_breaker(deployer: Deployer) -> None:
+    deployer.scenario(alarms="none")
+
+    result = deployer.make("deploy", "ENV=staging")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert steps(result.stdout)["release health"] == (
+        "orders-api-staging has no release-health alarms: the circuit breaker alone judged it"
+    )
+
+
+def test_a_service_that_does_not_answer_stops_the_deploy_at_step_7(deployer: Deployer) -> None:
     deployer.scenario(service_answers=False)
 
     result = deployer.make("deploy", "ENV=staging", SMOKE_ATTEMPTS="3")
@@ -316,7 +371,7 @@ def test_a_service_that_does_not_answer_stops_the_deploy_at_step_6(deployer: Dep
     assert "GET http://127.0.0.1:9/health did not answer 2xx after 3 attempts (HTTP 503)" in (
         result.stderr
     )
-    assert "failed at step 6/7 (smoke test)" in result.stderr
+    assert "failed at step 7/8 (smoke test)" in result.stderr
     health_checks = [call for call in deployer.calls("curl") if "--fail" in call]
     assert len(health_checks) == 3
 

@@ -115,6 +115,9 @@ UNSCOPED_WRITES = {
     "UseTheEnginesDefaultOptionGroup": "AWS's default option group, shared and untaggable",
     "EncryptTheStateWithTheSharedKey": "the shared key, known by its alias, used through S3 for "
     "the environment's own state; the guardrails deny everything else on it",
+    "ReadAndEndSubscriptionsByTheirArn": "SNS has no resource-level permission for them; a "
+    "subscription's ARN holds a random id that only its topic's listing reveals, and the role "
+    "may list its own topic only",
 }
 # What cloudsplaining reports when it flags everything (statements with conditions and with
 # resource ARNs too), and why each is what it must be. A new finding, or a stale reason, fails.
@@ -142,6 +145,10 @@ EXPLAINED_FINDINGS = {
     "rows and no DDL; another environment's database has no such role",
     ("database", "resource exposure", "kms:CreateGrant"): "the environment's key, for RDS and "
     "Secrets Manager only",
+    ("monitoring", "resource exposure", "sns:CreateTopic"): "the environment's alarm topic, by "
+    "its name and with its tag (CreateTopic can set the topic's policy)",
+    ("monitoring", "resource exposure", "sns:SetTopicAttributes"): "the environment's alarm "
+    "topic only, whose policy lets its own alarms and budget publish",
 }
 
 
@@ -470,10 +477,13 @@ def boundary_problems(found: Iam) -> list[str]:
                 problems.append(
                     f"{environment}: {statement.sid} writes logs to {statement.resources}"
                 )
-            if "secretsmanager:GetSecretValue" in statement.actions and not any(
-                key.startswith("aws:ResourceTag/aws:rds:") for key in statement.condition_keys()
+            # A database's secret by the tag RDS gives it, the app's by the environment's tag.
+            keys = statement.condition_keys()
+            if "secretsmanager:GetSecretValue" in statement.actions and not (
+                any(key.startswith("aws:ResourceTag/aws:rds:") for key in keys)
+                or statement.condition_values("aws:ResourceTag/Environment") == {environment}
             ):
-                problems.append(f"{environment}: {statement.sid} reads secrets of any database")
+                problems.append(f"{environment}: {statement.sid} reads secrets of any owner")
             if "secretsmanager:GetSecretValue" in statement.actions and not all(
                 resource.startswith(f"arn:aws:secretsmanager:{REGION}:{TEST_ACCOUNT_ID}:")
                 for resource in statement.resources
@@ -497,14 +507,29 @@ def boundary_problems(found: Iam) -> list[str]:
 
 
 def key_problems(found: Iam) -> list[str]:
-    """CloudWatch Logs uses the environment key for the environment's log groups only."""
+    """CloudWatch Logs uses the environment key for the environment's log groups only; the
+    alarms and the budget, for the environment's alarm topic only."""
     problems = []
     for environment, document in found.key.items():
+        statements = iam.statements(f"{environment} key", document)
         logs = [
             statement
-            for statement in iam.statements(f"{environment} key", document)
+            for statement in statements
             if statement.allows and statement.principals == (f"logs.{REGION}.amazonaws.com",)
         ]
+        publishers = [
+            statement
+            for statement in statements
+            if statement.allows
+            and {"cloudwatch.amazonaws.com", "budgets.amazonaws.com"} & set(statement.principals)
+        ]
+        topic = f"arn:aws:sns:{REGION}:{TEST_ACCOUNT_ID}:{PROJECT}-{environment}-alarms"
+        if not publishers:
+            problems.append(f"{environment}: the alarms may not use the key for their topic")
+        for statement in publishers:
+            topics = statement.condition_values("kms:EncryptionContext:aws:sns:topicArn")
+            if topics != {topic}:
+                problems.append(f"{environment}: the key serves topics {sorted(topics) or 'all'}")
         if not logs:
             problems.append(f"{environment}: CloudWatch Logs may not use the key")
         for statement in logs:
@@ -611,6 +636,30 @@ def test_the_stacks_role_policies_stay_within_the_boundary(combination: Combinat
         assert iam.ungranted_actions(boundary, actions, TEST_ACCOUNT_ID, REGION) == []
 
 
+def monitoring_problems(found: Iam) -> list[str]:
+    """A deploy role's alarms notify its environment's topic only (target tracking's, which
+    Application Auto Scaling creates with the caller's permissions, are named for the service),
+    and it subscribes e-mail addresses only."""
+    problems = []
+    for environment in ENVIRONMENTS:
+        topic = f"arn:aws:sns:{REGION}:{TEST_ACCOUNT_ID}:{PROJECT}-{environment}-alarms"
+        target_tracking = f":alarm:TargetTracking-service/{PROJECT}-{environment}/"
+        for statement in iam.all_statements(found.deploy_policies(environment)):
+            if not statement.allows:
+                continue
+            if (
+                "cloudwatch:PutMetricAlarm" in statement.actions
+                and not all(target_tracking in resource for resource in statement.resources)
+                and statement.condition_values("cloudwatch:AlarmActions") != {topic}
+            ):
+                problems.append(f"{statement.policy} {statement.sid}: alarms may notify anything")
+            if "sns:Subscribe" in statement.actions and statement.condition_values(
+                "sns:Protocol"
+            ) != {"email"}:
+                problems.append(f"{statement.policy} {statement.sid} subscribes any protocol")
+    return problems
+
+
 CHECKS: dict[str, Callable[[Iam], list[str]]] = {
     "trust": trust_problems,
     "push": push_problems,
@@ -622,6 +671,7 @@ CHECKS: dict[str, Callable[[Iam], list[str]]] = {
     "cloudsplaining": unexplained_findings,
     "lifecycle": lambda found: lifecycle_problems(found.lifecycle),
     "key": key_problems,
+    "monitoring": monitoring_problems,
 }
 
 
@@ -777,10 +827,21 @@ def mutate_boundary(sid: str, change: Callable[[dict[str, Any]], None]) -> Calla
 def widen_key(found: Iam) -> None:
     document = json.loads(found.key["staging"])
     for statement in document["Statement"]:
-        if "Condition" in statement:
+        if "ArnLike" in statement.get("Condition", {}):
             statement["Condition"]["ArnLike"]["kms:EncryptionContext:aws:logs:arn"] = (
                 f"arn:aws:logs:{REGION}:{TEST_ACCOUNT_ID}:log-group:*"
             )
+    found.key["staging"] = json.dumps(document)
+
+
+def key_for_every_topic(found: Iam) -> None:
+    document = json.loads(found.key["staging"])
+    for statement in document["Statement"]:
+        statement.get("Condition", {}).get("StringEquals", {}).pop(
+            "kms:EncryptionContext:aws:sns:topicArn", None
+        )
+        if statement.get("Condition", {}).get("StringEquals") == {}:
+            statement["Condition"].pop("StringEquals")
     found.key["staging"] = json.dumps(document)
 
 
@@ -907,6 +968,19 @@ MUTATIONS: dict[str, tuple[str, Callable[[Iam], None]]] = {
         "boundary",
         mutate_boundary("ReadTheEnvironmentsDatabaseSecret", lambda s: s.pop("Condition")),
     ),
+    "the boundary reads every secret of the account": (
+        "boundary",
+        mutate_boundary("ReadTheEnvironmentsSecrets", lambda s: s.pop("Condition")),
+    ),
+    "the boundary reads the other environment's secrets": (
+        "boundary",
+        mutate_boundary(
+            "ReadTheEnvironmentsSecrets",
+            lambda s: s["Condition"]["StringEquals"].update(
+                {"aws:ResourceTag/Environment": "production"}
+            ),
+        ),
+    ),
     "the boundary reads secrets in every region": (
         "boundary",
         mutate_boundary(
@@ -926,6 +1000,21 @@ MUTATIONS: dict[str, tuple[str, Callable[[Iam], None]]] = {
         mutate_boundary("PullTheServiceImage", lambda s: s.update(Resource="*")),
     ),
     "the key encrypts every log group": ("key", widen_key),
+    "the alarms may use the key for any topic": ("key", key_for_every_topic),
+    "an alarm may notify anything": (
+        "monitoring",
+        mutate_deploy("monitoring", "AlarmsNotifyOnlyTheEnvironmentsTopic", untag_condition),
+    ),
+    "e-mail is not the only protocol": (
+        "monitoring",
+        mutate_deploy("monitoring", "SubscribeAddressesToTheAlarmTopic", untag_condition),
+    ),
+    "alarms may be made under any name": (
+        "scope",
+        mutate_deploy(
+            "monitoring", "ChangeTheEnvironmentsAlarms", lambda s: s.update(Resource="*")
+        ),
+    ),
 }
 
 

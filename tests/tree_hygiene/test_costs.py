@@ -1,8 +1,11 @@
-"""docs/costs.md: the sizes each combination generates, priced by tools/prices.toml."""
+"""docs/costs.md and `make cost`: the sizes each combination generates, priced by the generated
+project's scripts/costs.py with its scripts/prices.toml."""
 
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -38,7 +41,9 @@ def test_each_environment_is_priced_at_its_own_tfvars_sizes(default_terraform: P
             for environment in costs.ENVIRONMENTS
         )
     )
-    assert staging.item("tasks").name == "1 ARM64 task, 0.25 vCPU / 0.5 GB"
+    assert (
+        staging.item("tasks").name == "1 ARM64 task, 0.25 vCPU / 0.5 GB, 60 h a week (office hours)"
+    )
     assert staging.item("database").name == "RDS db.t4g.micro single-AZ, 20 GB gp3"
     assert production.item("tasks").name == "2 ARM64 tasks, 0.5 vCPU / 1 GB"
     assert production.item("database").name == "RDS db.t4g.medium Multi-AZ, 20 GB gp3"
@@ -80,3 +85,101 @@ def test_an_instance_class_without_a_price_is_refused(default_terraform: Path) -
     settings["database_instance_class"] = "db.r8g.48xlarge"
     with pytest.raises(ValueError, match=r"no price for db\.r8g\.48xlarge: add it"):
         costs.environment_bill(settings, "postgresql", PRICES)
+
+
+def test_staging_tasks_are_priced_on_its_office_hours(default_terraform: Path) -> None:
+    settings = costs.environment_settings(default_terraform, "staging")
+    assert settings["office_hours"]["start"] == "cron(0 8 ? * MON-FRI *)"
+    on_office_hours = costs.engine.task_item(settings, PRICES)
+    always_on = costs.engine.task_item({**settings, "office_hours": None}, PRICES)
+
+    assert on_office_hours.name == "1 ARM64 task, 0.25 vCPU / 0.5 GB, 60 h a week (office hours)"
+    assert on_office_hours.monthly == pytest.approx(always_on.monthly * 60 / 168)
+
+
+@pytest.mark.parametrize(
+    ("start", "stop", "hours"),
+    [
+        ("cron(0 8 ? * MON-FRI *)", "cron(0 20 ? * MON-FRI *)", 60),
+        ("cron(30 7 ? * MON,WED,FRI *)", "cron(0 17 ? * MON,WED,FRI *)", 28.5),
+        ("cron(0 22 ? * * *)", "cron(0 6 ? * * *)", 56),
+        ("cron(0 9 ? * SAT-SUN *)", "cron(0 13 ? * SAT-SUN *)", 8),
+    ],
+)
+def test_office_hours_are_counted_from_each_start_to_the_next_stop(
+    start: str, stop: str, hours: float
+) -> None:
+    office_hours = {"start": start, "stop": stop, "time_zone": "UTC"}
+    assert costs.engine.office_hours_per_week(office_hours) == pytest.approx(hours)
+
+
+def test_a_paused_environment_bills_what_keeps_running(default_terraform: Path) -> None:
+    settings = costs.environment_settings(default_terraform, "production")
+    paused = costs.Bill(
+        settings, costs.environment_bill(settings, "postgresql", PRICES, paused=True)
+    )
+    kinds = [item.kind for item in paused.items]
+
+    assert "tasks" not in kinds
+    assert kinds[:3] == ["load_balancer", "public_ipv4", "nat_gateways"]
+    # Multi-AZ: both copies' storage, no instance hours.
+    assert paused.item("database").name == "RDS storage while stopped, 20 GB gp3"
+    assert paused.item("database").monthly == pytest.approx(2 * 20 * PRICES["rds"]["gp3_gb_month"])
+
+
+def test_make_cost_prints_the_figures_docs_costs_md_has(default_terraform: Path) -> None:
+    project = default_terraform.parent
+    docs = (project / "docs" / "costs.md").read_text()
+    for environment in costs.ENVIRONMENTS:
+        printed = run_make_cost(project, environment)
+        assert printed.returncode == 0, printed.stderr
+        settings = costs.environment_settings(default_terraform, environment)
+        bill = costs.Bill(settings, costs.environment_bill(settings, "postgresql", PRICES))
+        paused = costs.Bill(
+            settings, costs.environment_bill(settings, "postgresql", PRICES, paused=True)
+        )
+        totals = [line.split()[-1] for line in printed.stdout.splitlines() if "total" in line]
+        assert totals == [costs.dollars(bill.total), costs.dollars(paused.total)]
+        assert f"**{costs.dollars(bill.total)}**" in docs
+        assert f"{environment} {costs.dollars(paused.total)}" in docs
+    assert "always on, without office_hours" in run_make_cost(project, "staging").stdout
+
+
+def run_make_cost(project: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """scripts/costs.py as `make cost` runs it (with this interpreter, which has python-hcl2)."""
+    return subprocess.run(
+        [sys.executable, "scripts/costs.py", *arguments],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ((), "error: ENV is required: add ENV=staging or ENV=production\n"),
+        (("prod",), "error: ENV must be staging or production, not 'prod'\n"),
+    ],
+)
+def test_make_cost_refuses_a_bad_environment(
+    default_terraform: Path, arguments: tuple[str, ...], message: str
+) -> None:
+    printed = run_make_cost(default_terraform.parent, *arguments)
+
+    assert (printed.returncode, printed.stdout, printed.stderr) == (1, "", message)
+
+
+def test_a_region_the_table_has_is_priced_on_its_own_prices(tmp_path: Path) -> None:
+    table = tmp_path / "prices.toml"
+    table.write_text(
+        costs.PRICES_FILE.read_text() + '\n[regions."eu-west-1".nat_gateway]\nhour = 0.048\n'
+    )
+
+    ireland = costs.engine.load_prices("eu-west-1", table)
+    elsewhere = costs.engine.load_prices("ap-south-1", table)
+
+    assert (ireland["region"], ireland["nat_gateway"]["hour"]) == ("eu-west-1", 0.048)
+    assert ireland["nat_gateway"]["gb_processed"] == PRICES["nat_gateway"]["gb_processed"]
+    assert (elsewhere["region"], elsewhere["nat_gateway"]["hour"]) == ("us-east-1", 0.045)

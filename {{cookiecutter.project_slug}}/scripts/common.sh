@@ -65,6 +65,30 @@ bootstrap_output_entry() {
   terraform -chdir="$BOOTSTRAP_DIR" output -json "$1" | sed -n "s/.*\"$2\": *\"\([^\"]*\)\".*/\1/p"
 }
 
+# Production's pause and resume ask for its name again, unless CONFIRM=production says it already.
+confirm_production() {
+  local environment=$1 action=$2 confirmation=${CONFIRM:-}
+  [[ "$environment" == production ]] || return 0
+  if [[ -z "$confirmation" ]]; then
+    [[ -t 0 ]] || fail "production left as it was: confirm with CONFIRM=production"
+    read -r -p "This ${action}s production. Type production to go on: " confirmation
+  fi
+  [[ "$confirmation" == production ]] || fail "production left as it was: '${confirmation}' is not 'production'"
+}
+
+# The scalable target of the environment's service, as Application Auto Scaling names it.
+scalable_target() {
+  echo "service/$(terraform_output cluster_name)/$(terraform_output service_name)"
+}
+
+# "True" while `make pause` holds the service at no task: it suspends scheduled scaling too, so
+# that office hours do not start it again.
+paused_by_make_pause() {
+  aws application-autoscaling describe-scalable-targets --service-namespace ecs \
+    --resource-ids "$(scalable_target)" --output text \
+    --query 'ScalableTargets[0].SuspendedState.ScheduledScalingSuspended'
+}
+
 # One working directory serves both environments, so every run re-points it (-reconfigure)
 # at the environment's state before reading or changing anything.
 terraform_init() {
@@ -91,6 +115,12 @@ readonly DIGEST_PATTERN='^sha256:[0-9a-f]{64}$'
 # a destroy.
 # shellcheck disable=SC2034
 readonly PLACEHOLDER_DIGEST="sha256:0000000000000000000000000000000000000000000000000000000000000000"
+
+# What GET /info reports as the version (APP_VERSION): the image's tag (its commit) and digest.
+app_version() {
+  local tag=$1 digest=$2
+  printf '%s@%s' "$tag" "$digest"
+}
 
 # The digest the tag names in ECR, or nothing when no image has the tag; any other error stops
 # the script.

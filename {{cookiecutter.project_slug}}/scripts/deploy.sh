@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Deploy one environment, in seven steps, each reported on one line with its duration:
-#   1 preflight   2 image tag   3 image   4 terraform   5 rollout   6 smoke test   7 record
+# Deploy one environment, in eight steps, each reported on one line with its duration:
+#   1 preflight   2 image tag   3 image   4 terraform   5 rollout   6 release health
+#   7 smoke test  8 record
 # Any failure stops the deploy, names the step and exits non-zero.
 #   scripts/deploy.sh ENV                       the current commit's image (staging publishes it
 #                                               if ECR does not have it yet)
@@ -12,7 +13,7 @@
 # in the tree. ALLOW_DIRTY=1 deploys uncommitted changes anyway (the image tag then says so).
 # Optional: SMOKE_URL overrides the tested URL; ROLLOUT_TIMEOUT and POLL_SECONDS tune the wait
 # for the service to become stable, SMOKE_ATTEMPTS and SMOKE_INTERVAL the smoke test's retries;
-# MARK_DEPLOYED=0 leaves step 7 (tagging the image as run here) to the deploy workflow's
+# MARK_DEPLOYED=0 leaves step 8 (tagging the image as run here) to the deploy workflow's
 # publisher, since a deploy role may not tag images.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -25,7 +26,7 @@ requested_digest=${3:-}
 require_environment "$environment"
 require_settings AWS_REGION PROJECT ECR_REPOSITORY IMAGE_PLATFORM TERRAFORM_DIR
 
-readonly STEPS=7
+readonly STEPS=8
 readonly ROLLOUT_TIMEOUT=${ROLLOUT_TIMEOUT:-1200}
 readonly POLL_SECONDS=${POLL_SECONDS:-10}
 readonly SMOKE_ATTEMPTS=${SMOKE_ATTEMPTS:-30}
@@ -41,7 +42,7 @@ step() {
   current_step="${number}/${STEPS} (${name})"
   summary=""
   "$3"
-  printf '[%s/%s] %-11s %4ss  %s\n' "$number" "$STEPS" "$name" "$((SECONDS - step_started))" "$summary"
+  printf '[%s/%s] %-14s %4ss  %s\n' "$number" "$STEPS" "$name" "$((SECONDS - step_started))" "$summary"
 }
 
 report_failure() {
@@ -73,11 +74,14 @@ choose_image_tag() {
     [[ "$requested_digest" =~ $DIGEST_PATTERN ]] ||
       fail "IMAGE_DIGEST must be an image digest (sha256: and 64 hex digits), not '${requested_digest}'"
     image_tag=""
+    # The deploy workflow built it from this commit.
+    image_source=$(current_commit)
     summary="${requested_digest} (given)"
     return
   fi
   if [[ -n "$requested_tag" ]]; then
     image_tag=$requested_tag
+    image_source=$image_tag
     summary="${image_tag} (given)"
     return
   fi
@@ -86,6 +90,7 @@ choose_image_tag() {
     # Never let a build of uncommitted work carry the commit's own (immutable) tag.
     image_tag="${image_tag}-dirty-$(date +%Y%m%d%H%M%S)"
   fi
+  image_source=$image_tag
   summary="${image_tag} (current commit)"
 }
 
@@ -117,9 +122,15 @@ resolve_image() {
 apply_terraform() {
   local plan_output status=0
   terraform_init "$environment"
+  # An apply would give a paused environment its tasks back behind `make resume`'s back.
+  # Before the first deploy there is no service to ask about.
+  if terraform_output service_name >/dev/null 2>&1 && [[ "$(paused_by_make_pause)" == True ]]; then
+    fail "${environment} is paused (make pause): run 'make resume ENV=${environment}' first"
+  fi
   # -detailed-exitcode: 0 = nothing to change, 2 = changes, anything else = error.
   plan_output=$(terraform -chdir="$TERRAFORM_DIR" plan -input=false -no-color -lock-timeout=5m \
     -var-file="environments/${environment}.tfvars" -var="image_digest=${digest}" \
+    -var="app_version=$(app_version "$image_source" "$digest")" \
     -out="$plan_file" -detailed-exitcode 2>&1) || status=$?
   case "$status" in
     0)
@@ -140,8 +151,10 @@ apply_terraform() {
 }
 
 # Stable = one deployment left, running the task definition just applied, all tasks running.
-# The deployment circuit breaker marks a failing rollout FAILED and rolls the service back to
-# the previous task definition; both end the wait with an error.
+# The deployment circuit breaker (tasks that never turn healthy) and the release-health alarms
+# (a release that serves errors) mark a failing rollout FAILED and roll the service back to the
+# previous task definition; both end the wait with an error. With alarms, ECS keeps the rollout
+# IN_PROGRESS for a bake time after the tasks are up, watching them: the wait includes it.
 wait_for_rollout() {
   local cluster service expected deadline state last_state=""
   local task_definition deployments primary_task_definition rollout running desired
@@ -159,7 +172,7 @@ wait_for_rollout() {
           deployments[?status=='PRIMARY'] | [0].rolloutState, runningCount, desiredCount]"
     )
     if [[ "$task_definition" != "$expected" ]]; then
-      fail "the deployment circuit breaker rolled ${service} back to ${task_definition##*/}: see 'make logs ENV=${environment}'"
+      fail "ECS rolled ${service} back to ${task_definition##*/} (the deployment circuit breaker or a release-health alarm): see 'make logs ENV=${environment}' and the dashboard"
     fi
     if [[ "$rollout" == FAILED ]]; then
       fail "the rollout of ${expected##*/} failed: see 'make logs ENV=${environment}'"
@@ -178,6 +191,27 @@ wait_for_rollout() {
       fail "${service} not stable after ${ROLLOUT_TIMEOUT}s (${state}): see 'make logs ENV=${environment}'"
     sleep "$POLL_SECONDS"
   done
+}
+
+# The verdict of the alarms ECS judged the release by (step 5 waited for it), reported with
+# their state now; one going off stops the deploy.
+check_release_health() {
+  local cluster service alarms states firing
+  cluster=$(terraform_output cluster_name)
+  service=$(terraform_output service_name)
+  alarms=$(aws ecs describe-services --cluster "$cluster" --services "$service" --output text \
+    --query 'services[0].deploymentConfiguration.alarms.alarmNames')
+  if [[ -z "$alarms" || "$alarms" == None ]]; then
+    summary="${service} has no release-health alarms: the circuit breaker alone judged it"
+    return
+  fi
+  # shellcheck disable=SC2086 # one alarm name per word
+  states=$(aws cloudwatch describe-alarms --alarm-names $alarms --output text \
+    --query 'MetricAlarms[].[AlarmName, StateValue]')
+  firing=$(awk '$2 == "ALARM" { print $1 }' <<<"$states" | paste -sd ' ' -)
+  [[ -z "$firing" ]] ||
+    fail "release-health alarm(s) going off: ${firing}: see the dashboard ($(terraform_output dashboard_url)) and 'make logs ENV=${environment}'"
+  summary="no alarm went off: $(awk '{ printf "%s%s %s", separator, $1, $2; separator = ", " }' <<<"$states")"
 }
 
 {% if cookiecutter.database != "none" %}
@@ -220,7 +254,8 @@ step 2 "image tag" choose_image_tag
 step 3 image resolve_image
 step 4 terraform apply_terraform
 step 5 rollout wait_for_rollout
-step 6 "smoke test" smoke_test
-step 7 record record_deploy
+step 6 "release health" check_release_health
+step 7 "smoke test" smoke_test
+step 8 record record_deploy
 current_step=""
 echo "Deployed ${image_tag:+${image_tag} = }${digest} to ${environment}: ${service_url}"

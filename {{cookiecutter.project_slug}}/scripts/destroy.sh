@@ -21,7 +21,8 @@ fi
   fail "nothing destroyed: '${confirmation}' is not '${environment}'"
 
 terraform_init "$environment"
-# The image does not matter to a destroy, but the variable has no default.
+# The image does not matter to a destroy, but the variables have no default.
 terraform -chdir="$TERRAFORM_DIR" destroy -input=false -auto-approve -lock-timeout=5m \
-  -var-file="environments/${environment}.tfvars" -var="image_digest=${PLACEHOLDER_DIGEST}"
+  -var-file="environments/${environment}.tfvars" -var="image_digest=${PLACEHOLDER_DIGEST}" \
+  -var="app_version=$(app_version destroy "$PLACEHOLDER_DIGEST")"
 echo "Destroyed ${environment}."

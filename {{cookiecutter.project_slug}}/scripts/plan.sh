@@ -22,4 +22,4 @@ fi
 terraform_init "$environment"
 terraform -chdir="$TERRAFORM_DIR" plan -input=false -lock-timeout=5m \
   -var-file="environments/${environment}.tfvars" -var="image_digest=${digest}" \
-  -out="${environment}.tfplan"
+  -var="app_version=$(app_version "$image_tag" "$digest")" -out="${environment}.tfplan"

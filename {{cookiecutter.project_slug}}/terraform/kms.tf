@@ -1,8 +1,8 @@
 {% if cookiecutter.database != 'none' %}
-# One customer-managed key per environment encrypts its logs, its database and the database's
-# password secret.
+# One customer-managed key per environment encrypts its logs, its alarm topic, its database and
+# the database's password secret.
 {% else %}
-# One customer-managed key per environment encrypts its logs.
+# One customer-managed key per environment encrypts its logs and its alarm topic.
 {% endif %}
 resource "aws_kms_key" "this" {
   description             = "Encrypts the logs{% if cookiecutter.database != 'none' %} and database{% endif %} of ${local.name}"
@@ -47,6 +47,25 @@ data "aws_iam_policy_document" "kms" {
       test     = "ArnLike"
       variable = "kms:EncryptionContext:aws:logs:arn"
       values   = module.names.encrypted_log_group_arns
+    }
+  }
+
+  # The alarm topic is encrypted with this key: CloudWatch (the environment's alarms) and Budgets
+  # publish to it, and may use the key for that topic only.
+  statement {
+    sid       = "AlarmsAndTheBudgetPublishToTheAlarmTopic"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["budgets.amazonaws.com", "cloudwatch.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:EncryptionContext:aws:sns:topicArn"
+      values   = [module.names.monitoring.alarm_topic_arn]
     }
   }
 }

@@ -33,6 +33,7 @@ module "network" {
   name                    = local.name
   aws_region              = var.aws_region
   cidr_block              = var.vpc_cidr_block
+  availability_zone_count = var.availability_zone_count
   nat_gateways            = var.nat_gateways
   flow_log_group_name     = module.names.log_groups.flow_logs
   flow_log_retention_days = var.log_retention_days
@@ -48,8 +49,16 @@ module "load_balancer" {
   vpc_id              = module.network.vpc_id
   vpc_cidr_block      = module.network.vpc_cidr_block
   public_subnet_ids   = module.network.public_subnet_ids
+  target_port         = var.container_port
+  idle_timeout        = var.load_balancer_idle_timeout
   deletion_protection = var.load_balancer_deletion_protection
   access_logs_bucket  = var.load_balancer_access_logs_bucket
+
+  health_check_path                = var.health_check_path
+  health_check_interval            = var.health_check_interval
+  health_check_timeout             = var.health_check_timeout
+  health_check_healthy_threshold   = var.health_check_healthy_threshold
+  health_check_unhealthy_threshold = var.health_check_unhealthy_threshold
 {% if cookiecutter.https != 'off' %}
   domain_name         = module.names.service_domain_name
 {% endif %}
@@ -83,14 +92,27 @@ module "service" {
   ecr_repository_url = data.aws_ecr_repository.app.repository_url
   ecr_repository_arn = data.aws_ecr_repository.app.arn
   image_digest       = var.image_digest
+  app_version        = var.app_version
   cpu_architecture   = var.cpu_architecture
   cpu                = var.task_cpu
   memory             = var.task_memory
 
-  desired_count      = var.desired_count
-  min_capacity       = var.min_capacity
-  max_capacity       = var.max_capacity
-  use_fargate_spot   = var.use_fargate_spot
+  container_port             = var.container_port
+  load_balancer_idle_timeout = var.load_balancer_idle_timeout
+  environment_variables      = var.environment_variables
+  secrets                    = var.secrets
+
+  deployment_alarm_names = module.monitoring.release_health_alarm_names
+
+  desired_count         = var.desired_count
+  min_capacity          = var.min_capacity
+  max_capacity          = var.max_capacity
+  cpu_target_percent    = var.cpu_target_percent
+  memory_target_percent = var.memory_target_percent
+  requests_per_target   = var.requests_per_target
+  office_hours          = var.office_hours
+  use_fargate_spot      = var.use_fargate_spot
+
   log_group_name     = module.names.log_groups.service
   log_retention_days = var.log_retention_days
   kms_key_arn        = aws_kms_key.this.arn
@@ -140,5 +162,41 @@ module "database" {
   deletion_protection      = var.database_deletion_protection
   skip_final_snapshot      = var.database_skip_final_snapshot
   monitoring_role_arn      = module.names.workload_role_arns.database_monitoring
+  alarm_topic_arn          = module.monitoring.alarm_topic_arn
+  alarm_thresholds         = var.database_alarm_thresholds
 }
 {% endif %}
+
+# Alarms, the topic they notify, the dashboard and the budget. The ECS cluster and service are
+# named local.name (modules/service): the alarms name them so, not through the service's
+# outputs, because the service waits for its release-health alarms.
+module "monitoring" {
+  source = "./modules/monitoring"
+
+  name        = local.name
+  environment = var.environment
+  aws_region  = var.aws_region
+  account_id  = data.aws_caller_identity.current.account_id
+  kms_key_arn = aws_kms_key.this.arn
+
+  alarm_topic     = module.names.monitoring.alarm_topic
+  alarm_topic_arn = module.names.monitoring.alarm_topic_arn
+  alarm_arns      = module.names.monitoring.alarm_arns
+  dashboard       = module.names.monitoring.dashboard
+  budget          = module.names.monitoring.budget
+  budget_arn      = module.names.monitoring.budget_arn
+
+  alarm_email_addresses = var.alarm_email_addresses
+  thresholds            = var.alarm_thresholds
+  monthly_budget_usd    = var.monthly_budget_usd
+
+  load_balancer_arn_suffix = module.load_balancer.arn_suffix
+  target_group_arn_suffix  = module.load_balancer.target_group_arn_suffix
+  cluster_name             = local.name
+  service_name             = local.name
+{% if cookiecutter.database != 'none' %}
+
+  database_alarm_arns        = module.database.alarm_arns
+  database_dashboard_widgets = module.database.dashboard_widgets
+{% endif %}
+}

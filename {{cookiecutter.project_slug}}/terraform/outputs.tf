@@ -45,11 +45,53 @@ output "load_balancer_dns_name" {
   value       = module.load_balancer.dns_name
 }
 
+output "paused" {
+  description = "Whether the tfvars pause the service (desired_count = 0): `make resume` then refuses."
+  value       = var.desired_count == 0
+}
+
+output "tasks_min_capacity" {
+  description = "Fewest tasks autoscaling may run, as the tfvars say: `make resume` restores it."
+  value       = var.min_capacity
+}
+
+output "tasks_max_capacity" {
+  description = "Most tasks autoscaling may run, as the tfvars say: `make resume` restores it."
+  value       = var.max_capacity
+}
+
+output "alarm_topic_arn" {
+  description = "ARN of the SNS topic the environment's alarms and budget notify: subscribe a chat or paging integration to it."
+  value       = module.monitoring.alarm_topic_arn
+}
+
+output "release_health_alarm_names" {
+  description = "Alarms the service's deployments watch: `make deploy` reports their state once a rollout is done."
+  value       = module.monitoring.release_health_alarm_names
+}
+
+output "dashboard_url" {
+  description = "The environment's CloudWatch dashboard."
+  value       = module.monitoring.dashboard_url
+}
+
 output "nat_public_ips" {
   description = "Public IPs of the NAT gateways, the source address of the tasks' outbound traffic (empty without NAT)."
   value       = module.network.nat_public_ips
 }
 {% if cookiecutter.database != 'none' %}
+
+output "database_identifier" {
+  description = "Identifier of the database {{ 'cluster' if cookiecutter.database == 'aurora-postgresql' else 'instance' }}, which `make pause` and `make resume` act on."
+  value       = module.database.identifier
+}
+{% if cookiecutter.database == 'aurora-postgresql' %}
+
+output "database_min_capacity" {
+  description = "The cluster's ACU floor, as the tfvars say: `make resume` restores it."
+  value       = var.database_min_capacity
+}
+{% endif %}
 
 output "database_endpoint" {
   description = "Host name of the database."

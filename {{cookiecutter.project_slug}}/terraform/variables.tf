@@ -48,6 +48,11 @@ variable "image_digest" {
   }
 }
 
+variable "app_version" {
+  description = "What the deploy runs, shown by GET /info (APP_VERSION): `make deploy` sets <commit>@<image digest>."
+  type        = string
+}
+
 variable "vpc_cidr_block" {
   description = "IPv4 range of the environment's VPC; give each environment its own so they can be peered later."
   type        = string
@@ -57,6 +62,12 @@ variable "vpc_cidr_block" {
     condition     = can(cidrnetmask(var.vpc_cidr_block))
     error_message = "vpc_cidr_block must be an IPv4 CIDR block such as 10.0.0.0/16."
   }
+}
+
+variable "availability_zone_count" {
+  description = "Availability zones the subnets, load balancer and tasks spread over: 2 to 4 (with one-per-az NAT, a gateway each)."
+  type        = number
+  default     = 2
 }
 
 variable "nat_gateways" {
@@ -94,7 +105,7 @@ variable "task_memory" {
 }
 
 variable "desired_count" {
-  description = "Tasks the service starts with; autoscaling moves it between min_capacity and max_capacity."
+  description = "Tasks the service starts with; autoscaling moves it between min_capacity and max_capacity. 0 pauses the service (no task runs until it is set back)."
   type        = number
   default     = 2
 }
@@ -111,16 +122,147 @@ variable "max_capacity" {
   default     = 6
 }
 
+variable "office_hours" {
+  description = "Run the service only within these hours, e.g. { start = \"cron(0 8 ? * MON-FRI *)\", stop = \"cron(0 20 ? * MON-FRI *)\", time_zone = \"Europe/Berlin\" }: it scales to no task at stop and back at start. null: always on."
+  type = object({
+    start     = string
+    stop      = string
+    time_zone = string
+  })
+  default = null
+}
+
+variable "cpu_target_percent" {
+  description = "Average CPU utilisation of the tasks that autoscaling keeps the service at."
+  type        = number
+  default     = 60
+}
+
+variable "memory_target_percent" {
+  description = "Average memory utilisation of the tasks that autoscaling keeps the service at."
+  type        = number
+  default     = 75
+}
+
+variable "requests_per_target" {
+  description = "Load balancer requests per task per minute that autoscaling aims for."
+  type        = number
+  default     = 1000
+}
+
 variable "use_fargate_spot" {
   description = "Whether to run the tasks on Fargate Spot (cheaper, interruptible; X86_64 tasks only)."
   type        = bool
   default     = false
 }
 
+variable "container_port" {
+  description = "Port the application listens on in its container; the load balancer forwards to it."
+  type        = number
+  default     = 8000
+}
+
+variable "environment_variables" {
+  description = "Extra plain environment variables of the application{% if cookiecutter.database != 'none' %} and its migrations{% endif %}, e.g. { FEATURE_X = \"on\" }; never secrets."
+  type        = map(string)
+  default     = {}
+}
+
+variable "secrets" {
+  description = "Secrets of the application as environment variables: name => full ARN of a Secrets Manager secret in aws_region (optionally :json-key::). Tag each secret Environment = <environment>; the tasks may read no other."
+  type        = map(string)
+  default     = {}
+}
+
+variable "health_check_path" {
+  description = "Path the load balancer polls on every task; a 200 means the process is alive."
+  type        = string
+  default     = "/health"
+}
+
+variable "health_check_interval" {
+  description = "Seconds between two load balancer health checks of a task."
+  type        = number
+  default     = 15
+}
+
+variable "health_check_timeout" {
+  description = "Seconds a load balancer health check waits for the answer."
+  type        = number
+  default     = 5
+}
+
+variable "health_check_healthy_threshold" {
+  description = "Consecutive passed health checks that put a task in service."
+  type        = number
+  default     = 2
+}
+
+variable "health_check_unhealthy_threshold" {
+  description = "Consecutive failed health checks that take a task out of service (ECS then replaces it)."
+  type        = number
+  default     = 3
+}
+
 variable "log_retention_days" {
   description = "Days CloudWatch keeps the service's logs and the VPC flow logs."
   type        = number
   default     = 365
+}
+
+variable "alarm_email_addresses" {
+  description = "E-mail addresses the environment's alarms (and its budget) go to; each confirms its subscription from AWS's first e-mail. Empty: subscribe to the topic later."
+  type        = list(string)
+  default     = []
+}
+
+variable "alarm_thresholds" {
+  description = "When the service's alarms go off; give only those to change, e.g. { cpu_percent = 90 }. Percent of requests answered 5xx by the load balancer or the tasks, p99 response time in seconds, the tasks' average CPU and memory in percent."
+  type = object({
+    load_balancer_5xx_percent = optional(number, 5)
+    target_5xx_percent        = optional(number, 5)
+    p99_response_time_seconds = optional(number, 2)
+    cpu_percent               = optional(number, 85)
+    memory_percent            = optional(number, 85)
+  })
+  default = {}
+}
+{% if cookiecutter.database == 'aurora-postgresql' %}
+
+variable "database_alarm_thresholds" {
+  description = "When the database's alarms go off; give only those to change. Average CPU and ACU use in percent, connections, freeable memory in MiB."
+  type = object({
+    cpu_percent         = optional(number, 80)
+    acu_percent         = optional(number, 90)
+    connections         = optional(number, 200)
+    freeable_memory_mib = optional(number, 256)
+  })
+  default = {}
+}
+{% elif cookiecutter.database == 'postgresql' %}
+
+variable "database_alarm_thresholds" {
+  description = "When the database's alarms go off; give only those to change. Average CPU in percent, free storage in GiB, connections, freeable memory in MiB."
+  type = object({
+    cpu_percent         = optional(number, 80)
+    free_storage_gib    = optional(number, 2)
+    connections         = optional(number, 80)
+    freeable_memory_mib = optional(number, 128)
+  })
+  default = {}
+}
+{% endif %}
+
+variable "monthly_budget_usd" {
+  description = "Monthly cost budget of the environment in US dollars: the alarm topic hears at 80% spent and when the month is forecast to pass it. null: no budget."
+  type        = number
+  default     = null
+}
+
+variable "load_balancer_idle_timeout" {
+  description = "Seconds a client connection to the load balancer may stay idle."
+  type        = number
+  default     = 60
 }
 
 variable "load_balancer_deletion_protection" {

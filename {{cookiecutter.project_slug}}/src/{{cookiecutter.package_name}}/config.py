@@ -41,7 +41,7 @@ class Settings(BaseSettings):
 
     environment: Literal["local", "staging", "production"] = "local"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    # The image tag or commit the deploy pipeline passes in; shown by GET /info.
+    # What runs, shown by GET /info: on AWS, `make deploy` sets <commit>@<image digest>.
     app_version: str = "dev"
     # /docs, /redoc and /openapi.json: served locally, elsewhere only when this turns them on.
     api_docs: bool | None = None

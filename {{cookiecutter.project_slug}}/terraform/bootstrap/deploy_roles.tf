@@ -25,6 +25,7 @@ locals {
     load-balancer = data.aws_iam_policy_document.deploy_load_balancer
     service       = data.aws_iam_policy_document.deploy_service
     guardrails    = data.aws_iam_policy_document.deploy_guardrails
+    monitoring    = data.aws_iam_policy_document.deploy_monitoring
 {% if cookiecutter.database != 'none' %}
     database      = data.aws_iam_policy_document.deploy_database
 {% endif %}
@@ -119,6 +120,7 @@ data "aws_iam_policy_document" "deploy_state" {
       "application-autoscaling:DescribeScalableTargets",
       "application-autoscaling:DescribeScalingActivities",
       "application-autoscaling:DescribeScalingPolicies",
+      "application-autoscaling:DescribeScheduledActions",
       "cloudwatch:DescribeAlarms",
       "ec2:DescribeAddresses",
       "ec2:DescribeAddressesAttribute",
@@ -454,9 +456,11 @@ data "aws_iam_policy_document" "deploy_service" {
     sid = "ChangeThisEnvironmentsServiceResources"
     actions = [
       "application-autoscaling:DeleteScalingPolicy",
+      "application-autoscaling:DeleteScheduledAction",
       "application-autoscaling:DeregisterScalableTarget",
       "application-autoscaling:ListTagsForResource",
       "application-autoscaling:PutScalingPolicy",
+      "application-autoscaling:PutScheduledAction",
       "application-autoscaling:RegisterScalableTarget",
       "application-autoscaling:TagResource",
       "application-autoscaling:UntagResource",

@@ -38,15 +38,15 @@ locals {
 
   # ARN prefixes of the regional services the policies name.
   arn = {
-    ec2  = "arn:aws:ec2:${var.aws_region}:${local.account_id}"
-    ecs  = "arn:aws:ecs:${var.aws_region}:${local.account_id}"
-    elb  = "arn:aws:elasticloadbalancing:${var.aws_region}:${local.account_id}"
-    kms  = "arn:aws:kms:${var.aws_region}:${local.account_id}"
-    logs = "arn:aws:logs:${var.aws_region}:${local.account_id}"
-{% if cookiecutter.database != 'none' %}
-    # The database, and its password's secret.
-    rds     = "arn:aws:rds:${var.aws_region}:${local.account_id}"
+    ec2     = "arn:aws:ec2:${var.aws_region}:${local.account_id}"
+    ecs     = "arn:aws:ecs:${var.aws_region}:${local.account_id}"
+    elb     = "arn:aws:elasticloadbalancing:${var.aws_region}:${local.account_id}"
+    kms     = "arn:aws:kms:${var.aws_region}:${local.account_id}"
+    logs    = "arn:aws:logs:${var.aws_region}:${local.account_id}"
     secrets = "arn:aws:secretsmanager:${var.aws_region}:${local.account_id}"
+{% if cookiecutter.database != 'none' %}
+    # The database.
+    rds = "arn:aws:rds:${var.aws_region}:${local.account_id}"
 {% endif %}
   }
 }

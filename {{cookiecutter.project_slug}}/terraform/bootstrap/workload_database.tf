@@ -1,5 +1,5 @@
 # What the workload roles need from the database: the migrations read the password RDS keeps
-# in Secrets Manager, the app logs in as the environment's own database role with IAM tokens,
+# in Secrets Manager (decrypted with the environment's key, workload_roles.tf), the app logs in as the environment's own database role with IAM tokens,
 # and RDS Enhanced Monitoring writes the host's metrics.
 
 data "aws_iam_policy_document" "workload_database" {
@@ -14,26 +14,6 @@ data "aws_iam_policy_document" "workload_database" {
       test     = "StringEquals"
       variable = module.names.database_secret_owner_condition_key
       values   = [each.value.database_arn]
-    }
-  }
-
-  # The secret is encrypted with the environment's key; it may be decrypted for Secrets Manager
-  # only.
-  statement {
-    sid       = "DecryptTheSecretThroughSecretsManager"
-    actions   = ["kms:Decrypt"]
-    resources = ["${local.arn.kms}:key/*"]
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = ["secretsmanager.${var.aws_region}.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:ResourceTag/Environment"
-      values   = [each.key]
     }
   }
 

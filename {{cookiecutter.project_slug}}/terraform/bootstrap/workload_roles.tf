@@ -118,6 +118,42 @@ data "aws_iam_policy_document" "workload_base" {
     resources = ["*"]
   }
 
+  # The secrets the service's tfvars give the app (the stack's policy names each one): those
+  # tagged with this environment, and no other.
+  statement {
+    sid       = "ReadTheEnvironmentsSecrets"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = ["${local.arn.secrets}:secret:*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/Environment"
+      values   = [each.key]
+    }
+  }
+
+  # Secrets encrypted with the environment's key are decrypted for Secrets Manager only.
+{% if cookiecutter.database != 'none' %}
+  # The database password's secret is one of them.
+{% endif %}
+  statement {
+    sid       = "DecryptTheSecretThroughSecretsManager"
+    actions   = ["kms:Decrypt"]
+    resources = ["${local.arn.kms}:key/*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:ViaService"
+      values   = ["secretsmanager.${var.aws_region}.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/Environment"
+      values   = [each.key]
+    }
+  }
+
   statement {
     sid = "PullTheServiceImage"
     actions = [

@@ -10,6 +10,7 @@
 {% if cookiecutter.database != 'none' %}
 # - a single-AZ database with a day of backups and no final snapshot
 {% endif %}
+# - tasks on weekdays' office hours only
 # - no deletion protection, so `make destroy ENV=staging` can take it all down
 
 environment    = "staging"
@@ -30,6 +31,14 @@ desired_count    = 1
 min_capacity     = 1
 max_capacity     = 2
 use_fargate_spot = {{ 'true' if cookiecutter.cpu_architecture == 'x86_64' else 'false' }}
+
+# Tasks run on weekdays from 08:00 to 20:00 in time_zone, and none outside those hours (the load
+# balancer and the rest still bill). Set your team's time zone, or remove this to run always.
+office_hours = {
+  start     = "cron(0 8 ? * MON-FRI *)"
+  stop      = "cron(0 20 ? * MON-FRI *)"
+  time_zone = "UTC"
+}
 
 log_retention_days                = 14
 load_balancer_deletion_protection = false

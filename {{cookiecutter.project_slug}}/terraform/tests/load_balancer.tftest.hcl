@@ -186,3 +186,46 @@ run "access_logs_when_a_bucket_is_given" {
     error_message = "Access logs must go to the given bucket."
   }
 }
+
+run "health_check_port_and_idle_timeout_come_from_the_variables" {
+  command = plan
+
+  module {
+    source = "./modules/load_balancer"
+  }
+
+  variables {
+    target_port                      = 8080
+    idle_timeout                     = 120
+    health_check_path                = "/healthz"
+    health_check_interval            = 30
+    health_check_timeout             = 10
+    health_check_healthy_threshold   = 3
+    health_check_unhealthy_threshold = 5
+  }
+
+  assert {
+    condition     = aws_lb_target_group.this.health_check[0].path == "/healthz" && aws_lb_target_group.this.health_check[0].interval == 30 && aws_lb_target_group.this.health_check[0].timeout == 10 && aws_lb_target_group.this.health_check[0].healthy_threshold == 3 && aws_lb_target_group.this.health_check[0].unhealthy_threshold == 5
+    error_message = "The target group's health check must use the given path, interval, timeout and thresholds."
+  }
+
+  assert {
+    condition     = aws_lb_target_group.this.port == 8080 && aws_vpc_security_group_egress_rule.targets.from_port == 8080 && aws_lb.this.idle_timeout == 120
+    error_message = "The load balancer must forward to the given port and keep idle connections the given time."
+  }
+}
+
+run "a_health_check_timeout_as_long_as_its_interval_is_refused" {
+  command = plan
+
+  module {
+    source = "./modules/load_balancer"
+  }
+
+  variables {
+    health_check_interval = 10
+    health_check_timeout  = 10
+  }
+
+  expect_failures = [var.health_check_timeout]
+}

@@ -35,6 +35,7 @@ variables {
   ecr_repository_url              = "123456789012.dkr.ecr.{{ cookiecutter.aws_region }}.amazonaws.com/{{ cookiecutter.project_slug }}"
   ecr_repository_arn              = "arn:aws:ecr:{{ cookiecutter.aws_region }}:123456789012:repository/{{ cookiecutter.project_slug }}"
   image_digest                    = "sha256:4f3c9e1d8b7a6f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6"
+  app_version                     = "0123456789abcdef0123456789abcdef01234567@sha256:4f3c9e1d8b7a6f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6"
   log_group_name                  = "/ecs/{{ cookiecutter.project_slug }}-test"
   execution_role_name             = "{{ cookiecutter.project_slug }}-test-task-execution"
   execution_role_arn              = "arn:aws:iam::123456789012:role/{{ cookiecutter.project_slug }}/test/{{ cookiecutter.project_slug }}-test-task-execution"
@@ -371,4 +372,327 @@ run "fargate_spot_refuses_arm64_tasks" {
   }
 
   expect_failures = [var.use_fargate_spot]
+}
+
+run "the_app_container_serves_and_is_health_checked_as_the_image_says" {
+  command = plan
+
+  module {
+    source = "./modules/service"
+  }
+
+  assert {
+    condition = local.app_container.healthCheck == {
+      command     = ["CMD", "python", "-m", "{{ cookiecutter.package_name }}.health_probe"]
+      interval    = 10
+      timeout     = 5
+      retries     = 3
+      startPeriod = 30
+    }
+    error_message = "ECS must run the image's health probe in the app container: it ignores the Dockerfile's HEALTHCHECK."
+  }
+
+  assert {
+    condition = alltrue([
+      contains(local.app_container.environment, { name = "UVICORN_PORT", value = "8000" }),
+      contains(local.app_container.environment, { name = "UVICORN_TIMEOUT_KEEP_ALIVE", value = "65" }),
+      contains(local.app_container.environment, { name = "APP_VERSION", value = var.app_version }),
+    ])
+    error_message = "The app must listen on port 8000, keep idle connections 5 s past the load balancer's 60 s, and report the deployed version."
+  }
+}
+
+run "the_container_port_and_idle_timeout_reach_uvicorn_and_the_security_group" {
+  command = plan
+
+  module {
+    source = "./modules/service"
+  }
+
+  variables {
+    container_port             = 8080
+    load_balancer_idle_timeout = 120
+    environment_variables      = { FEATURE_FLAGS = "beta" }
+  }
+
+  assert {
+    condition     = local.app_container.portMappings == [{ containerPort = 8080, hostPort = 8080, protocol = "tcp" }]
+    error_message = "The app container must map the configured port."
+  }
+
+  assert {
+    condition = alltrue([
+      contains(local.app_container.environment, { name = "UVICORN_PORT", value = "8080" }),
+      contains(local.app_container.environment, { name = "UVICORN_TIMEOUT_KEEP_ALIVE", value = "125" }),
+      contains(local.app_container.environment, { name = "FEATURE_FLAGS", value = "beta" }),
+    ])
+    error_message = "uvicorn must listen on the configured port with keep-alive past the idle timeout, beside the extra variables."
+  }
+
+  assert {
+    condition     = aws_vpc_security_group_ingress_rule.from_load_balancer.from_port == 8080 && aws_vpc_security_group_ingress_rule.from_load_balancer.to_port == 8080 && one(aws_ecs_service.this.load_balancer[*].container_port) == 8080
+    error_message = "The load balancer must reach the tasks on the configured port, and only on it."
+  }
+}
+
+run "a_privileged_container_port_is_refused" {
+  command = plan
+
+  module {
+    source = "./modules/service"
+  }
+
+  variables {
+    container_port = 80
+  }
+
+  expect_failures = [var.container_port]
+}
+
+run "environment_variables_that_the_task_sets_itself_are_refused" {
+  command = plan
+
+  module {
+    source = "./modules/service"
+  }
+
+  variables {
+    environment_variables = { UVICORN_PORT = "9000", APP_VERSION = "forged" }
+  }
+
+  expect_failures = [aws_ecs_task_definition.this]
+}
+
+run "an_app_version_with_spaces_is_refused" {
+  command = plan
+
+  module {
+    source = "./modules/service"
+  }
+
+  variables {
+    app_version = "release one"
+  }
+
+  expect_failures = [var.app_version]
+}
+
+run "desired_count_0_pauses_the_service_through_autoscaling" {
+  command = plan
+
+  module {
+    source = "./modules/service"
+  }
+
+  variables {
+    desired_count = 0
+    min_capacity  = 2
+    max_capacity  = 10
+  }
+
+  assert {
+    condition     = aws_appautoscaling_target.this.min_capacity == 0 && aws_appautoscaling_target.this.max_capacity == 0 && aws_ecs_service.this.desired_count == 0
+    error_message = "A paused service must start no task, and autoscaling must have no room above zero."
+  }
+}
+
+run "a_negative_desired_count_is_refused" {
+  command = plan
+
+  module {
+    source = "./modules/service"
+  }
+
+  variables {
+    desired_count = -1
+  }
+
+  expect_failures = [var.desired_count]
+}
+
+run "autoscaling_targets_come_from_the_variables" {
+  command = plan
+
+  module {
+    source = "./modules/service"
+  }
+
+  variables {
+    cpu_target_percent    = 70
+    memory_target_percent = 80
+    requests_per_target   = 500
+  }
+
+  assert {
+    condition = (
+      aws_appautoscaling_policy.this["cpu"].target_tracking_scaling_policy_configuration[0].target_value == 70 &&
+      aws_appautoscaling_policy.this["memory"].target_tracking_scaling_policy_configuration[0].target_value == 80 &&
+      aws_appautoscaling_policy.this["requests"].target_tracking_scaling_policy_configuration[0].target_value == 500
+    )
+    error_message = "Each target tracking policy must aim at its variable's value."
+  }
+}
+
+run "secrets_reach_the_app_through_the_execution_role" {
+  command = plan
+
+  module {
+    source = "./modules/service"
+  }
+
+  variables {
+    secrets = {
+      API_KEY       = "arn:aws:secretsmanager:{{ cookiecutter.aws_region }}:123456789012:secret:{{ cookiecutter.project_slug }}/staging/api-key-AbCdEf"
+      WEBHOOK_TOKEN = "arn:aws:secretsmanager:{{ cookiecutter.aws_region }}:123456789012:secret:{{ cookiecutter.project_slug }}/staging/webhooks-GhIjKl:token::"
+    }
+  }
+
+  assert {
+    condition = local.app_container.secrets == [
+      { name = "API_KEY", valueFrom = "arn:aws:secretsmanager:{{ cookiecutter.aws_region }}:123456789012:secret:{{ cookiecutter.project_slug }}/staging/api-key-AbCdEf" },
+      { name = "WEBHOOK_TOKEN", valueFrom = "arn:aws:secretsmanager:{{ cookiecutter.aws_region }}:123456789012:secret:{{ cookiecutter.project_slug }}/staging/webhooks-GhIjKl:token::" },
+    ]
+    error_message = "Each secret must reach the app container by its ARN (and JSON key), never by value."
+  }
+
+  assert {
+    condition     = aws_iam_role_policy.read_app_secrets[0].role == var.execution_role_name
+    error_message = "The execution role reads the app's secrets, as the ECS agent starts the task."
+  }
+
+  assert {
+    condition = toset(jsondecode(data.aws_iam_policy_document.read_app_secrets[0].json).Statement[0].Resource) == toset([
+      "arn:aws:secretsmanager:{{ cookiecutter.aws_region }}:123456789012:secret:{{ cookiecutter.project_slug }}/staging/api-key-AbCdEf",
+      "arn:aws:secretsmanager:{{ cookiecutter.aws_region }}:123456789012:secret:{{ cookiecutter.project_slug }}/staging/webhooks-GhIjKl",
+    ])
+    error_message = "The execution role may read the given secrets, by their own ARNs, and no others."
+  }
+}
+
+run "without_secrets_the_app_gets_none_and_no_policy_reads_any" {
+  command = plan
+
+  module {
+    source = "./modules/service"
+  }
+
+  assert {
+    condition     = !contains(keys(local.app_container), "secrets") && length(aws_iam_role_policy.read_app_secrets) == 0
+    error_message = "Without secrets the app container gets none, and the execution role no policy to read any."
+  }
+}
+
+run "a_secret_from_another_region_is_refused" {
+  command = plan
+
+  module {
+    source = "./modules/service"
+  }
+
+  variables {
+    secrets = { API_KEY = "arn:aws:secretsmanager:{{ 'eu-west-1' if cookiecutter.aws_region != 'eu-west-1' else 'us-east-1' }}:123456789012:secret:api-key-AbCdEf" }
+  }
+
+  expect_failures = [var.secrets]
+}
+
+run "a_secret_that_shadows_a_setting_is_refused" {
+  command = plan
+
+  module {
+    source = "./modules/service"
+  }
+
+  variables {
+    secrets = { HTTPS_ONLY = "arn:aws:secretsmanager:{{ cookiecutter.aws_region }}:123456789012:secret:https-only-AbCdEf" }
+  }
+
+  expect_failures = [aws_ecs_task_definition.this]
+}
+
+run "office_hours_scale_the_service_to_nothing_outside_them" {
+  command = plan
+
+  module {
+    source = "./modules/service"
+  }
+
+  variables {
+    min_capacity = 1
+    max_capacity = 3
+    office_hours = {
+      start     = "cron(0 8 ? * MON-FRI *)"
+      stop      = "cron(30 19 ? * MON-FRI *)"
+      time_zone = "Europe/Berlin"
+    }
+  }
+
+  assert {
+    condition = {
+      for key, action in aws_appautoscaling_scheduled_action.office_hours :
+      key => [action.schedule, action.timezone, one(action.scalable_target_action).min_capacity, one(action.scalable_target_action).max_capacity]
+      } == {
+      start = ["cron(0 8 ? * MON-FRI *)", "Europe/Berlin", "1", "3"]
+      stop  = ["cron(30 19 ? * MON-FRI *)", "Europe/Berlin", "0", "0"]
+    }
+    error_message = "At start autoscaling must get min_capacity-max_capacity back, at stop no room above zero."
+  }
+}
+
+run "without_office_hours_or_when_paused_nothing_is_scheduled" {
+  command = plan
+
+  module {
+    source = "./modules/service"
+  }
+
+  variables {
+    desired_count = 0
+    office_hours = {
+      start     = "cron(0 8 ? * MON-FRI *)"
+      stop      = "cron(0 20 ? * MON-FRI *)"
+      time_zone = "UTC"
+    }
+  }
+
+  assert {
+    condition     = length(aws_appautoscaling_scheduled_action.office_hours) == 0
+    error_message = "A paused service must not be started by its office hours."
+  }
+}
+
+run "a_bad_cron_expression_is_refused" {
+  command = plan
+
+  module {
+    source = "./modules/service"
+  }
+
+  variables {
+    office_hours = {
+      start     = "0 8 * * 1-5"
+      stop      = "cron(0 20 ? * MON-FRI *)"
+      time_zone = "UTC"
+    }
+  }
+
+  expect_failures = [var.office_hours]
+}
+
+run "a_time_zone_that_is_no_time_zone_is_refused" {
+  command = plan
+
+  module {
+    source = "./modules/service"
+  }
+
+  variables {
+    office_hours = {
+      start     = "cron(0 8 ? * MON-FRI *)"
+      stop      = "cron(0 20 ? * MON-FRI *)"
+      time_zone = "CET; rm -rf /"
+    }
+  }
+
+  expect_failures = [var.office_hours]
 }

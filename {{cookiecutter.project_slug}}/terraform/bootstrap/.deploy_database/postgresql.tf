@@ -38,6 +38,9 @@ data "aws_iam_policy_document" "deploy_database" {
       "rds:ModifyDBSubnetGroup",
       "rds:RebootDBInstance",
       "rds:RemoveTagsFromResource",
+      # make pause and make resume
+      "rds:StartDBInstance",
+      "rds:StopDBInstance",
     ]
     resources = ["${local.arn.rds}:*"]
 

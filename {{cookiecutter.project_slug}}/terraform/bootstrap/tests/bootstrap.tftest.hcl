@@ -83,13 +83,13 @@ run "image_repositories" {
   assert {
     condition = jsondecode(aws_ecr_lifecycle_policy.app.policy).rules[0] == {
       rulePriority = 1
-      description  = "Keep every image an environment has run for 3650 days after its push"
+      description  = "Keep every image an environment has run for ${var.deployed_image_retention_days} days after its push"
       selection = {
         tagStatus     = "tagged"
         tagPrefixList = ["deployed-"]
         countType     = "sinceImagePushed"
         countUnit     = "days"
-        countNumber   = 3650
+        countNumber   = var.deployed_image_retention_days
       }
       action = { type = "expire" }
     }
@@ -97,14 +97,37 @@ run "image_repositories" {
   }
 
   assert {
-    condition     = [for rule in jsondecode(aws_ecr_lifecycle_policy.app.policy).rules : rule.selection.tagStatus] == ["tagged", "untagged", "any"] && jsondecode(aws_ecr_lifecycle_policy.app.policy).rules[2].selection.countNumber == 30
-    error_message = "Of the images no environment ran, the repository keeps the 30 most recent."
+    condition     = [for rule in jsondecode(aws_ecr_lifecycle_policy.app.policy).rules : rule.selection.tagStatus] == ["tagged", "untagged", "any"] && jsondecode(aws_ecr_lifecycle_policy.app.policy).rules[2].selection.countNumber == var.ecr_images_to_keep
+    error_message = "Of the images no environment ran, the repository keeps the ecr_images_to_keep most recent."
   }
 
   assert {
     condition     = aws_ecr_repository.build_cache.name == "{{ cookiecutter.project_slug }}-build-cache" && aws_ecr_repository.build_cache.image_tag_mutability == "MUTABLE"
     error_message = "The build cache needs its own repository with a tag every build can overwrite."
   }
+}
+
+run "the_repository_keeps_as_many_images_as_asked" {
+  command = plan
+
+  variables {
+    ecr_images_to_keep = 10
+  }
+
+  assert {
+    condition     = jsondecode(aws_ecr_lifecycle_policy.app.policy).rules[2].selection.countNumber == 10
+    error_message = "ecr_images_to_keep must set how many images no environment ran the repository keeps."
+  }
+}
+
+run "too_few_images_to_roll_back_to_are_refused" {
+  command = plan
+
+  variables {
+    ecr_images_to_keep = 4
+  }
+
+  expect_failures = [var.ecr_images_to_keep]
 }
 
 run "only_the_build_job_on_main_publishes_images" {

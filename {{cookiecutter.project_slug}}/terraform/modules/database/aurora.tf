@@ -101,6 +101,7 @@ resource "aws_rds_cluster_instance" "this" {
 
 locals {
   # What outputs.tf publishes, whichever engine this is.
+  identifier             = aws_rds_cluster.this.cluster_identifier
   endpoint               = aws_rds_cluster.this.endpoint # the writer's
   master_user_secret_arn = aws_rds_cluster.this.master_user_secret[0].secret_arn
   resource_id            = aws_rds_cluster.this.cluster_resource_id

@@ -1,3 +1,8 @@
+output "identifier" {
+  description = "Identifier of the {{ 'cluster' if cookiecutter.database == 'aurora-postgresql' else 'instance' }}, which `make pause` and `make resume` {{ 'scale' if cookiecutter.database == 'aurora-postgresql' else 'stop and start' }}."
+  value       = local.identifier
+}
+
 output "endpoint" {
   description = "Host name the application connects to{{ " (the cluster's writer endpoint)" if cookiecutter.database == 'aurora-postgresql' else '' }}."
   value       = local.endpoint
@@ -26,4 +31,14 @@ output "resource_id" {
 output "security_group_id" {
   description = "Security group of the database."
   value       = aws_security_group.this.id
+}
+
+output "alarm_arns" {
+  description = "ARNs of the database's alarms."
+  value       = [for alarm in aws_cloudwatch_metric_alarm.this : alarm.arn]
+}
+
+output "dashboard_widgets" {
+  description = "The database's graphs for the environment's dashboard (title, stat, metrics)."
+  value       = local.dashboard_widgets
 }

@@ -80,6 +80,7 @@ resource "aws_db_instance" "this" {
 
 locals {
   # What outputs.tf publishes, whichever engine this is.
+  identifier             = aws_db_instance.this.identifier
   endpoint               = aws_db_instance.this.address
   master_user_secret_arn = aws_db_instance.this.master_user_secret[0].secret_arn
   resource_id            = aws_db_instance.this.resource_id

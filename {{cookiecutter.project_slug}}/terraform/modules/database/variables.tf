@@ -216,3 +216,33 @@ variable "monitoring_role_arn" {
     error_message = "monitoring_role_arn must be an IAM role ARN."
   }
 }
+
+variable "alarm_topic_arn" {
+  description = "ARN of the environment's alarm topic: the database's alarms notify it."
+  type        = string
+}
+
+variable "alarm_thresholds" {
+{% if cookiecutter.database == 'aurora-postgresql' %}
+  description = "When the database's alarms go off: average CPU and ACU use in percent, connections, freeable memory in MiB."
+  type = object({
+    cpu_percent         = number
+    acu_percent         = number
+    connections         = number
+    freeable_memory_mib = number
+  })
+{% else %}
+  description = "When the database's alarms go off: average CPU in percent, free storage in GiB, connections, freeable memory in MiB."
+  type = object({
+    cpu_percent         = number
+    free_storage_gib    = number
+    connections         = number
+    freeable_memory_mib = number
+  })
+{% endif %}
+
+  validation {
+    condition     = alltrue([for name, value in var.alarm_thresholds : value > 0]) && var.alarm_thresholds.cpu_percent <= 100
+    error_message = "The database's alarm thresholds must be positive, and cpu_percent at most 100."
+  }
+}

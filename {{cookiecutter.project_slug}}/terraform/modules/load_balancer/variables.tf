@@ -34,7 +34,7 @@ variable "target_port" {
   default     = 8000
 
   validation {
-    condition     = var.target_port >= 1024 && var.target_port <= 65535
+    condition     = var.target_port >= 1024 && var.target_port <= 65535 && floor(var.target_port) == var.target_port
     error_message = "target_port must be an unprivileged port (1024-65535): the container runs as a non-root user."
   }
 }
@@ -47,6 +47,50 @@ variable "health_check_path" {
   validation {
     condition     = startswith(var.health_check_path, "/")
     error_message = "health_check_path must start with a slash."
+  }
+}
+
+variable "health_check_interval" {
+  description = "Seconds between two health checks of a task."
+  type        = number
+  default     = 15
+
+  validation {
+    condition     = var.health_check_interval >= 5 && var.health_check_interval <= 300
+    error_message = "health_check_interval must be between 5 and 300 seconds."
+  }
+}
+
+variable "health_check_timeout" {
+  description = "Seconds a health check waits for the answer; shorter than health_check_interval."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.health_check_timeout >= 2 && var.health_check_timeout <= 120 && var.health_check_timeout < var.health_check_interval
+    error_message = "health_check_timeout must be between 2 and 120 seconds and shorter than health_check_interval."
+  }
+}
+
+variable "health_check_healthy_threshold" {
+  description = "Consecutive passed health checks that make a task healthy."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.health_check_healthy_threshold >= 2 && var.health_check_healthy_threshold <= 10
+    error_message = "health_check_healthy_threshold must be between 2 and 10."
+  }
+}
+
+variable "health_check_unhealthy_threshold" {
+  description = "Consecutive failed health checks that make a task unhealthy (ECS then replaces it)."
+  type        = number
+  default     = 3
+
+  validation {
+    condition     = var.health_check_unhealthy_threshold >= 2 && var.health_check_unhealthy_threshold <= 10
+    error_message = "health_check_unhealthy_threshold must be between 2 and 10."
   }
 }
 

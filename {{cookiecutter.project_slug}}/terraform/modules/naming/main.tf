@@ -27,6 +27,19 @@ locals {
   }
 
   log_group_arns = { for purpose, group in local.log_groups : purpose => "${local.logs_arn_prefix}:${group}" }
+
+  # What tells people the environment is unwell: the topic its alarms notify, the alarms (named
+  # <name>-<signal>) and the dashboard.
+  monitoring = var.environment == null ? null : {
+    alarm_topic       = "${local.name}-alarms"
+    alarm_topic_arn   = "arn:aws:sns:${var.aws_region}:${var.account_id}:${local.name}-alarms"
+    alarm_name_prefix = "${local.name}-"
+    alarm_arns        = "arn:aws:cloudwatch:${var.aws_region}:${var.account_id}:alarm:${local.name}-*"
+    dashboard         = local.name
+    dashboard_arn     = "arn:aws:cloudwatch::${var.account_id}:dashboard/${local.name}"
+    budget            = local.name
+    budget_arn        = "arn:aws:budgets::${var.account_id}:budget/${local.name}"
+  }
 {% if cookiecutter.database != 'none' %}
 
   # RDS exports each log of the {{ 'cluster' if cookiecutter.database == 'aurora-postgresql' else 'instance' }} to a group of its own: <prefix>/<log>.

@@ -92,6 +92,11 @@ output "log_group_arns" {
   description = "ARNs of those log groups, by purpose."
   value       = local.log_group_arns
 }
+
+output "monitoring" {
+  description = "Names and ARNs of the environment's alarm topic (alarm_topic, alarm_topic_arn), alarms (alarm_name_prefix, alarm_arns: a pattern), dashboard and budget (null without an environment)."
+  value       = local.monitoring
+}
 {% if cookiecutter.database != 'none' %}
 
 output "encrypted_log_group_arns" {

@@ -1,6 +1,7 @@
 # The ECS cluster, the task definition and the service that run the application on Fargate,
-# and its log group. Beside it: containers.tf (the task's containers), iam.tf (the roles'
-# policies), security_group.tf and autoscaling.tf.
+# and its log group. Beside it: containers.tf (the task's containers), app_server.tf (what the
+# app listens on, its health check), iam.tf (the roles' policies), security_group.tf and
+# autoscaling.tf.
 
 resource "aws_ecs_cluster" "this" {
   name = var.name
@@ -46,6 +47,14 @@ resource "aws_ecs_task_definition" "this" {
   }
 
   container_definitions = jsonencode(local.containers)
+
+  lifecycle {
+    # Overriding what the task sets itself would break the service quietly.
+    precondition {
+      condition     = length(setintersection(local.task_setting_names, concat(keys(var.environment_variables), keys(var.secrets)))) == 0
+      error_message = "environment_variables and secrets may not set ${join(", ", sort(setintersection(local.task_setting_names, concat(keys(var.environment_variables), keys(var.secrets)))))}: the task definition sets them itself."
+    }
+  }
 }
 
 resource "aws_ecs_service" "this" {
@@ -81,6 +90,18 @@ resource "aws_ecs_service" "this" {
   deployment_circuit_breaker {
     enable   = true
     rollback = true
+  }
+
+  # A release whose tasks turn healthy but serve errors: when one of these alarms goes off
+  # while it rolls out (and for a while after), ECS rolls it back.
+  dynamic "alarms" {
+    for_each = length(var.deployment_alarm_names) > 0 ? [var.deployment_alarm_names] : []
+
+    content {
+      alarm_names = alarms.value
+      enable      = true
+      rollback    = true
+    }
   }
 
   propagate_tags          = "SERVICE"

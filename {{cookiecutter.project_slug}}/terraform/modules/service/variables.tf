@@ -112,9 +112,35 @@ variable "memory" {
 }
 
 variable "container_port" {
-  description = "Port the application container listens on."
+  description = "Port the application container listens on (passed to uvicorn as UVICORN_PORT)."
   type        = number
   default     = 8000
+
+  validation {
+    condition     = var.container_port >= 1024 && var.container_port <= 65535 && floor(var.container_port) == var.container_port
+    error_message = "container_port must be a whole number from 1024 to 65535: the container runs as a non-root user, which cannot listen below 1024."
+  }
+}
+
+variable "load_balancer_idle_timeout" {
+  description = "The load balancer's idle timeout in seconds: the app keeps idle connections 5 s longer, so the balancer closes them first."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.load_balancer_idle_timeout >= 1 && var.load_balancer_idle_timeout <= 4000
+    error_message = "load_balancer_idle_timeout must be between 1 and 4000 seconds."
+  }
+}
+
+variable "app_version" {
+  description = "What the deploy runs, passed to the application as APP_VERSION and shown by GET /info: the commit and image digest."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[!-~]{1,200}$", var.app_version))
+    error_message = "app_version must be 1 to 200 printable characters without spaces, e.g. <commit>@sha256:<digest>."
+  }
 }
 
 variable "container_user" {
@@ -134,19 +160,40 @@ variable "https_only" {
 }
 
 variable "environment_variables" {
-  description = "Extra plain environment variables of the application container; never put secrets here."
+  description = "Extra plain environment variables of the application container{% if cookiecutter.database != 'none' %} and the migrations{% endif %}; never put secrets here."
   type        = map(string)
   default     = {}
+
+  validation {
+    condition     = alltrue([for name in keys(var.environment_variables) : can(regex("^[A-Za-z_][A-Za-z0-9_]*$", name))])
+    error_message = "environment_variables names must be letters, digits and underscores, not starting with a digit."
+  }
+}
+
+variable "secrets" {
+  description = "Secrets of the application container as environment variables: name => the full ARN of a Secrets Manager secret in this region, optionally followed by :json-key:version-stage:version-id. Tag each secret Environment = <environment>: the workload roles may read no other."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for name in keys(var.secrets) : can(regex("^[A-Za-z_][A-Za-z0-9_]*$", name)) && !contains(keys(var.environment_variables), name)])
+    error_message = "secrets names must be letters, digits and underscores, not starting with a digit, and not also in environment_variables."
+  }
+
+  validation {
+    condition     = alltrue([for value_from in values(var.secrets) : can(regex("^arn:aws[a-z-]*:secretsmanager:${var.aws_region}:[0-9]{12}:secret:[A-Za-z0-9/_+=.@!-]+(:[^:]*:[^:]*:[^:]*)?$", value_from))])
+    error_message = "Each secret must be the ARN of a Secrets Manager secret in aws_region (arn:aws:secretsmanager:<region>:<account>:secret:<name>), optionally followed by :json-key:version-stage:version-id."
+  }
 }
 
 variable "desired_count" {
-  description = "Tasks to start with; autoscaling adjusts the count afterwards."
+  description = "Tasks to start with; autoscaling adjusts the count afterwards. 0 pauses the service: autoscaling then keeps it at no task."
   type        = number
   default     = 2
 
   validation {
-    condition     = var.desired_count >= 1
-    error_message = "desired_count must be at least 1."
+    condition     = var.desired_count >= 0 && floor(var.desired_count) == var.desired_count
+    error_message = "desired_count must be a whole number, 0 (paused) or more."
   }
 }
 
@@ -181,6 +228,37 @@ variable "use_fargate_spot" {
     # AWS places no ARM64 task on Fargate Spot: the service would never start one.
     condition     = !var.use_fargate_spot || var.cpu_architecture == "X86_64"
     error_message = "Fargate Spot runs X86_64 tasks only: set use_fargate_spot = false for ARM64 tasks."
+  }
+}
+
+variable "deployment_alarm_names" {
+  description = "CloudWatch alarms that judge a release: one going off during a deployment rolls it back. Empty: the circuit breaker alone judges."
+  type        = list(string)
+  default     = []
+}
+
+variable "office_hours" {
+  description = "When the service runs: at start, scheduled actions give autoscaling its min_capacity-max_capacity range back, at stop they scale the service to no task. start and stop are cron(minutes hours ? * days *) in time_zone (an IANA name, e.g. Europe/Berlin). null: always on."
+  type = object({
+    start     = string
+    stop      = string
+    time_zone = string
+  })
+  default = null
+
+  validation {
+    condition     = var.office_hours == null || alltrue([for schedule in [try(var.office_hours.start, ""), try(var.office_hours.stop, "")] : can(regex("^cron\\(([0-9]|[1-5][0-9]) ([0-9]|1[0-9]|2[0-3]) \\? \\* (\\*|(MON|TUE|WED|THU|FRI|SAT|SUN)(-(MON|TUE|WED|THU|FRI|SAT|SUN))?(,(MON|TUE|WED|THU|FRI|SAT|SUN)(-(MON|TUE|WED|THU|FRI|SAT|SUN))?)*) \\*\\)$", schedule))])
+    error_message = "office_hours start and stop must be cron(minutes hours ? * days *), e.g. cron(0 8 ? * MON-FRI *): minutes 0-59, hours 0-23, days * or MON-FRI style ranges and lists."
+  }
+
+  validation {
+    condition     = var.office_hours == null || can(regex("^(UTC|[A-Z][A-Za-z_]+(/[A-Z][A-Za-z0-9_+-]+){1,2})$", try(var.office_hours.time_zone, "")))
+    error_message = "office_hours time_zone must be an IANA time zone such as UTC or Europe/Berlin."
+  }
+
+  validation {
+    condition     = var.office_hours == null || try(var.office_hours.start != var.office_hours.stop, false)
+    error_message = "office_hours start and stop must differ."
   }
 }
 

@@ -12,6 +12,8 @@ variables {
   kms_key_arn              = "arn:aws:kms:{{ cookiecutter.aws_region }}:123456789012:key/11111111-2222-3333-4444-555555555555"
   database_name            = "{{ cookiecutter.package_name }}"
   monitoring_role_arn      = "arn:aws:iam::123456789012:role/{{ cookiecutter.project_slug }}/test/{{ cookiecutter.project_slug }}-test-rds-monitoring"
+  alarm_topic_arn          = "arn:aws:sns:{{ cookiecutter.aws_region }}:123456789012:{{ cookiecutter.project_slug }}-test-alarms"
+  alarm_thresholds         = { cpu_percent = 80, free_storage_gib = 2, connections = 80, freeable_memory_mib = 128 }
   log_group_prefix         = "/aws/rds/instance/{{ cookiecutter.project_slug }}-test"
 }
 
@@ -118,4 +120,44 @@ run "staging_settings_are_cheap_and_disposable" {
     condition     = !aws_db_instance.this.deletion_protection && aws_db_instance.this.skip_final_snapshot && aws_db_instance.this.final_snapshot_identifier == null
     error_message = "Staging can be destroyed without a final snapshot."
   }
+}
+
+run "alarms_watch_the_database_on_the_alarm_topic" {
+  command = plan
+
+  module {
+    source = "./modules/database"
+  }
+
+  assert {
+    condition     = toset(keys(aws_cloudwatch_metric_alarm.this)) == toset(["connections", "cpu", "free-storage", "freeable-memory"])
+    error_message = "Expected the database's CPU, capacity, connections and memory alarms."
+  }
+
+  assert {
+    condition = alltrue([
+      for alarm in aws_cloudwatch_metric_alarm.this :
+      alarm.alarm_actions == toset([var.alarm_topic_arn]) && alarm.ok_actions == toset([var.alarm_topic_arn]) && alarm.namespace == "AWS/RDS" && alarm.dimensions == tomap({ DBInstanceIdentifier = aws_db_instance.this.identifier })
+    ])
+    error_message = "Every database alarm must watch this database and notify the alarm topic when it goes off and clears."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.this["cpu"].threshold == 80 && aws_cloudwatch_metric_alarm.this["freeable-memory"].threshold == var.alarm_thresholds.freeable_memory_mib * 1048576
+    error_message = "The thresholds must be the given ones, memory in bytes."
+  }
+}
+
+run "a_negative_alarm_threshold_is_refused" {
+  command = plan
+
+  module {
+    source = "./modules/database"
+  }
+
+  variables {
+    alarm_thresholds = { cpu_percent = 80, free_storage_gib = 2, connections = -80, freeable_memory_mib = 128 }
+  }
+
+  expect_failures = [var.alarm_thresholds]
 }

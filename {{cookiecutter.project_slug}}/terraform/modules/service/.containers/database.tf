@@ -16,26 +16,25 @@ locals {
   }
 
   # The app connects as the service's own role, with an IAM token per new connection.
+  app_settings = merge(
+    local.database_environment,
+    local.server_environment,
+    {
+      APP_VERSION = var.app_version
+      HTTPS_ONLY  = tostring(var.https_only)
+      DB_USER     = var.database_app_user
+      DB_IAM_AUTH = "true"
+      AWS_REGION  = var.aws_region
+    },
+  )
   app_environment = [
-    for name, value in merge(
-      local.database_environment,
-      {
-        HTTPS_ONLY  = tostring(var.https_only)
-        DB_USER     = var.database_app_user
-        DB_IAM_AUTH = "true"
-        AWS_REGION  = var.aws_region
-      },
-      var.environment_variables,
-    ) : { name = name, value = value }
+    for name, value in merge(local.app_settings, var.environment_variables) : { name = name, value = value }
   ]
 
   # The migrations connect as the master user and grant the service's role its tables.
+  migrate_settings = merge(local.database_environment, { DB_APP_USER = var.database_app_user })
   migrate_environment = [
-    for name, value in merge(
-      local.database_environment,
-      { DB_APP_USER = var.database_app_user },
-      var.environment_variables,
-    ) : { name = name, value = value }
+    for name, value in merge(local.migrate_settings, var.environment_variables) : { name = name, value = value }
   ]
 
   # Read by the ECS agent from the secret RDS manages, so the password never passes through
@@ -48,7 +47,8 @@ locals {
   # The root filesystem is read-only: /tmp is the one writable path, an ephemeral task volume.
   tmp_mount = { sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }
 
-  app_container = {
+  # The secrets key only when there are some: an empty list would differ from what ECS returns.
+  app_container = merge(length(local.app_secrets) > 0 ? { secrets = local.app_secrets } : {}, {
     name                   = "app"
     image                  = local.image
     essential              = true
@@ -58,6 +58,7 @@ locals {
     environment            = local.app_environment
     mountPoints            = [local.tmp_mount]
     linuxParameters        = { initProcessEnabled = true }
+    healthCheck            = local.health_check
     dependsOn              = [{ containerName = "migrate", condition = "SUCCESS" }]
     logConfiguration = {
       logDriver = "awslogs"
@@ -67,7 +68,7 @@ locals {
         awslogs-stream-prefix = "app"
       }
     }
-  }
+  })
 
   # Runs the migrations to completion in every new task before the app container starts; a
   # failed migration stops the task, and the deployment circuit breaker rolls back.
@@ -93,4 +94,12 @@ locals {
 
   # In start order.
   containers = [local.migrate_container, local.app_container]
+
+  # What the containers get from the task definition itself, which environment_variables and
+  # secrets may not set.
+  task_setting_names = setunion(
+    keys(local.app_settings),
+    keys(local.migrate_settings),
+    [for secret in local.master_user_secrets : secret.name],
+  )
 }

@@ -4,29 +4,33 @@ locals {
   # By digest: what runs is exactly the image the deploy resolved, whatever a tag says later.
   image = "${var.ecr_repository_url}@${var.image_digest}"
 
-  container_environment = [
-    for name, value in merge(
-      {
-        ENVIRONMENT = var.environment
-        HTTPS_ONLY  = tostring(var.https_only)
-      },
-      var.environment_variables,
-    ) : { name = name, value = value }
+  app_settings = merge(
+    local.server_environment,
+    {
+      ENVIRONMENT = var.environment
+      APP_VERSION = var.app_version
+      HTTPS_ONLY  = tostring(var.https_only)
+    },
+  )
+  app_environment = [
+    for name, value in merge(local.app_settings, var.environment_variables) : { name = name, value = value }
   ]
 
   # The root filesystem is read-only: /tmp is the one writable path, an ephemeral task volume.
   tmp_mount = { sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }
 
-  app_container = {
+  # The secrets key only when there are some: an empty list would differ from what ECS returns.
+  app_container = merge(length(local.app_secrets) > 0 ? { secrets = local.app_secrets } : {}, {
     name                   = "app"
     image                  = local.image
     essential              = true
     user                   = var.container_user
     readonlyRootFilesystem = true
     portMappings           = [{ containerPort = var.container_port, hostPort = var.container_port, protocol = "tcp" }]
-    environment            = local.container_environment
+    environment            = local.app_environment
     mountPoints            = [local.tmp_mount]
     linuxParameters        = { initProcessEnabled = true }
+    healthCheck            = local.health_check
     logConfiguration = {
       logDriver = "awslogs"
       options = {
@@ -35,8 +39,12 @@ locals {
         awslogs-stream-prefix = "app"
       }
     }
-  }
+  })
 
   # In start order.
   containers = [local.app_container]
+
+  # What the container gets from the task definition itself, which environment_variables and
+  # secrets may not set.
+  task_setting_names = keys(local.app_settings)
 }
