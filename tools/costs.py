@@ -17,6 +17,7 @@ import sys
 import tempfile
 import textwrap
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -30,10 +31,10 @@ COSTS_FILE = TEMPLATE_ROOT / "docs" / "costs.md"
 PROJECT_COSTS_DIR = PROJECT_TEMPLATE / ".costs"
 
 
-def project_costs_module() -> ModuleType:
-    """The generated project's scripts/costs.py, as the template holds it (it has no Jinja)."""
-    path = PROJECT_TEMPLATE / "scripts" / "costs.py"
-    spec = importlib.util.spec_from_file_location("generated_costs", path)
+def project_engine(project: Path) -> ModuleType:
+    """A generated project's scripts/costs.py, what its `make cost` runs."""
+    path = project / "scripts" / "costs.py"
+    spec = importlib.util.spec_from_file_location(f"costs_of_{abs(hash(path))}", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up
@@ -41,13 +42,36 @@ def project_costs_module() -> ModuleType:
     return module
 
 
-engine = project_costs_module()
-Bill, Item = engine.Bill, engine.Item
-environment_settings, environment_bill = engine.environment_settings, engine.environment_bill
-dollars, rate, counted = engine.dollars, engine.rate, engine.counted
-PRICES_FILE = engine.PRICES_FILE
+@dataclass(frozen=True)
+class Priced:
+    """The two environments of one generated project, priced by the project's own cost script
+    and price table (at the table's base region), running and paused."""
 
-ENVIRONMENTS = engine.ENVIRONMENTS
+    engine: ModuleType  # its scripts/costs.py, which also formats the amounts
+    prices: dict[str, Any]
+    bills: dict[str, Any]  # by environment, the script's Bill
+    paused: dict[str, Any]
+
+
+def priced(project: Path) -> Priced:
+    engine = project_engine(project)
+    prices = engine.load_prices(region="")
+    settings = {
+        environment: engine.environment_settings(project / "terraform", environment)
+        for environment in ENVIRONMENTS
+    }
+    return Priced(
+        engine,
+        prices,
+        {name: engine.Bill(s, engine.environment_bill(s, prices)) for name, s in settings.items()},
+        {
+            name: engine.Bill(s, engine.environment_bill(s, prices, paused=True))
+            for name, s in settings.items()
+        },
+    )
+
+
+ENVIRONMENTS = ("staging", "production")
 DATABASES = CHOICES["database"]
 NAT_GATEWAYS = CHOICES["nat_gateways"]
 ARCHITECTURES = CHOICES["cpu_architecture"]
@@ -83,18 +107,14 @@ def combinations() -> Iterator[dict[str, str]]:
                 }
 
 
-def bills(prices: dict[str, Any]) -> dict[tuple[str, str, str], dict[str, Bill]]:
-    """The bill of each environment, by (database, nat_gateways, cpu_architecture)."""
+def every_combination() -> dict[tuple[str, str, str], Priced]:
+    """Each combination priced, by (database, nat_gateways, cpu_architecture)."""
     result = {}
     with tempfile.TemporaryDirectory(prefix="costs-") as scratch:
         for index, answers in enumerate(combinations()):
             project = render_project(Path(scratch) / str(index), **answers)
             key = (answers["database"], answers["nat_gateways"], answers["cpu_architecture"])
-            result[key] = {}
-            for environment in ENVIRONMENTS:
-                settings = environment_settings(project / "terraform", environment)
-                items = environment_bill(settings, answers["database"], prices)
-                result[key][environment] = Bill(settings, items)
+            result[key] = priced(project)
     return result
 
 
@@ -110,19 +130,10 @@ def paragraph(text: str, indent: str = "") -> list[str]:
     )
 
 
-def paused_bills(prices: dict[str, Any], database: str, bills: dict[str, Bill]) -> dict[str, Bill]:
-    """What each environment of these bills costs while `make pause` holds it."""
-    return {
-        environment: Bill(
-            bill.settings, environment_bill(bill.settings, database, prices, paused=True)
-        )
-        for environment, bill in bills.items()
-    }
-
-
-def paused_note(prices: dict[str, Any], database: str, bills: dict[str, Bill]) -> list[str]:
+def paused_note(database: str, combination: Priced) -> list[str]:
     """A paragraph: the paused totals, and what makes them."""
-    paused = paused_bills(prices, database, bills)
+    paused, engine = combination.paused, combination.engine
+    dollars = engine.dollars
     held = {
         "postgresql": "no task, the database stopped",
         "aurora-postgresql": "no task, the database at 0 ACUs with its storage billed as used",
@@ -135,8 +146,9 @@ def paused_note(prices: dict[str, Any], database: str, bills: dict[str, Bill]) -
     )
 
 
-def bill_table(staging: Bill, production: Bill) -> list[str]:
+def bill_table(engine: ModuleType, staging: Any, production: Any) -> list[str]:
     """Two bills side by side: staging's items, then production's."""
+    dollars = engine.dollars
     lines = ["| staging | | production | |", "|---|---|---|---|"]
     for index in range(max(len(staging.items), len(production.items))):
         cells = []
@@ -150,13 +162,18 @@ def bill_table(staging: Bill, production: Bill) -> list[str]:
 
 
 def usage_notes(
-    prices: dict[str, Any], bills: dict[str, Bill], databases: Iterable[str], nat: bool
+    engine: ModuleType,
+    prices: dict[str, Any],
+    bills: dict[str, Any],
+    databases: Iterable[str],
+    nat: bool,
 ) -> list[str]:
     """What comes on top of the floor, as a Markdown list: the tasks autoscaling adds to these
     bills, and the usage charges of these databases (and of NAT gateways, if any)."""
+    dollars, rate = engine.dollars, engine.rate
     address_month = prices["public_ipv4"]["hour"] * prices["hours_per_month"]
 
-    def per_task(bill: Bill) -> str:
+    def per_task(bill: Any) -> str:
         task = f"{dollars(bill.item('tasks').monthly / bill.settings['min_capacity'])} a task"
         if bill.settings["nat_gateways"] == "none":  # each task has a public IPv4 address
             task += f" (plus {dollars(address_month)} for its public IPv4 address)"
@@ -190,25 +207,32 @@ def usage_notes(
             f"NAT gateway data: {rate(prices['nat_gateway']['gb_processed'])} per GB processed"
             " (image pulls go through it; with `nat_gateways=none` there is no such charge).",
         )
-    database_usage = {
-        "postgresql": "RDS: storage autoscaling above the allocated size; backups beyond the"
-        " database's size.",
-        "aurora-postgresql": f"Aurora: storage at {rate(prices['aurora']['storage_gb_month'])}"
-        f" per GB-month, I/O at {rate(prices['aurora']['io_per_million'])} per million"
-        f" requests, ACUs above the floor at {rate(prices['aurora']['acu_hour'])} per ACU-hour.",
-    }
-    usage[-2:-2] = [
-        database_usage[database] for database in databases if database in database_usage
-    ]
+    database_usage = []
+    if "postgresql" in databases:
+        database_usage.append(
+            "RDS: storage autoscaling above the allocated size; backups beyond the database's size."
+        )
+    if "aurora-postgresql" in databases:  # only a project with Aurora has its prices
+        aurora = prices["aurora"]
+        database_usage.append(
+            f"Aurora: storage at {rate(aurora['storage_gb_month'])} per GB-month, I/O at"
+            f" {rate(aurora['io_per_million'])} per million requests, ACUs above the floor at"
+            f" {rate(aurora['acu_hour'])} per ACU-hour."
+        )
+    usage[-2:-2] = database_usage
     return [line for text in usage for line in paragraph(text, indent="- ")]
 
 
-def markdown(
-    prices: dict[str, Any], by_combination: dict[tuple[str, str, str], dict[str, Bill]]
-) -> str:
+def markdown(priced_combinations: dict[tuple[str, str, str], Priced]) -> str:
     """The template's docs/costs.md: every combination, then each database item by item."""
+    # Each project's table holds the prices of what it runs: together, all of them.
+    prices: dict[str, Any] = {}
+    for combination in priced_combinations.values():
+        prices.update(combination.prices)
+    by_combination = {key: priced.bills for key, priced in priced_combinations.items()}
     default_key = (DEFAULTS["database"], DEFAULTS["nat_gateways"], DEFAULTS["cpu_architecture"])
-    defaults = by_combination[default_key]
+    defaults, engine = by_combination[default_key], priced_combinations[default_key].engine
+    dollars = engine.dollars
     other_key = next(key for key in by_combination if key[2] != DEFAULTS["cpu_architecture"])
     other_architecture = by_combination[other_key]
     other_staging_fleet = (
@@ -250,9 +274,8 @@ def markdown(
         "",
         *paragraph(
             "`https` changes nothing here: public ACM certificates are free, and `acm-route53`"
-            " uses a hosted zone you already have"
-            f" ({dollars(prices['route53']['hosted_zone_month'])} a month if you create one for"
-            " it)."
+            " uses a hosted zone you already have (a zone has a monthly charge of its own, if you"
+            " create one for it)."
         ),
         "",
         *paragraph(
@@ -263,27 +286,26 @@ def markdown(
         ),
     ]
     for database in DATABASES:
-        bill = by_combination[(database, DEFAULTS["nat_gateways"], DEFAULTS["cpu_architecture"])]
+        combination = priced_combinations[
+            (database, DEFAULTS["nat_gateways"], DEFAULTS["cpu_architecture"])
+        ]
         lines += [
             "",
             f"## Item by item: `database={database}`, the other defaults",
             "",
-            *bill_table(bill["staging"], bill["production"]),
+            *bill_table(
+                combination.engine, combination.bills["staging"], combination.bills["production"]
+            ),
             "",
-            *paused_note(prices, database, bill),
+            *paused_note(database, combination),
         ]
     lines += [
         "",
         "## What the totals leave out: usage",
         "",
-        *usage_notes(prices, defaults, DATABASES, nat=True),
+        *usage_notes(engine, prices, defaults, DATABASES, nat=True),
     ]
     return "\n".join(lines) + "\n"
-
-
-def load_prices() -> dict[str, Any]:
-    """The table's base region's prices: docs/costs.md prices every combination there."""
-    return engine.load_prices(region="")
 
 
 def variant_name(database: str, nat_gateways: str, cpu_architecture: str) -> str:
@@ -291,11 +313,10 @@ def variant_name(database: str, nat_gateways: str, cpu_architecture: str) -> str
     return f"{database}-{nat_gateways}-{cpu_architecture}.md"
 
 
-def project_markdown(
-    prices: dict[str, Any], key: tuple[str, str, str], bill: dict[str, Bill]
-) -> str:
+def project_markdown(key: tuple[str, str, str], combination: Priced) -> str:
     """docs/costs.md of a generated project: its own two environments, item by item."""
     database, nat_gateways, _ = key
+    prices, bill = combination.prices, combination.bills
     lines = [
         "# What this service costs",
         "",
@@ -309,9 +330,9 @@ def project_markdown(
             " line; re-check the prices before you budget to the cent."
         ),
         "",
-        *bill_table(bill["staging"], bill["production"]),
+        *bill_table(combination.engine, bill["staging"], bill["production"]),
         "",
-        *paused_note(prices, database, bill),
+        *paused_note(database, combination),
         "",
         *paragraph(
             "`make cost ENV=<env>` prints the same from the environment's tfvars as they are now:"
@@ -320,27 +341,27 @@ def project_markdown(
         "",
         "## What the totals leave out: usage",
         "",
-        *usage_notes(prices, bill, (database,), nat=nat_gateways != "none"),
+        *usage_notes(combination.engine, prices, bill, (database,), nat=nat_gateways != "none"),
     ]
     return "\n".join(lines) + "\n"
 
 
-def expected_files(prices: dict[str, Any]) -> dict[Path, str]:
+def expected_files() -> dict[Path, str]:
     """docs/costs.md and every project variant, as `make costs` writes them."""
     # Rendering needs the variant of each combination to exist (the hook moves it into place);
     # its content does not matter to the sizes, so a new combination starts from an empty one.
     PROJECT_COSTS_DIR.mkdir(exist_ok=True)
     for answers in combinations():
         (PROJECT_COSTS_DIR / variant_name(**answers)).touch()
-    by_combination = bills(prices)
-    files = {COSTS_FILE: markdown(prices, by_combination)}
-    for key, bill in by_combination.items():
-        files[PROJECT_COSTS_DIR / variant_name(*key)] = project_markdown(prices, key, bill)
+    priced_combinations = every_combination()
+    files = {COSTS_FILE: markdown(priced_combinations)}
+    for key, combination in priced_combinations.items():
+        files[PROJECT_COSTS_DIR / variant_name(*key)] = project_markdown(key, combination)
     return files
 
 
 def main() -> int:
-    files = expected_files(load_prices())
+    files = expected_files()
     for stale in set(PROJECT_COSTS_DIR.iterdir()) - set(files):
         stale.unlink()
     for path, text in files.items():

@@ -149,13 +149,15 @@ case "$1 ${2:-}" in
 esac
 """
 # Records the AWS CLI calls the deploy scripts make (service and operation, and a waiter's
-# name), then makes them.
+# name), then makes them. AWS CLI v1's rds commands ignore AWS_ENDPOINT_URL (they would go to
+# rds.amazonaws.com): they are given the emulator's address outright.
 RECORDING_AWS = """\
 #!/bin/sh
 case "$2" in
   wait) echo "$1 $2 $3" >> "$AWS_CALL_LOG" ;;
   *) echo "$1 $2" >> "$AWS_CALL_LOG" ;;
 esac
+if [ "$1" = rds ]; then set -- "$@" --endpoint-url "$AWS_ENDPOINT_URL"; fi
 exec "{real_aws}" "$@"
 """
 

@@ -37,7 +37,7 @@ def verified_pins(path: Path) -> set[tuple[str, str, str]]:
 
 DEPLOY_TARGETS = (
     "bootstrap", "github", "doctor", "publish", "plan", "deploy", "rollback", "record-deploy",
-    "destroy", "logs",
+    "destroy", "logs", "pause", "resume", "cost",
 )  # fmt: skip
 
 combinations = pytest.mark.parametrize("combination", COMBINATIONS, ids=lambda c: c.id)
@@ -388,6 +388,8 @@ def test_deploy_targets_have_help(combination: Combination) -> None:
         ("destroy", "staging production"),
         ("logs", "dev"),
         ("record-deploy", "prod"),
+        ("pause", ""),
+        ("resume", "prod"),
     ],
 )
 def test_unknown_environment_is_refused_before_any_aws_call(

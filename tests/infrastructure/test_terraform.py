@@ -40,7 +40,7 @@ ORDERED = sorted(
     COMBINATIONS, key=lambda c: (c.nat_gateways, c.cpu_architecture, c.database, c.https)
 )
 IDS = [combination.id for combination in ORDERED]
-MODULES = ("naming", "network", "load_balancer", "service", "database")
+MODULES = ("naming", "network", "load_balancer", "service", "monitoring", "database")
 PROJECT = "orders-api"
 REGION = "us-east-1"
 
@@ -105,7 +105,7 @@ def test_layout(combination: Combination) -> None:
     for environment in ENVIRONMENTS:
         assert (root / "environments" / f"{environment}.tfvars").is_file()
         assert (root / "environments" / f"{environment}.backend.hcl").is_file()
-    expected_tests = {"network", "load_balancer", "service"} | (
+    expected_tests = {"network", "load_balancer", "service", "monitoring"} | (
         {"database"} if combination.database != "none" else set()
     )
     assert {

@@ -32,6 +32,8 @@ from hooks.post_gen_project import DATABASE_FILES, whole_file_variants
 # differently (e.g. one NAT per AZ in production only), so the Terraform code accepts every
 # value; the choice must still be the only one in the tfvars, image build and workflows.
 TERRAFORM_CODE = ["terraform/*.tf", "terraform/modules/**/*", "terraform/tests/*"]
+# The price table of `make cost` prices both architectures, which the tfvars may choose between.
+PRICE_TABLE = ["scripts/prices.toml"]
 ABSENT_WHEN: dict[tuple[str, str], dict[str, list[str]]] = {
     ("database", "none"): {
         # Variants only a database uses: test_every_whole_file_variant_is_chosen_or_gone.
@@ -78,11 +80,11 @@ ABSENT_WHEN: dict[tuple[str, str], dict[str, list[str]]] = {
     },
     ("cpu_architecture", "arm64"): {
         "words": [r"X86_64", r"linux/amd64"],
-        "except": TERRAFORM_CODE,
+        "except": TERRAFORM_CODE + PRICE_TABLE,
     },
     ("cpu_architecture", "x86_64"): {
         "words": [r"ARM64", r"linux/arm64"],
-        "except": TERRAFORM_CODE,
+        "except": TERRAFORM_CODE + PRICE_TABLE,
     },
 }
 

@@ -26,9 +26,12 @@ ENVIRONMENTS = ("staging", "production")
 HOURS_PER_WEEK = 168
 # The metrics the alarms read (a metric-math alarm bills each): the service's in
 # terraform/modules/monitoring/alarms.tf (two 5xx rates of two metrics each, p99, unhealthy
-# targets, CPU, memory, and tasks below desired of two), the database's in its module.
+# targets, CPU, memory, and tasks below desired of two).
 SERVICE_ALARM_METRICS = 10
+{% if cookiecutter.database != 'none' %}
+# The database's, in terraform/modules/database: CPU, capacity, connections, memory.
 DATABASE_ALARM_METRICS = 4
+{% endif %}
 WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 OFFICE_HOURS_CRON = re.compile(r"^cron\((\d+) (\d+) \? \* (\S+) \*\)$")
 
@@ -38,7 +41,7 @@ class Item:
     """One line of an environment's bill."""
 
     kind: str  # what is billed, e.g. "tasks": the same in every project
-    name: str  # what this environment runs of it, e.g. "2 ARM64 tasks, 0.5 vCPU / 1 GB"
+    name: str  # what this environment runs of it, e.g. "2 tasks, 0.5 vCPU / 1 GB"
     monthly: float
 
 
@@ -93,14 +96,6 @@ def variable_defaults(variables_tf: Path) -> dict[str, Any]:
     }
 
 
-def database_kind(terraform_dir: Path) -> str:
-    """postgresql, aurora-postgresql or none: what the database module holds."""
-    module = terraform_dir / "modules" / "database"
-    if (module / "aurora.tf").is_file():
-        return "aurora-postgresql"
-    return "postgresql" if (module / "rds.tf").is_file() else "none"
-
-
 def environment_settings(terraform_dir: Path, environment: str) -> dict[str, Any]:
     """The root variables an environment applies with: its tfvars over the defaults, plus the
     module defaults the root module does not set."""
@@ -110,11 +105,11 @@ def environment_settings(terraform_dir: Path, environment: str) -> dict[str, Any
     settings = variable_defaults(terraform_dir / "variables.tf")
     tfvars = hcl2.loads(tfvars_file.read_text())
     settings.update({name: hcl_value(value) for name, value in tfvars.items() if name[0] != "_"})
-    database_module = terraform_dir / "modules" / "database" / "variables.tf"
-    if database_module.is_file():
-        database = variable_defaults(database_module)
-        if "allocated_storage" in database:  # RDS; Aurora's storage grows with use
-            settings.setdefault("database_allocated_storage", database["allocated_storage"])
+{% if cookiecutter.database == 'postgresql' %}
+    # The storage the database module starts the instance with.
+    database = variable_defaults(terraform_dir / "modules" / "database" / "variables.tf")
+    settings.setdefault("database_allocated_storage", database["allocated_storage"])
+{% endif %}
     return settings
 
 
@@ -151,11 +146,10 @@ def counted(count: float, thing: str) -> str:
 
 
 def environment_bill(
-    settings: dict[str, Any], database: str, prices: dict[str, Any], *, paused: bool = False
+    settings: dict[str, Any], prices: dict[str, Any], *, paused: bool = False
 ) -> list[Item]:
     """The running costs of one environment at its autoscaling floor (on its office hours, if
-    it has them), before usage charges; or, paused, what still bills with no task running and
-    the database stopped (RDS) or at 0 ACUs (Aurora)."""
+    it has them), before usage charges; or, paused (make pause), what still bills."""
     hours = prices["hours_per_month"]
     zones = settings["availability_zone_count"]
     tasks = 0 if paused else settings["min_capacity"]
@@ -188,13 +182,22 @@ def environment_bill(
                 nat_count * prices["nat_gateway"]["hour"] * hours,
             )
         )
-    if database == "postgresql":
-        bill.append(rds_item(settings, prices, paused=paused))
-    elif database == "aurora-postgresql" and not paused:  # paused, its storage bills as used
+{% if cookiecutter.database == 'postgresql' %}
+    # Paused, the instance is stopped: its storage still bills.
+    bill.append(rds_item(settings, prices, paused=paused))
+{% endif %}
+{% if cookiecutter.database == 'aurora-postgresql' %}
+    # Paused, the cluster is at 0 ACUs: its storage bills as used.
+    if not paused:
         bill.append(aurora_item(settings, prices))
-    if database != "none":
-        bill.append(Item("secret", "database secret", prices["secrets_manager"]["secret_month"]))
-    alarm_metrics = SERVICE_ALARM_METRICS + (DATABASE_ALARM_METRICS if database != "none" else 0)
+{% endif %}
+{% if cookiecutter.database != 'none' %}
+    bill.append(Item("secret", "database secret", prices["secrets_manager"]["secret_month"]))
+    alarm_metrics = SERVICE_ALARM_METRICS + DATABASE_ALARM_METRICS
+{% endif %}
+{% if cookiecutter.database == 'none' %}
+    alarm_metrics = SERVICE_ALARM_METRICS
+{% endif %}
     container_insights = prices["container_insights"]
     bill += [
         Item("kms_key", "environment KMS key", prices["kms"]["key_month"]),
@@ -234,6 +237,7 @@ def task_item(settings: dict[str, Any], prices: dict[str, Any]) -> Item:
     return Item("tasks", name, tasks * task_hour * running_hours)
 
 
+{% if cookiecutter.database == 'postgresql' %}
 def rds_item(settings: dict[str, Any], prices: dict[str, Any], *, paused: bool) -> Item:
     copies = 2 if settings["database_multi_az"] else 1
     instance_class = settings["database_instance_class"]
@@ -256,6 +260,8 @@ def rds_item(settings: dict[str, Any], prices: dict[str, Any], *, paused: bool) 
     )
 
 
+{% endif %}
+{% if cookiecutter.database == 'aurora-postgresql' %}
 def aurora_item(settings: dict[str, Any], prices: dict[str, Any]) -> Item:
     instances = settings["database_instance_count"]
     floor = settings["database_min_capacity"]
@@ -266,6 +272,7 @@ def aurora_item(settings: dict[str, Any], prices: dict[str, Any]) -> Item:
     )
 
 
+{% endif %}
 def dollars(amount: float) -> str:
     """A monthly amount: whole dollars, cents below $10."""
     return f"${amount:,.0f}" if amount >= 10 else f"${amount:,.2f}"
@@ -289,25 +296,25 @@ def report(environment: str, *, paused_only: bool = False, root: Path = PROJECT_
     """What `make cost` (or, paused_only, `make pause`) prints for an environment."""
     terraform_dir = root / "terraform"
     settings = environment_settings(terraform_dir, environment)
-    database = database_kind(terraform_dir)
     prices = load_prices(settings["aws_region"])
-    paused = Bill(settings, environment_bill(settings, database, prices, paused=True))
+    paused = Bill(settings, environment_bill(settings, prices, paused=True))
     where = prices["region"]
     source = f"On-demand prices in {where} as of {prices['as_of']} (scripts/prices.toml)"
     if where != settings["aws_region"]:
         source += f"; {settings['aws_region']} costs up to about 30% more"
     lines = []
     if not paused_only:
-        running = Bill(settings, environment_bill(settings, database, prices))
+        running = Bill(settings, environment_bill(settings, prices))
         lines += bill_lines(f"{environment}, running, per month:", running)
         if settings.get("office_hours"):
             always_on = {**settings, "office_hours": None}
-            always = Bill(always_on, environment_bill(always_on, database, prices))
+            always = Bill(always_on, environment_bill(always_on, prices))
             lines.append(f"  (always on, without office_hours: {dollars(always.total)})")
         lines.append("")
     lines += bill_lines(f"{environment}, paused (make pause), per month:", paused)
-    if database == "aurora-postgresql":
-        lines.append("  and the cluster's storage, as used")
+{% if cookiecutter.database == 'aurora-postgresql' %}
+    lines.append("  and the cluster's storage, as used")
+{% endif %}
     lines += [
         "",
         f"{source},",

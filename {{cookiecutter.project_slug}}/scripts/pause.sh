@@ -24,7 +24,7 @@ terraform_init "$environment"
 # held, it keeps the service at no task.
 aws application-autoscaling register-scalable-target --service-namespace ecs \
   --scalable-dimension ecs:service:DesiredCount --resource-id "$(scalable_target)" \
-  --min-capacity 0 --max-capacity 0 --suspended-state ScheduledScalingSuspended=true
+  --min-capacity 0 --max-capacity 0 --suspended-state ScheduledScalingSuspended=true >/dev/null
 aws ecs update-service --cluster "$(terraform_output cluster_name)" \
   --service "$(terraform_output service_name)" --desired-count 0 --output text \
   --query 'service.desiredCount' >/dev/null

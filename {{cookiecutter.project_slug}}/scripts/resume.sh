@@ -46,6 +46,7 @@ maximum=$(terraform_output tasks_max_capacity)
 aws application-autoscaling register-scalable-target --service-namespace ecs \
   --scalable-dimension ecs:service:DesiredCount --resource-id "$(scalable_target)" \
   --min-capacity "$minimum" --max-capacity "$maximum" \
-  --suspended-state DynamicScalingInSuspended=false,DynamicScalingOutSuspended=false,ScheduledScalingSuspended=false
+  --suspended-state DynamicScalingInSuspended=false,DynamicScalingOutSuspended=false,ScheduledScalingSuspended=false \
+  >/dev/null
 echo "tasks: autoscaling range ${minimum}-${maximum} again, with its schedules"
 echo "Resumed ${environment}: the tasks start within minutes ('make logs ENV=${environment}' follows them)."

@@ -53,12 +53,6 @@ module "load_balancer" {
   idle_timeout        = var.load_balancer_idle_timeout
   deletion_protection = var.load_balancer_deletion_protection
   access_logs_bucket  = var.load_balancer_access_logs_bucket
-
-  health_check_path                = var.health_check_path
-  health_check_interval            = var.health_check_interval
-  health_check_timeout             = var.health_check_timeout
-  health_check_healthy_threshold   = var.health_check_healthy_threshold
-  health_check_unhealthy_threshold = var.health_check_unhealthy_threshold
 {% if cookiecutter.https != 'off' %}
   domain_name         = module.names.service_domain_name
 {% endif %}
@@ -68,6 +62,12 @@ module "load_balancer" {
 {% if cookiecutter.https == 'acm-existing' %}
   certificate_arn     = var.certificate_arn
 {% endif %}
+
+  health_check_path                = var.health_check_path
+  health_check_interval            = var.health_check_interval
+  health_check_timeout             = var.health_check_timeout
+  health_check_healthy_threshold   = var.health_check_healthy_threshold
+  health_check_unhealthy_threshold = var.health_check_unhealthy_threshold
 }
 
 module "service" {

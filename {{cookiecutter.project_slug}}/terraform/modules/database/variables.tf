@@ -222,8 +222,8 @@ variable "alarm_topic_arn" {
   type        = string
 }
 
-variable "alarm_thresholds" {
 {% if cookiecutter.database == 'aurora-postgresql' %}
+variable "alarm_thresholds" {
   description = "When the database's alarms go off: average CPU and ACU use in percent, connections, freeable memory in MiB."
   type = object({
     cpu_percent         = number
@@ -231,7 +231,14 @@ variable "alarm_thresholds" {
     connections         = number
     freeable_memory_mib = number
   })
+
+  validation {
+    condition     = alltrue([for name, value in var.alarm_thresholds : value > 0]) && var.alarm_thresholds.cpu_percent <= 100 && var.alarm_thresholds.acu_percent <= 100
+    error_message = "The database's alarm thresholds must be positive, and cpu_percent and acu_percent at most 100."
+  }
+}
 {% else %}
+variable "alarm_thresholds" {
   description = "When the database's alarms go off: average CPU in percent, free storage in GiB, connections, freeable memory in MiB."
   type = object({
     cpu_percent         = number
@@ -239,10 +246,10 @@ variable "alarm_thresholds" {
     connections         = number
     freeable_memory_mib = number
   })
-{% endif %}
 
   validation {
     condition     = alltrue([for name, value in var.alarm_thresholds : value > 0]) && var.alarm_thresholds.cpu_percent <= 100
     error_message = "The database's alarm thresholds must be positive, and cpu_percent at most 100."
   }
 }
+{% endif %}

@@ -5,7 +5,9 @@ locals {
     [for alarm in aws_cloudwatch_metric_alarm.error_rate : alarm.arn],
     [for alarm in aws_cloudwatch_metric_alarm.metric : alarm.arn],
     [aws_cloudwatch_metric_alarm.tasks_below_desired.arn],
+{% if cookiecutter.database != 'none' %}
     var.database_alarm_arns,
+{% endif %}
   )
 
   service_widgets = [
@@ -58,7 +60,12 @@ resource "aws_cloudwatch_dashboard" "this" {
         properties = { title = "Alarms", alarms = local.alarm_arns }
       }],
       [
+{% if cookiecutter.database != 'none' %}
         for widget in concat(local.service_widgets, var.database_dashboard_widgets) : {
+{% endif %}
+{% if cookiecutter.database == 'none' %}
+        for widget in local.service_widgets : {
+{% endif %}
           type   = "metric"
           width  = 12
           height = 6

@@ -108,6 +108,7 @@ variable "service_name" {
   type        = string
 }
 
+{% if cookiecutter.database != 'none' %}
 variable "database_alarm_arns" {
   description = "ARNs of the database's alarms, shown with the others on the dashboard."
   type        = list(string)
@@ -120,6 +121,7 @@ variable "database_dashboard_widgets" {
   default     = []
 }
 
+{% endif %}
 variable "monthly_budget_usd" {
   description = "Monthly cost budget of the environment in US dollars; null creates none."
   type        = number
