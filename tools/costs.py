@@ -12,9 +12,7 @@ tests/tree_hygiene/test_costs.py fails until `make costs` has rewritten them.
 from __future__ import annotations
 
 import importlib.util
-import subprocess
 import sys
-import tempfile
 import textwrap
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -22,6 +20,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from harness.combinations import Combination
+from harness.rendering import render
 from hooks.questions import CHOICES
 
 TEMPLATE_ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +38,12 @@ def project_engine(project: Path) -> ModuleType:
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
+    # The project stays as generated: no __pycache__ beside its script.
+    writes_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.dont_write_bytecode = writes_bytecode
     return module
 
 
@@ -79,22 +84,6 @@ ARCHITECTURES = CHOICES["cpu_architecture"]
 DEFAULTS = {name: CHOICES[name][0] for name in ("database", "nat_gateways", "cpu_architecture")}
 
 
-def render_project(output_dir: Path, **answers: str) -> Path:
-    """Render the template with these answers, quietly (the hook prints next steps)."""
-    arguments = [f"{name}={value}" for name, value in answers.items()]
-    subprocess.run(
-        [
-            *(sys.executable, "-m", "cookiecutter", str(TEMPLATE_ROOT), "--no-input"),
-            *("--output-dir", str(output_dir), "github_repository=acme/orders-api", *arguments),
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    (project,) = output_dir.iterdir()
-    return project
-
-
 def combinations() -> Iterator[dict[str, str]]:
     """Every answer that changes the bill: database x nat_gateways x cpu_architecture."""
     for database in DATABASES:
@@ -107,15 +96,25 @@ def combinations() -> Iterator[dict[str, str]]:
                 }
 
 
+def rendered_project(database: str, nat_gateways: str, cpu_architecture: str) -> Path:
+    """The generated project of these answers (https off: it changes no bill), from the
+    harness's render cache, which the tests share."""
+    rendered = render(Combination(database, "off", nat_gateways, cpu_architecture).answers)
+    if rendered.returncode != 0:
+        raise RuntimeError(
+            f"rendering {database}/{nat_gateways}/{cpu_architecture} failed:\n" + rendered.stderr
+        )
+    return rendered.project
+
+
 def every_combination() -> dict[tuple[str, str, str], Priced]:
     """Each combination priced, by (database, nat_gateways, cpu_architecture)."""
-    result = {}
-    with tempfile.TemporaryDirectory(prefix="costs-") as scratch:
-        for index, answers in enumerate(combinations()):
-            project = render_project(Path(scratch) / str(index), **answers)
-            key = (answers["database"], answers["nat_gateways"], answers["cpu_architecture"])
-            result[key] = priced(project)
-    return result
+    return {
+        (answers["database"], answers["nat_gateways"], answers["cpu_architecture"]): priced(
+            rendered_project(**answers)
+        )
+        for answers in combinations()
+    }
 
 
 def paragraph(text: str, indent: str = "") -> list[str]:

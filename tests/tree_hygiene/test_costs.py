@@ -16,9 +16,9 @@ from tools import costs
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The default project (postgresql, one NAT gateway, arm64)."""
-    return costs.render_project(tmp_path_factory.mktemp("costs"))
+def project() -> Path:
+    """The default project (postgresql, one NAT gateway, arm64), as the tests render it."""
+    return costs.rendered_project("postgresql", "single", "arm64")
 
 
 @pytest.fixture(scope="module")
