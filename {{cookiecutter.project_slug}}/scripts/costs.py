@@ -97,8 +97,7 @@ def variable_defaults(variables_tf: Path) -> dict[str, Any]:
 
 
 def environment_settings(terraform_dir: Path, environment: str) -> dict[str, Any]:
-    """The root variables an environment applies with: its tfvars over the defaults, plus the
-    module defaults the root module does not set."""
+    """The root variables an environment applies with: its tfvars over the defaults."""
     tfvars_file = terraform_dir / "environments" / f"{environment}.tfvars"
     if not tfvars_file.is_file():
         raise ValueError(f"{tfvars_file} does not exist")
@@ -292,9 +291,9 @@ def bill_lines(title: str, bill: Bill) -> list[str]:
     return lines
 
 
-def report(environment: str, *, paused_only: bool = False, root: Path = PROJECT_ROOT) -> str:
+def report(environment: str, *, paused_only: bool = False) -> str:
     """What `make cost` (or, paused_only, `make pause`) prints for an environment."""
-    terraform_dir = root / "terraform"
+    terraform_dir = PROJECT_ROOT / "terraform"
     settings = environment_settings(terraform_dir, environment)
     prices = load_prices(settings["aws_region"])
     paused = Bill(settings, environment_bill(settings, prices, paused=True))
