@@ -24,6 +24,7 @@ STATE = Path(os.environ["FAKE_STATE"])
 ACCOUNT = "123456789012"
 REPOSITORY_URI = f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/orders-api"
 TASK_DEFINITION = "arn:aws:ecs:us-east-1:123456789012:task-definition/orders-api-staging:{}"
+TASK_ARN = "arn:aws:ecs:us-east-1:123456789012:task/orders-api-staging/0123456789abcdef0"
 RELEASE_HEALTH_ALARMS = ("orders-api-staging-load-balancer-5xx", "orders-api-staging-target-5xx")
 DEPLOY_ROLES = {
     environment: f"arn:aws:iam::{ACCOUNT}:role/orders-api-{environment}-deploy"
@@ -143,6 +144,18 @@ def aws(args: list[str]) -> int:
     ):
         # The release-health alarms the service's deployments watch.
         print("\t".join(RELEASE_HEALTH_ALARMS) if world.get("alarms") != "none" else "None")
+    elif command == "ecs describe-services" and option(args, "--query") == (
+        "services[0].enableExecuteCommand"
+    ):
+        print("False" if world.get("exec") == "off" else "True")
+    elif command == "ecs list-tasks":
+        print("None" if world.get("tasks") == "none" else f"{TASK_ARN}")
+    elif command == "ecs describe-tasks":
+        # The ECS Exec agent of the app container: None in a task started without ECS Exec.
+        print(world.get("exec_agent", "RUNNING"))
+    elif command == "ecs execute-command":
+        print(f"session: {option(args, '--task')} {option(args, '--container')} "
+              f"{option(args, '--command')}")  # fmt: skip
     elif command == "application-autoscaling describe-scalable-targets":
         # ScheduledScalingSuspended: make pause suspends it.
         print("True" if world.get("paused") else "False")

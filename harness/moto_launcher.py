@@ -7,8 +7,9 @@ MOTO_IAM_LOAD_MANAGED_POLICIES) are set by the caller; this module only adds beh
 - Application Auto Scaling: ListTagsForResource, TagResource and UntagResource, which moto lacks
   and the aws provider calls after creating a scalable target (it otherwise retries for
   minutes), and the Tags of RegisterScalableTarget, so that default_tags do not drift.
-- ECS CreateService: keep healthCheckGracePeriodSeconds, deploymentConfiguration and
-  availabilityZoneRebalancing, which moto drops (the next plan would show them as changes).
+- ECS CreateService: keep healthCheckGracePeriodSeconds, deploymentConfiguration,
+  availabilityZoneRebalancing and enableExecuteCommand, which moto drops (the next plan would
+  show them as changes).
 - ECS UpdateService: a new task definition starts a new PRIMARY deployment, as in AWS, so a
   rollout can be followed to the task definition it deploys.
 - RDS CreateDBInstance: keep the Performance Insights settings; DescribeDBClusters: no
@@ -41,6 +42,7 @@ CREATE_SERVICE_FIELDS_MOTO_DROPS = {
     "availabilityZoneRebalancing": "availability_zone_rebalancing",
     "capacityProviderStrategy": "capacity_provider_strategy",
     "enableECSManagedTags": "enable_ecs_managed_tags",
+    "enableExecuteCommand": "enable_execute_command",
 }
 
 

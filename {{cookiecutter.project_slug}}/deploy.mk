@@ -34,7 +34,7 @@ STATE_BUCKET ?=
 export STATE_BUCKET
 export REVIEWERS
 
-.PHONY: bootstrap github doctor publish plan deploy rollback record-deploy destroy logs pause resume cost
+.PHONY: bootstrap github doctor publish plan deploy rollback record-deploy destroy logs shell pause resume cost
 
 bootstrap: ## Create the state bucket, ECR repositories and roles (once per AWS account)
 	@scripts/bootstrap.sh
@@ -66,6 +66,9 @@ destroy: ## Delete an environment (asks for its name again unless CONFIRM=<env>)
 
 logs: ## Follow the service's logs: make logs ENV=staging
 	@scripts/logs.sh "$(ENV)"
+
+shell: ## Open a shell in a running app container, where tfvars allow it (production asks): make shell ENV=staging
+	@scripts/shell.sh "$(ENV)"
 
 pause: ## Stop paying for tasks{% if cookiecutter.database != 'none' %} and the database{% endif %}, keep everything (production asks): make pause ENV=staging
 	@scripts/pause.sh "$(ENV)"

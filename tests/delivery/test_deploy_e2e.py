@@ -460,6 +460,15 @@ def assert_environment_matches_options(moto: MotoServer, combination: Combinatio
     assert task_definition["runtimePlatform"]["cpuArchitecture"] == architecture
     containers = {container["name"] for container in task_definition["containerDefinitions"]}
     assert ("migrate" in containers) == (combination.database != "none")
+    # ECS Exec, on in staging: sessions encrypted with the environment's key, logged apart.
+    assert service["enableExecuteCommand"] is True
+    (cluster,) = moto.client("ecs").describe_clusters(clusters=["orders-api-staging"])["clusters"]
+    sessions = cluster["configuration"]["executeCommandConfiguration"]
+    assert sessions["kmsKeyId"] == attributes["KmsMasterKeyId"]
+    assert sessions["logConfiguration"] == {
+        "cloudWatchLogGroupName": "/ecs/orders-api-staging/exec-sessions",
+        "cloudWatchEncryptionEnabled": True,
+    }
 
 
 @pytest.mark.parametrize("combination", E2E_COMBINATIONS, ids=lambda c: c.id)

@@ -493,6 +493,100 @@ def test_logs_print_the_events_and_stop_on_an_error(deployer: Deployer) -> None:
     )
 
 
+# make shell ---------------------------------------------------------------------------------------
+
+TASK_ARN = "arn:aws:ecs:us-east-1:123456789012:task/orders-api-staging/0123456789abcdef0"
+
+
+def with_session_manager_plugin(deployer: Deployer) -> None:
+    stub = deployer.bin_dir / "session-manager-plugin"
+    stub.write_text("#!/bin/sh\nexit 0\n")
+    stub.chmod(0o755)
+
+
+def test_make_shell_opens_sh_in_the_app_container_of_a_running_task(deployer: Deployer) -> None:
+    with_session_manager_plugin(deployer)
+
+    result = deployer.make("shell", "ENV=staging")
+
+    assert result.returncode == 0, result.stderr
+    (call,) = [call for call in deployer.calls("aws") if "execute-command" in call]
+    assert call == (
+        "aws ecs execute-command --cluster orders-api-staging --task "
+        f"{TASK_ARN} --container app --interactive --command /bin/sh"
+    )
+    assert result.stdout.strip() == f"session: {TASK_ARN} app /bin/sh"
+
+
+def test_make_shell_takes_the_task_and_command_it_is_given(deployer: Deployer) -> None:
+    with_session_manager_plugin(deployer)
+
+    result = deployer.make("shell", "ENV=staging", "TASK=fedcba987", "COMMAND=python -V")
+
+    assert result.returncode == 0, result.stderr
+    assert not any("list-tasks" in call for call in deployer.calls("aws"))
+    assert result.stdout.strip() == "session: fedcba987 app python -V"
+
+
+@pytest.mark.parametrize(
+    ("scenario", "message"),
+    [
+        ({"exec": "off"},
+         "ECS Exec is off in staging: set enable_execute_command = true in "
+         "terraform/environments/staging.tfvars, then make deploy ENV=staging"),
+        ({"tasks": "none"},
+         "no task of orders-api-staging is running (paused? make resume ENV=staging)"),
+        ({"exec_agent": "None"},
+         "task 0123456789abcdef0 has no ECS Exec agent: it started before ECS Exec was turned "
+         "on (make deploy ENV=staging replaces it)"),
+        ({"exec_agent": "PENDING"},
+         "the ECS Exec agent of task 0123456789abcdef0 is PENDING: try again in a minute"),
+    ],
+)  # fmt: skip
+def test_make_shell_says_why_no_shell_can_open(
+    deployer: Deployer, scenario: dict, message: str
+) -> None:
+    with_session_manager_plugin(deployer)
+    deployer.scenario(**scenario)
+
+    result = deployer.make("shell", "ENV=staging")
+
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert not any("execute-command" in call for call in deployer.calls("aws"))
+
+
+def test_make_shell_without_the_session_manager_plugin_says_where_to_get_it(
+    deployer: Deployer,
+) -> None:
+    path = os.pathsep.join(
+        folder
+        for folder in [str(deployer.bin_dir), *os.environ["PATH"].split(os.pathsep)]
+        if not (Path(folder) / "session-manager-plugin").exists()
+    )
+
+    result = deployer.make("shell", "ENV=staging", path=path)
+
+    assert result.returncode != 0
+    assert "session-manager-plugin not found: make shell needs AWS's Session Manager plugin" in (
+        result.stderr
+    )
+    assert deployer.calls("aws") == []
+
+
+def test_make_shell_in_production_asks_first(deployer: Deployer) -> None:
+    with_session_manager_plugin(deployer)
+
+    unconfirmed = deployer.make("shell", "ENV=production")
+    assert unconfirmed.returncode != 0
+    assert "production left as it was: confirm with CONFIRM=production" in unconfirmed.stderr
+    assert deployer.calls("aws") == [] and deployer.calls("terraform") == []
+
+    confirmed = deployer.make("shell", "ENV=production", CONFIRM="production")
+    assert confirmed.returncode == 0, confirmed.stderr
+    assert any("execute-command" in call for call in deployer.calls("aws"))
+
+
 # make github, make doctor ------------------------------------------------------------------------
 
 

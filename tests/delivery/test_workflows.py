@@ -37,7 +37,7 @@ def verified_pins(path: Path) -> set[tuple[str, str, str]]:
 
 DEPLOY_TARGETS = (
     "bootstrap", "github", "doctor", "publish", "plan", "deploy", "rollback", "record-deploy",
-    "destroy", "logs", "pause", "resume", "cost",
+    "destroy", "logs", "shell", "pause", "resume", "cost",
 )  # fmt: skip
 
 combinations = pytest.mark.parametrize("combination", COMBINATIONS, ids=lambda c: c.id)
@@ -390,6 +390,7 @@ def test_deploy_targets_have_help(combination: Combination) -> None:
         ("record-deploy", "prod"),
         ("pause", ""),
         ("resume", "prod"),
+        ("shell", "Production"),
     ],
 )
 def test_unknown_environment_is_refused_before_any_aws_call(

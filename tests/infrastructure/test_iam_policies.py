@@ -98,6 +98,8 @@ BOOTSTRAP_TAGGING = {
     "s3:PutBucketTagging",
 }
 ALIAS_ACTIONS = {"kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"}
+# Session Manager's data keys carry their session in this encryption context key.
+SESSION_CONTEXT = "kms:EncryptionContext:aws:ssm:SessionId"
 # Who may assume each kind of workload role bootstrap creates, within this account only.
 WORKLOAD_PRINCIPALS = {
     "task-execution": "ecs-tasks.amazonaws.com",
@@ -134,8 +136,8 @@ EXPLAINED_FINDINGS = {
     "stack's services",
     ("service", "resource exposure", "kms:PutKeyPolicy"): "the environment's own key (its tag)",
     ("service", "privilege escalation", "PutRolePolicy"): "on workload roles only, which the "
-    "boundary caps at logs, image pulls, the database secret and a login as the environment's "
-    "database role: no IAM, nothing of the deploy role's",
+    "boundary caps at logs, image pulls, the environment's secrets, a login as its database "
+    "role and answering its shell sessions: no IAM, nothing of the deploy role's",
     ("service", "privilege escalation", "PassExistingRoleToNewECSService"): "the same roles",
     ("service", "privilege escalation", "PassExistingRoleToNewECSClusterServiceTask"): "the "
     "same roles",
@@ -145,6 +147,11 @@ EXPLAINED_FINDINGS = {
     "rows and no DDL; another environment's database has no such role",
     ("database", "resource exposure", "kms:CreateGrant"): "the environment's key, for RDS and "
     "Secrets Manager only",
+    ("shell", "data exfiltration", "s3:GetObject"): "the environment's own state (<env>/*), "
+    "for make shell to find its cluster",
+    ("shell", "privilege escalation", "ECSExecuteCommandOnRunningTask"): "the point of the "
+    "policy: a shell in the app container of the environment's own tasks, for the people it is "
+    "attached to; the task role's boundary caps what that shell can reach",
     ("monitoring", "resource exposure", "sns:CreateTopic"): "the environment's alarm topic, by "
     "its name and with its tag (CreateTopic can set the topic's policy)",
     ("monitoring", "resource exposure", "sns:SetTopicAttributes"): "the environment's alarm "
@@ -171,6 +178,7 @@ class Iam:
     lifecycle: dict[str, Any] = field(default_factory=dict)
     stack: dict[str, dict[str, str]] = field(default_factory=dict)  # env -> policy -> document
     key: dict[str, str] = field(default_factory=dict)  # env -> the environment key's policy
+    shell: dict[str, str] = field(default_factory=dict)  # env -> who may open a shell there
 
     def deploy_policies(self, environment: str) -> dict[str, str]:
         return {
@@ -192,6 +200,8 @@ def bootstrap_iam(combination: Combination) -> Iam:
             found.deploy.setdefault(environment, {})[concern] = after["policy"]
         elif change["type"] == "aws_iam_policy" and change["name"] == "workload_boundary":
             found.boundary[key] = after["policy"]
+        elif change["type"] == "aws_iam_policy" and change["name"] == "shell":
+            found.shell[key] = after["policy"]
         elif change["type"] == "aws_iam_role_policy" and change["name"] == "image_publisher":
             found.publisher = after["policy"]
         elif change["type"] == "aws_iam_role":
@@ -458,8 +468,8 @@ def dns_problems(found: Iam) -> list[str]:
 
 
 def boundary_problems(found: Iam) -> list[str]:
-    """The boundary caps workload roles at the environment's logs, image, secret and database
-    role."""
+    """The boundary caps workload roles at the environment's logs, image, secrets, database role
+    and shell sessions."""
     problems = []
     for environment, document in found.boundary.items():
         for statement in iam.statements(f"{environment} boundary", document):
@@ -469,7 +479,7 @@ def boundary_problems(found: Iam) -> list[str]:
                 action.startswith("iam:") or action.endswith(":*") for action in statement.actions
             ):
                 problems.append(f"{environment}: {statement.sid} allows {statement.actions}")
-            logs = [action for action in statement.actions if action.startswith("logs:")]
+            logs = [action for action in write_actions(statement) if action.startswith("logs:")]
             name = f"{PROJECT}-{environment}"
             if logs and not all(
                 name in resource or ":log-group:RDS" in resource for resource in statement.resources
@@ -489,10 +499,18 @@ def boundary_problems(found: Iam) -> list[str]:
                 for resource in statement.resources
             ):
                 problems.append(f"{environment}: {statement.sid} reads secrets in other regions")
-            if "kms:Decrypt" in statement.actions and statement.condition_values(
-                "kms:ViaService"
-            ) != {f"secretsmanager.{REGION}.amazonaws.com"}:
-                problems.append(f"{environment}: {statement.sid} decrypts outside Secrets Manager")
+            # The environment's key, for Secrets Manager or an ECS Exec session's data key.
+            if "kms:Decrypt" in statement.actions and not (
+                statement.condition_values("aws:ResourceTag/Environment") == {environment}
+                and (
+                    statement.condition_values("kms:ViaService")
+                    == {f"secretsmanager.{REGION}.amazonaws.com"}
+                    or ("Null", SESSION_CONTEXT, ("false",)) in statement.conditions
+                )
+            ):
+                problems.append(
+                    f"{environment}: {statement.sid} decrypts beyond secrets and shell sessions"
+                )
             database_role = f"arn:aws:rds-db:{REGION}:{TEST_ACCOUNT_ID}:dbuser:*/" + name.replace(
                 "-", "_"
             )
@@ -581,6 +599,7 @@ def cloudsplaining_reports(found: Iam) -> set[tuple[str, str, str]]:
             for concern, policy in found.deploy[environment].items()
         }
         policies[("boundary", f"{environment} boundary")] = found.boundary[environment]
+        policies[("shell", f"{environment} shell")] = found.shell[environment]
     return {
         (concern, category, item)
         for (concern, name), document in policies.items()
@@ -607,6 +626,7 @@ def test_policies_fit_the_service_authorization_reference(combination: Combinati
     for environment in ENVIRONMENTS:
         policies |= found.deploy_policies(environment)
         policies[f"{environment} boundary"] = found.boundary[environment]
+        policies[f"{environment} shell"] = found.shell[environment]
         policies |= found.stack[environment]
     assert reference_problems(policies) == []
 
@@ -614,7 +634,7 @@ def test_policies_fit_the_service_authorization_reference(combination: Combinati
 @by_combination
 def test_policies_fit_iams_size_limits(combination: Combination) -> None:
     found = bootstrap_iam(combination)
-    managed = {**found.boundary}
+    managed = {**found.boundary, **{f"{env} shell": policy for env, policy in found.shell.items()}}
     for environment in ENVIRONMENTS:
         managed |= found.deploy_policies(environment)
     assert iam.oversized(managed, iam.MANAGED_POLICY_LIMIT) == []
@@ -660,6 +680,59 @@ def monitoring_problems(found: Iam) -> list[str]:
     return problems
 
 
+def shell_problems(found: Iam) -> list[str]:
+    """A shell is opened by whoever holds the environment's shell policy, in its own tasks' app
+    container only, with a session key from its own key; no deploy role may open one."""
+    problems = []
+    for environment in ENVIRONMENTS:
+        name = f"{PROJECT}-{environment}"
+        ecs = f"arn:aws:ecs:{REGION}:{TEST_ACCOUNT_ID}"
+        for statement in iam.all_statements(found.deploy_policies(environment)):
+            if statement.allows and "ecs:ExecuteCommand" in statement.actions:
+                problems.append(f"{statement.policy} {statement.sid} opens shells")
+        statements = [
+            statement
+            for statement in iam.statements(f"{environment} shell", found.shell[environment])
+            if statement.allows
+        ]
+        opens = [statement for statement in statements if "ecs:ExecuteCommand" in statement.actions]
+        if not opens:
+            problems.append(f"{environment}: the shell policy opens no shell")
+        for statement in opens:
+            if set(statement.resources) != {f"{ecs}:cluster/{name}", f"{ecs}:task/{name}/*"}:
+                problems.append(
+                    f"{environment}: {statement.sid} opens shells in {statement.resources}"
+                )
+            if statement.condition_values("ecs:container-name") != {"app"}:
+                problems.append(f"{environment}: {statement.sid} opens shells in any container")
+        for statement in statements:
+            # KMS's own uses of a key count as writes: each is held to its purpose below.
+            writes = set(write_actions(statement)) - {
+                "ecs:ExecuteCommand", "kms:Decrypt", "kms:GenerateDataKey"
+            }  # fmt: skip
+            if writes:
+                problems.append(f"{environment}: {statement.sid} changes {sorted(writes)}")
+            if "kms:Decrypt" in statement.actions and (
+                statement.condition_values("kms:ResourceAliases") != {f"alias/{PROJECT}-bootstrap"}
+                or statement.condition_values("kms:ViaService") != {f"s3.{REGION}.amazonaws.com"}
+            ):
+                problems.append(f"{environment}: {statement.sid} decrypts beyond the state")
+            if "kms:GenerateDataKey" in statement.actions and (
+                statement.condition_values("kms:ResourceAliases") != {f"alias/{name}"}
+                or ("Null", SESSION_CONTEXT, ("false",)) not in statement.conditions
+            ):
+                problems.append(f"{environment}: {statement.sid} makes data keys beyond sessions")
+            lookups = {"ecs:DescribeTasks", "ecs:ListTasks"} & set(statement.actions)
+            if lookups and statement.condition_values("ecs:cluster") != {f"{ecs}:cluster/{name}"}:
+                problems.append(f"{environment}: {statement.sid} reads any cluster's tasks")
+            reads = [resource for resource in statement.resources if ":::" in resource]
+            if "s3:GetObject" in statement.actions and reads != [
+                f"arn:aws:s3:::{PROJECT}-tfstate-{TEST_ACCOUNT_ID}/{environment}/*"
+            ]:
+                problems.append(f"{environment}: {statement.sid} reads {statement.resources}")
+    return problems
+
+
 CHECKS: dict[str, Callable[[Iam], list[str]]] = {
     "trust": trust_problems,
     "push": push_problems,
@@ -672,6 +745,7 @@ CHECKS: dict[str, Callable[[Iam], list[str]]] = {
     "lifecycle": lambda found: lifecycle_problems(found.lifecycle),
     "key": key_problems,
     "monitoring": monitoring_problems,
+    "shell": shell_problems,
 }
 
 
@@ -820,6 +894,15 @@ def mutate_boundary(sid: str, change: Callable[[dict[str, Any]], None]) -> Calla
         document = json.loads(found.boundary["staging"])
         change(next(s for s in document["Statement"] if s.get("Sid") == sid))
         found.boundary["staging"] = json.dumps(document)
+
+    return mutation
+
+
+def mutate_shell(sid: str, change: Callable[[dict[str, Any]], None]) -> Callable[[Iam], None]:
+    def mutation(found: Iam) -> None:
+        document = json.loads(found.shell["staging"])
+        change(next(s for s in document["Statement"] if s.get("Sid") == sid))
+        found.shell["staging"] = json.dumps(document)
 
     return mutation
 
@@ -994,6 +1077,54 @@ MUTATIONS: dict[str, tuple[str, Callable[[Iam], None]]] = {
             "DecryptTheSecretThroughSecretsManager",
             lambda s: s["Condition"]["StringEquals"].pop("kms:ViaService"),
         ),
+    ),
+    "the boundary decrypts anything with the key, not only shell sessions": (
+        "boundary",
+        mutate_boundary("DecryptEcsExecSessions", lambda s: s["Condition"].pop("Null")),
+    ),
+    "the boundary decrypts shell sessions with any environment's key": (
+        "boundary",
+        mutate_boundary("DecryptEcsExecSessions", lambda s: s["Condition"].pop("StringEquals")),
+    ),
+    "a deploy role opens shells": (
+        "shell",
+        add_deploy_statement(
+            "service",
+            {
+                "Sid": "Shell",
+                "Effect": "Allow",
+                "Action": "ecs:ExecuteCommand",
+                "Resource": f"arn:aws:ecs:{REGION}:{TEST_ACCOUNT_ID}:task/{PROJECT}-staging/*",
+            },
+        ),
+    ),
+    "the shell policy opens shells in any container": (
+        "shell",
+        mutate_shell("OpenAShellInTheAppContainer", untag_condition),
+    ),
+    "the shell policy opens shells in production from staging's": (
+        "shell",
+        mutate_shell(
+            "OpenAShellInTheAppContainer",
+            lambda s: s.update(
+                Resource=f"arn:aws:ecs:{REGION}:{TEST_ACCOUNT_ID}:task/{PROJECT}-production/*"
+            ),
+        ),
+    ),
+    "the shell policy makes data keys of any key": (
+        "shell",
+        mutate_shell("EncryptTheSession", untag_condition),
+    ),
+    "the shell policy reads every environment's state": (
+        "shell",
+        mutate_shell(
+            "ReadThisEnvironmentsState",
+            lambda s: s.update(Resource=f"arn:aws:s3:::{PROJECT}-tfstate-{TEST_ACCOUNT_ID}/*"),
+        ),
+    ),
+    "the shell policy stops tasks": (
+        "shell",
+        mutate_shell("FindTheRunningTasks", lambda s: s["Action"].append("ecs:StopTask")),
     ),
     "the boundary pulls every image": (
         "boundary",

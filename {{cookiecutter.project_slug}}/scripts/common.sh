@@ -65,13 +65,14 @@ bootstrap_output_entry() {
   terraform -chdir="$BOOTSTRAP_DIR" output -json "$1" | sed -n "s/.*\"$2\": *\"\([^\"]*\)\".*/\1/p"
 }
 
-# Production's pause and resume ask for its name again, unless CONFIRM=production says it already.
+# What touches production by hand (pause, resume, a shell) asks for its name again, unless
+# CONFIRM=production says it already: confirm_production ENV "pauses production".
 confirm_production() {
   local environment=$1 action=$2 confirmation=${CONFIRM:-}
   [[ "$environment" == production ]] || return 0
   if [[ -z "$confirmation" ]]; then
     [[ -t 0 ]] || fail "production left as it was: confirm with CONFIRM=production"
-    read -r -p "This ${action}s production. Type production to go on: " confirmation
+    read -r -p "This ${action}. Type production to go on: " confirmation
   fi
   [[ "$confirmation" == production ]] || fail "production left as it was: '${confirmation}' is not 'production'"
 }

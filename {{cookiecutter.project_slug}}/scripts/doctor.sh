@@ -58,6 +58,7 @@ check_tools() {
 
   # Only needed to build an image; a deploy of an image already in ECR works without it.
   "$fast" || check_docker
+  "$fast" || check_session_manager_plugin
 }
 
 check_docker() {
@@ -84,6 +85,15 @@ check_docker() {
 }
 
 # The repository this clone pushes to must be the one the roles trust.
+# Only make shell needs it: a warning, not a problem.
+check_session_manager_plugin() {
+  if command -v session-manager-plugin >/dev/null; then
+    ok "session-manager-plugin (make shell)"
+  else
+    echo "  warn  session-manager-plugin not found: only make shell needs it, https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-install-plugin.html"
+  fi
+}
+
 check_git_remote() {
   local origin
   origin=$(origin_repository)

@@ -17,7 +17,7 @@ source scripts/common.sh
 environment=${1:-}
 require_environment "$environment"
 require_settings AWS_REGION PROJECT TERRAFORM_DIR
-confirm_production "$environment" pause
+confirm_production "$environment" "pauses production"
 terraform_init "$environment"
 
 # Autoscaling owns the task count: with no room above zero, and its schedules (office hours)

@@ -16,7 +16,7 @@ source scripts/common.sh
 environment=${1:-}
 require_environment "$environment"
 require_settings AWS_REGION PROJECT TERRAFORM_DIR
-confirm_production "$environment" resume
+confirm_production "$environment" "resumes production"
 terraform_init "$environment"
 [[ "$(terraform_output paused)" == false ]] ||
   fail "${environment} is paused by its tfvars (desired_count = 0): set a task count there and deploy"

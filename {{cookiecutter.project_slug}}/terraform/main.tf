@@ -117,6 +117,9 @@ module "service" {
   log_retention_days = var.log_retention_days
   kms_key_arn        = aws_kms_key.this.arn
 
+  enable_execute_command = var.enable_execute_command
+  exec_log_group_name    = module.names.log_groups.exec_sessions
+
   execution_role_name = module.names.workload_roles.execution
   execution_role_arn  = module.names.workload_role_arns.execution
   task_role_name      = module.names.workload_roles.task

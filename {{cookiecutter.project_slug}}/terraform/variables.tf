@@ -204,8 +204,14 @@ variable "health_check_unhealthy_threshold" {
   default     = 3
 }
 
+variable "enable_execute_command" {
+  description = "Whether people who hold the environment's shell policy (terraform/bootstrap) may open a shell in a running app container with make shell (ECS Exec). Tasks started before it was turned on have no shell: make deploy replaces them."
+  type        = bool
+  default     = false
+}
+
 variable "log_retention_days" {
-  description = "Days CloudWatch keeps the service's logs and the VPC flow logs."
+  description = "Days CloudWatch keeps the service's logs, its ECS Exec sessions' and the VPC flow logs."
   type        = number
   default     = 365
 }

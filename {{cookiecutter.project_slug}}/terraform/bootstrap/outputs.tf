@@ -43,6 +43,11 @@ output "deploy_role_arns" {
   value       = { for environment, role in aws_iam_role.deploy : environment => role.arn }
 }
 
+output "shell_policy_arns" {
+  description = "ARN of each environment's shell policy: attach it to the people who may open a shell in its tasks (make shell)."
+  value       = { for environment, policy in aws_iam_policy.shell : environment => policy.arn }
+}
+
 output "workload_role_arns" {
   description = "ARNs of each environment's workload roles, by environment and purpose."
   value       = { for key, role in aws_iam_role.workload : key => role.arn }

@@ -163,6 +163,45 @@ data "aws_iam_policy_document" "workload_base" {
     ]
     resources = [module.names.ecr_repository_arn]
   }
+
+  # ECS Exec, where an environment's tfvars turn it on: the agent in the task opens Session
+  # Manager's channels (which have no resource-level permissions), decrypts the session with the
+  # environment's key and checks that the session log group is encrypted.
+  statement {
+    sid = "AnswerEcsExecSessions"
+    actions = [
+      "ssmmessages:CreateControlChannel",
+      "ssmmessages:CreateDataChannel",
+      "ssmmessages:OpenControlChannel",
+      "ssmmessages:OpenDataChannel",
+    ]
+    resources = ["*"]
+  }
+
+  statement {
+    sid       = "DecryptEcsExecSessions"
+    actions   = ["kms:Decrypt"]
+    resources = ["${local.arn.kms}:key/*"]
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:ResourceTag/Environment"
+      values   = [each.key]
+    }
+
+    # Session Manager's data keys only: they carry the session in their encryption context.
+    condition {
+      test     = "Null"
+      variable = "kms:EncryptionContext:aws:ssm:SessionId"
+      values   = ["false"]
+    }
+  }
+
+  statement {
+    sid       = "FindTheSessionLogGroup"
+    actions   = ["logs:DescribeLogGroups"]
+    resources = ["*"]
+  }
 }
 
 # Denies everything on resources tagged for another environment, and creating resources tagged

@@ -4,6 +4,7 @@
 # - a Multi-AZ database with two weeks of backups and a final snapshot
 {% endif %}
 # - deletion protection, a year of logs
+# - no shell in the tasks: set enable_execute_command = true to allow make shell ENV=production
 
 environment    = "production"
 vpc_cidr_block = "10.20.0.0/16"

@@ -11,6 +11,7 @@
 # - a single-AZ database with a day of backups and no final snapshot
 {% endif %}
 # - tasks on weekdays' office hours only
+# - a shell in the app container for whoever holds staging's shell policy (make shell)
 # - no deletion protection, so `make destroy ENV=staging` can take it all down
 
 environment    = "staging"
@@ -39,6 +40,9 @@ office_hours = {
   stop      = "cron(0 20 ? * MON-FRI *)"
   time_zone = "UTC"
 }
+
+# make shell ENV=staging opens a shell in a running app container (ECS Exec).
+enable_execute_command = true
 
 log_retention_days                = 14
 load_balancer_deletion_protection = false

@@ -37,6 +37,7 @@ variables {
   image_digest                    = "sha256:4f3c9e1d8b7a6f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6"
   app_version                     = "0123456789abcdef0123456789abcdef01234567@sha256:4f3c9e1d8b7a6f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6"
   log_group_name                  = "/ecs/{{ cookiecutter.project_slug }}-test"
+  exec_log_group_name             = "/ecs/{{ cookiecutter.project_slug }}-test/exec-sessions"
   execution_role_name             = "{{ cookiecutter.project_slug }}-test-task-execution"
   execution_role_arn              = "arn:aws:iam::123456789012:role/{{ cookiecutter.project_slug }}/test/{{ cookiecutter.project_slug }}-test-task-execution"
   task_role_name                  = "{{ cookiecutter.project_slug }}-test-task"
@@ -695,4 +696,85 @@ run "a_time_zone_that_is_no_time_zone_is_refused" {
   }
 
   expect_failures = [var.office_hours]
+}
+
+run "ecs_exec_is_off_unless_asked_for" {
+  command = plan
+
+  module {
+    source = "./modules/service"
+  }
+
+  assert {
+    condition     = !aws_ecs_service.this.enable_execute_command && length(aws_ecs_cluster.this.configuration) == 0
+    error_message = "ECS Exec must be off by default, with no session configuration on the cluster."
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_log_group.exec_sessions) == 0 && length(aws_iam_role_policy.exec_sessions) == 0
+    error_message = "Without ECS Exec there is no session log group, and the task role may answer no session."
+  }
+
+  assert {
+    condition     = [for volume in aws_ecs_task_definition.this.volume : volume.name] == ["tmp"] && local.app_container.mountPoints == [local.tmp_mount]
+    error_message = "Without ECS Exec the app container's one writable path is /tmp."
+  }
+}
+
+run "ecs_exec_sessions_are_encrypted_logged_and_answered_by_the_task_role" {
+  command = plan
+
+  module {
+    source = "./modules/service"
+  }
+
+  variables {
+    enable_execute_command = true
+  }
+
+  assert {
+    condition     = aws_ecs_service.this.enable_execute_command
+    error_message = "enable_execute_command must turn ECS Exec on for the service."
+  }
+
+  assert {
+    condition = (
+      aws_ecs_cluster.this.configuration[0].execute_command_configuration[0].kms_key_id == var.kms_key_arn
+      && aws_ecs_cluster.this.configuration[0].execute_command_configuration[0].logging == "OVERRIDE"
+      && aws_ecs_cluster.this.configuration[0].execute_command_configuration[0].log_configuration[0].cloud_watch_log_group_name == var.exec_log_group_name
+      && aws_ecs_cluster.this.configuration[0].execute_command_configuration[0].log_configuration[0].cloud_watch_encryption_enabled
+    )
+    error_message = "Sessions must be encrypted with the environment's key and logged to their own encrypted log group."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.exec_sessions[0].kms_key_id == var.kms_key_arn && aws_cloudwatch_log_group.exec_sessions[0].retention_in_days == var.log_retention_days
+    error_message = "The session log group must be encrypted with the environment's key and kept as long as the service's logs."
+  }
+
+  assert {
+    condition = (
+      local.app_container.readonlyRootFilesystem
+      && toset([for mount in local.app_container.mountPoints : mount.containerPath]) == toset(["/tmp", "/managed-agents", "/var/lib/amazon/ssm", "/var/log/amazon/ssm"])
+      && toset([for volume in aws_ecs_task_definition.this.volume : volume.name]) == toset(concat(["tmp"], keys(local.exec_agent_volumes)))
+    )
+    error_message = "The app container's root filesystem must stay read-only, with writable task volumes on the agent's three paths only."
+  }
+
+  assert {
+    condition     = aws_iam_role_policy.exec_sessions[0].role == var.task_role_name
+    error_message = "The agent in the task answers sessions as the task role."
+  }
+
+  assert {
+    condition = [for statement in jsondecode(data.aws_iam_policy_document.exec_sessions[0].json).Statement : statement.Sid] == [
+      "OpenTheSessionChannels", "DecryptTheSessionWithTheEnvironmentsKey", "FindTheSessionLogGroup", "LogTheSessions",
+    ]
+    error_message = "The task role's session policy must hold exactly the channels, the key, and the session log group."
+  }
+
+  assert {
+    condition     = jsondecode(data.aws_iam_policy_document.exec_sessions[0].json).Statement[3].Resource == "arn:aws:logs:{{ cookiecutter.aws_region }}:123456789012:log-group:/ecs/{{ cookiecutter.project_slug }}-test/exec-sessions:*"
+    error_message = "The task role may write session logs to the session log group only, never to the app's."
+  }
 }

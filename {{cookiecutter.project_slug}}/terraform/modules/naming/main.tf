@@ -22,8 +22,9 @@ locals {
   }
 
   log_groups = var.environment == null ? {} : {
-    service   = "/ecs/${local.name}"
-    flow_logs = "/vpc/${local.name}/flow-logs"
+    service       = "/ecs/${local.name}"
+    exec_sessions = "/ecs/${local.name}/exec-sessions"
+    flow_logs     = "/vpc/${local.name}/flow-logs"
   }
 
   log_group_arns = { for purpose, group in local.log_groups : purpose => "${local.logs_arn_prefix}:${group}" }

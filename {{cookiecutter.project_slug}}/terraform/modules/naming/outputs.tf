@@ -53,6 +53,11 @@ output "deploy_role" {
   value       = var.environment == null ? null : "${local.name}-deploy"
 }
 
+output "shell_policy" {
+  description = "Name of the managed policy that lets its holders open a shell in the environment's tasks (null without an environment)."
+  value       = var.environment == null ? null : "${local.name}-shell"
+}
+
 output "iam_role_path" {
   description = "IAM path of the environment's workload roles (null without an environment)."
   value       = local.iam_role_path
@@ -84,7 +89,7 @@ output "workload_role_arns" {
 }
 
 output "log_groups" {
-  description = "Names of the environment's log groups, by purpose: service, flow_logs."
+  description = "Names of the environment's log groups, by purpose: service, exec_sessions (ECS Exec's), flow_logs."
   value       = local.log_groups
 }
 

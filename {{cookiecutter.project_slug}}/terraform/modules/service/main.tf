@@ -1,7 +1,7 @@
 # The ECS cluster, the task definition and the service that run the application on Fargate,
 # and its log group. Beside it: containers.tf (the task's containers), app_server.tf (what the
-# app listens on, its health check), iam.tf (the roles' policies), security_group.tf and
-# autoscaling.tf.
+# app listens on, its health check), iam.tf (the roles' policies), exec.tf (ECS Exec),
+# security_group.tf and autoscaling.tf.
 
 resource "aws_ecs_cluster" "this" {
   name = var.name
@@ -9,6 +9,22 @@ resource "aws_ecs_cluster" "this" {
   setting {
     name  = "containerInsights"
     value = "enabled"
+  }
+
+  dynamic "configuration" {
+    for_each = aws_cloudwatch_log_group.exec_sessions
+
+    content {
+      execute_command_configuration {
+        kms_key_id = var.kms_key_arn
+        logging    = "OVERRIDE"
+
+        log_configuration {
+          cloud_watch_log_group_name     = configuration.value.name
+          cloud_watch_encryption_enabled = true
+        }
+      }
+    }
   }
 }
 
@@ -46,6 +62,14 @@ resource "aws_ecs_task_definition" "this" {
     name = "tmp"
   }
 
+  dynamic "volume" {
+    for_each = local.exec_agent_volumes
+
+    content {
+      name = volume.key
+    }
+  }
+
   container_definitions = jsonencode(local.containers)
 
   lifecycle {
@@ -62,6 +86,8 @@ resource "aws_ecs_service" "this" {
   cluster         = aws_ecs_cluster.this.id
   task_definition = aws_ecs_task_definition.this.arn
   desired_count   = var.desired_count
+
+  enable_execute_command = var.enable_execute_command
 
   capacity_provider_strategy {
     capacity_provider = var.use_fargate_spot ? "FARGATE_SPOT" : "FARGATE"

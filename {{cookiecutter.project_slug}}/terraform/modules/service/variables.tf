@@ -322,8 +322,19 @@ variable "log_retention_days" {
   }
 }
 
+variable "enable_execute_command" {
+  description = "Whether ECS Exec may open a shell in the app container (make shell)."
+  type        = bool
+  default     = false
+}
+
+variable "exec_log_group_name" {
+  description = "Name of the CloudWatch log group of the ECS Exec sessions, created only with enable_execute_command."
+  type        = string
+}
+
 variable "kms_key_arn" {
-  description = "ARN of the environment's KMS key: it encrypts the log group{% if cookiecutter.database != 'none' %}, and the database secret the tasks read{% endif %}."
+  description = "ARN of the environment's KMS key: it encrypts the log groups and the ECS Exec sessions{% if cookiecutter.database != 'none' %}, and the database secret the tasks read{% endif %}."
   type        = string
 }
 {% if cookiecutter.database != 'none' %}

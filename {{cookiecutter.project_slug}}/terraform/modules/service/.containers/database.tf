@@ -44,7 +44,8 @@ locals {
     { name = "DB_PASSWORD", valueFrom = "${var.database_secret_arn}:password::" },
   ]
 
-  # The root filesystem is read-only: /tmp is the one writable path, an ephemeral task volume.
+  # The root filesystem is read-only: /tmp is the containers' one writable path, an ephemeral task
+  # volume (with ECS Exec on, the agent gets its own: exec.tf).
   tmp_mount = { sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }
 
   # The secrets key only when there are some: an empty list would differ from what ECS returns.
@@ -56,7 +57,7 @@ locals {
     readonlyRootFilesystem = true
     portMappings           = [{ containerPort = var.container_port, hostPort = var.container_port, protocol = "tcp" }]
     environment            = local.app_environment
-    mountPoints            = [local.tmp_mount]
+    mountPoints            = concat([local.tmp_mount], local.exec_agent_mounts)
     linuxParameters        = { initProcessEnabled = true }
     healthCheck            = local.health_check
     dependsOn              = [{ containerName = "migrate", condition = "SUCCESS" }]

@@ -16,7 +16,8 @@ locals {
     for name, value in merge(local.app_settings, var.environment_variables) : { name = name, value = value }
   ]
 
-  # The root filesystem is read-only: /tmp is the one writable path, an ephemeral task volume.
+  # The root filesystem is read-only: /tmp is the containers' one writable path, an ephemeral task
+  # volume (with ECS Exec on, the agent gets its own: exec.tf).
   tmp_mount = { sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }
 
   # The secrets key only when there are some: an empty list would differ from what ECS returns.
@@ -28,7 +29,7 @@ locals {
     readonlyRootFilesystem = true
     portMappings           = [{ containerPort = var.container_port, hostPort = var.container_port, protocol = "tcp" }]
     environment            = local.app_environment
-    mountPoints            = [local.tmp_mount]
+    mountPoints            = concat([local.tmp_mount], local.exec_agent_mounts)
     linuxParameters        = { initProcessEnabled = true }
     healthCheck            = local.health_check
     logConfiguration = {
