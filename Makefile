@@ -91,7 +91,7 @@ answers: $(BIN)/pytest ## Rewrite cookiecutter.json, copier.yml and docs/options
 	$(BIN)/python -m tools.answer_files
 
 .PHONY: costs
-costs: $(BIN)/pytest ## Rewrite docs/costs.md from tools/prices.toml and the tfvars each combination generates
+costs: $(BIN)/pytest ## Rewrite docs/costs.md: each combination priced by its own generated scripts/costs.py and prices.toml
 	$(BIN)/python -m tools.costs
 
 .PHONY: bench

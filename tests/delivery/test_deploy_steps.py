@@ -535,7 +535,8 @@ def test_make_shell_takes_the_task_and_command_it_is_given(deployer: Deployer) -
          "ECS Exec is off in staging: set enable_execute_command = true in "
          "terraform/environments/staging.tfvars, then make deploy ENV=staging"),
         ({"tasks": "none"},
-         "no task of orders-api-staging is running (paused? make resume ENV=staging)"),
+         "no task of orders-api-staging is running: it is paused (make resume ENV=staging) "
+         "or outside its office hours"),
         ({"exec_agent": "None"},
          "task 0123456789abcdef0 has no ECS Exec agent: it started before ECS Exec was turned "
          "on (make deploy ENV=staging replaces it)"),

@@ -499,6 +499,8 @@ def test_stack_plan_creates_no_role_and_uses_bootstraps(
             0
         ]["monitoring_role_arn"]
         assert monitoring == f"{role_arn}-rds-monitoring"
+    if plan.one("aws_ecs_service")["enable_execute_command"]:
+        expected.append(f"{name}-task")  # it answers ECS Exec sessions (staging's example)
     assert policy_roles == sorted(expected)
 
 

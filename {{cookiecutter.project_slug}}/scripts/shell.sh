@@ -30,7 +30,7 @@ if [[ -z "$task" ]]; then
   task=$(aws ecs list-tasks --cluster "$cluster" --service-name "$service" \
     --desired-status RUNNING --output text --query 'taskArns[0]')
   [[ -n "$task" && "$task" != None ]] ||
-    fail "no task of ${service} is running (paused? make resume ENV=${environment})"
+    fail "no task of ${service} is running: it is paused (make resume ENV=${environment}) or outside its office hours"
 fi
 
 # The agent starts with the task, and only in tasks started after ECS Exec was turned on.
