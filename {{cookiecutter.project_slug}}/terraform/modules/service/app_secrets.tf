@@ -32,7 +32,7 @@ data "aws_iam_policy_document" "read_app_secrets" {
   statement {
     sid       = "DecryptThemThroughSecretsManager"
     actions   = ["kms:Decrypt"]
-    resources = ["arn:aws:kms:${var.aws_region}:${data.aws_caller_identity.current.account_id}:key/*"]
+    resources = [local.kms_keys_arn]
 
     condition {
       test     = "StringEquals"

@@ -30,7 +30,7 @@ data "aws_iam_policy_document" "read_database_secret" {
   statement {
     sid       = "DecryptItThroughSecretsManager"
     actions   = ["kms:Decrypt"]
-    resources = ["arn:aws:kms:${var.aws_region}:${data.aws_caller_identity.current.account_id}:key/*"]
+    resources = [local.kms_keys_arn]
 
     condition {
       test     = "StringEquals"

@@ -14,8 +14,6 @@ locals {
   exec_agent_mounts = [
     for volume, path in local.exec_agent_volumes : { sourceVolume = volume, containerPath = path, readOnly = false }
   ]
-
-  exec_log_group_arn = "arn:aws:logs:${var.aws_region}:${data.aws_caller_identity.current.account_id}:log-group:${var.exec_log_group_name}"
 }
 
 resource "aws_cloudwatch_log_group" "exec_sessions" {
@@ -53,7 +51,7 @@ data "aws_iam_policy_document" "exec_sessions" {
   statement {
     sid       = "DecryptTheSessionWithTheEnvironmentsKey"
     actions   = ["kms:Decrypt"]
-    resources = ["arn:aws:kms:${var.aws_region}:${data.aws_caller_identity.current.account_id}:key/*"]
+    resources = [local.kms_keys_arn]
 
     condition {
       test     = "StringEquals"

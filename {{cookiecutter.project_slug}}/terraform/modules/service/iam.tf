@@ -1,9 +1,14 @@
 data "aws_caller_identity" "current" {}
 
 locals {
-  # Built from the name, not read from the log group, so that the execution role's policy is
-  # known at plan time.
-  log_group_arn = "arn:aws:logs:${var.aws_region}:${data.aws_caller_identity.current.account_id}:log-group:${var.log_group_name}"
+  # Built from the names, not read from the log groups, so that the roles' policies are known
+  # at plan time.
+  log_group_arn      = "arn:aws:logs:${var.aws_region}:${data.aws_caller_identity.current.account_id}:log-group:${var.log_group_name}"
+  exec_log_group_arn = "arn:aws:logs:${var.aws_region}:${data.aws_caller_identity.current.account_id}:log-group:${var.exec_log_group_name}"
+
+  # Every key of the account here: each statement naming it holds it to the environment's key
+  # by its Environment tag, which is known at plan time where the key's ARN is not.
+  kms_keys_arn = "arn:aws:kms:${var.aws_region}:${data.aws_caller_identity.current.account_id}:key/*"
 }
 
 # The roles are bootstrap's (a deploy creates no role, see terraform/bootstrap); their policies
