@@ -26,7 +26,7 @@ from typing import Any
 from tftest import TerraformPlanOutput
 
 from harness.cache import CACHE_ROOT, TEMPLATE_ROOT, Taken, cached_json
-from harness.combinations import COMBINATIONS, DATABASES
+from harness.combinations import PAIRWISE
 from harness.rendering import Render, render
 
 TERRAFORM_CACHE = CACHE_ROOT / "terraform"
@@ -622,7 +622,7 @@ def check_ahead(renders: Iterable[Render], *, checkov: bool) -> None:
         distinct.setdefault(root_key(rendered.project / "terraform"), rendered)
     checks: list[Callable[[], object]] = []
     if checkov:
-        checks += [partial(checkov_database_batch, database, wait=False) for database in DATABASES]
+        checks.append(partial(checkov_pairwise, wait=False))
     for rendered in distinct.values():
         checks += [
             partial(check_root, rendered, wait=False),
@@ -672,11 +672,10 @@ def checkov_batch(renders: dict[str, Render], group: str, *, wait: bool = True) 
     )
 
 
-def checkov_database_batch(database: str, *, wait: bool = True) -> dict[str, Any]:
-    """checkov over every combination with this database choice, in one run."""
-    group = [combination for combination in COMBINATIONS if combination.database == database]
-    renders = {combination.id: render(combination.answers) for combination in group}
-    return checkov_batch(renders, group=database, wait=wait)
+def checkov_pairwise(*, wait: bool = True) -> dict[str, Any]:
+    """checkov over the pairwise sample of combinations, in one run."""
+    renders = {combination.id: render(combination.answers) for combination in PAIRWISE}
+    return checkov_batch(renders, group="pairwise", wait=wait)
 
 
 def run_checkov(renders: dict[str, Render]) -> dict[str, Any]:

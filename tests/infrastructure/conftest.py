@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.combinations import Combination
+from harness.combinations import PAIRWISE, Combination
 from harness.rendering import render
 from harness.terraform import ToolMissing, check_ahead, checkov_binary, terraform_ready
 
@@ -26,7 +26,8 @@ def terraform_checked_ahead(request: pytest.FixtureRequest) -> None:
     for item in request.session.items:
         callspec = getattr(item, "callspec", None)
         combination = callspec.params.get("combination") if callspec else None
-        if isinstance(combination, Combination) and item.path.is_relative_to(FOLDER):
+        # Only the pairwise sample runs Terraform; the other combinations' tests read files.
+        if combination in PAIRWISE and item.path.is_relative_to(FOLDER):
             combinations.setdefault(combination.id, combination)
     # checkov too, when a selected test reads its reports.
     try:

@@ -16,7 +16,13 @@ from typing import Any
 import hcl2
 import pytest
 
-from harness.combinations import CERTIFICATE_ARN, COMBINATIONS, DOMAIN_NAME, Combination
+from harness.combinations import (
+    CERTIFICATE_ARN,
+    COMBINATIONS,
+    DOMAIN_NAME,
+    PAIRWISE,
+    Combination,
+)
 from harness.rendering import Render, render
 from harness.terraform import (
     CHECKOV_FRAMEWORKS,
@@ -28,18 +34,11 @@ from harness.terraform import (
     check_root,
     check_suite,
     checkov_binary,
-    checkov_database_batch,
+    checkov_pairwise,
     terraform,
     terraform_ready,
 )
 
-# Combinations that differ in database or https come first: those are the ones with distinct
-# root modules, bootstrap/ trees and checkov batches, so xdist workers start on different
-# expensive checks instead of waiting for each other's lock on the same one.
-ORDERED = sorted(
-    COMBINATIONS, key=lambda c: (c.nat_gateways, c.cpu_architecture, c.database, c.https)
-)
-IDS = [combination.id for combination in ORDERED]
 MODULES = ("naming", "network", "load_balancer", "service", "monitoring", "database")
 PROJECT = "orders-api"
 REGION = "us-east-1"
@@ -49,7 +48,10 @@ HARNESS_OVERRIDDEN = {
     "module.database.aws_rds_cluster.this",
 }
 
-by_combination = pytest.mark.parametrize("combination", ORDERED, ids=IDS)
+# The files themselves are read in every combination; what runs Terraform or checkov runs over
+# the pairwise sample (harness/combinations.py).
+every_combination = pytest.mark.parametrize("combination", COMBINATIONS, ids=lambda c: c.id)
+pairwise = pytest.mark.parametrize("combination", PAIRWISE, ids=lambda c: c.id)
 by_environment = pytest.mark.parametrize("environment", ENVIRONMENTS)
 
 
@@ -92,7 +94,7 @@ def module_dirs(combination: Combination) -> list[Path]:
 # Files and layout
 
 
-@by_combination
+@every_combination
 def test_layout(combination: Combination) -> None:
     root = terraform_dir(combination)
     modules = MODULES if combination.database != "none" else MODULES[:-1]
@@ -122,7 +124,7 @@ def text_files(root: Path) -> dict[str, str]:
     }
 
 
-@by_combination
+@every_combination
 def test_no_terraform_template_directives(combination: Combination) -> None:
     """%{ ... } reads like Jinja in the template source: the Terraform code never uses it.
     (Unrendered Jinja and unselected options are checked over the whole tree by
@@ -131,7 +133,7 @@ def test_no_terraform_template_directives(combination: Combination) -> None:
         assert "%{" not in text, f"{name} uses a Terraform template directive"
 
 
-@by_combination
+@every_combination
 def test_no_blank_line_litter(combination: Combination) -> None:
     """Conditional blocks must not leave double blank lines or blank lines at block edges."""
     for name, text in text_files(terraform_dir(combination)).items():
@@ -140,7 +142,7 @@ def test_no_blank_line_litter(combination: Combination) -> None:
         assert text.endswith("\n") and not text.endswith("\n\n"), f"{name} must end in one newline"
 
 
-@by_combination
+@every_combination
 def test_terraform_fmt(combination: Combination, terraform_available: None) -> None:
     step = terraform(
         "fmt", "-check", "-recursive", "-diff", "-no-color", cwd=terraform_dir(combination)
@@ -157,7 +159,7 @@ def unquote(value: Any) -> Any:
     return value[1:-1] if isinstance(value, str) and value.startswith('"') else value
 
 
-@by_combination
+@every_combination
 def test_variables_and_outputs_are_documented(combination: Combination) -> None:
     problems: list[str] = []
     for module in module_dirs(combination):
@@ -174,7 +176,7 @@ def test_variables_and_outputs_are_documented(combination: Combination) -> None:
     assert not problems, "\n".join(problems)
 
 
-@by_combination
+@every_combination
 def test_version_pins_and_backend(combination: Combination) -> None:
     for module in module_dirs(combination):
         (settings,) = hcl(module / "versions.tf")["terraform"]
@@ -197,7 +199,7 @@ def test_version_pins_and_backend(combination: Combination) -> None:
         assert "dynamodb_table" not in backend
 
 
-@by_combination
+@every_combination
 def test_environment_settings(combination: Combination) -> None:
     """Staging is cheap and disposable; production is highly available and protected."""
     root = terraform_dir(combination)
@@ -227,7 +229,7 @@ def test_environment_settings(combination: Combination) -> None:
 # terraform init / validate / test
 
 
-@by_combination
+@pairwise
 def test_root_module_validates(combination: Combination, terraform_available: None) -> None:
     result = check_root(rendered(combination))
     assert result.step("init").ok, result.report()
@@ -238,7 +240,7 @@ def generated_suites(combination: Combination) -> list[Path]:
     return sorted((terraform_dir(combination) / "tests").glob("*.tftest.hcl"))
 
 
-@by_combination
+@pairwise
 def test_generated_terraform_tests_pass(
     combination: Combination, terraform_available: None
 ) -> None:
@@ -273,7 +275,7 @@ def test_generated_terraform_tests_pass(
     assert (migrations in runs) == (combination.database != "none")
 
 
-@by_combination
+@pairwise
 def test_bootstrap_validates_and_its_tests_pass(
     combination: Combination, terraform_available: None
 ) -> None:
@@ -330,7 +332,7 @@ def stack_plan(combination: Combination, environment: str) -> Plan:
     return Plan(check_root(rendered(combination)).plan(environment))
 
 
-@by_combination
+@pairwise
 @by_environment
 def test_stack_plan_creates_everything_fresh(
     combination: Combination, environment: str, terraform_available: None
@@ -358,7 +360,7 @@ def test_stack_plan_creates_everything_fresh(
     )
 
 
-@by_combination
+@pairwise
 @by_environment
 def test_stack_plan_load_balancer(
     combination: Combination, environment: str, terraform_available: None
@@ -399,7 +401,7 @@ def test_stack_plan_load_balancer(
     assert load_balancer["enable_deletion_protection"] is (environment == "production")
 
 
-@by_combination
+@pairwise
 @by_environment
 def test_stack_plan_network(
     combination: Combination, environment: str, terraform_available: None
@@ -422,7 +424,7 @@ def test_stack_plan_network(
     )
 
 
-@by_combination
+@pairwise
 @by_environment
 def test_stack_plan_service(
     combination: Combination, environment: str, terraform_available: None
@@ -474,7 +476,7 @@ def test_stack_plan_service(
     assert retention[f"/ecs/{PROJECT}-{environment}"] == (14 if staging else 365)
 
 
-@by_combination
+@pairwise
 @by_environment
 def test_stack_plan_creates_no_role_and_uses_bootstraps(
     combination: Combination, environment: str, terraform_available: None
@@ -504,7 +506,7 @@ def test_stack_plan_creates_no_role_and_uses_bootstraps(
     assert policy_roles == sorted(expected)
 
 
-@by_combination
+@pairwise
 @by_environment
 def test_stack_plan_tags_every_resource_with_its_environment(
     combination: Combination, environment: str, terraform_available: None
@@ -521,7 +523,7 @@ def test_stack_plan_tags_every_resource_with_its_environment(
     assert not untagged, "\n".join(untagged)
 
 
-@by_combination
+@pairwise
 @by_environment
 def test_stack_plan_database(
     combination: Combination, environment: str, terraform_available: None
@@ -601,13 +603,13 @@ def test_stack_plan_database(
 
 
 def checkov_report(combination: Combination) -> dict[str, Any]:
-    """checkov over every combination with the same database choice, run once."""
-    batch = checkov_database_batch(combination.database)
+    """checkov over the pairwise sample, run once."""
+    batch = checkov_pairwise()
     assert batch["error"] is None, batch["error"]
     return batch["reports"][combination.id]
 
 
-@by_combination
+@pairwise
 def test_checkov_finds_nothing(combination: Combination, checkov_available: None) -> None:
     report = checkov_report(combination)
     assert not report["parsing_errors"], report["parsing_errors"]
@@ -685,7 +687,7 @@ def skip_comments(root: Path) -> dict[tuple[str, str, str], str]:
     return skips
 
 
-@by_combination
+@every_combination
 def test_checkov_skips_are_the_expected_ones(combination: Combination) -> None:
     skips = skip_comments(terraform_dir(combination))
     assert set(skips) == expected_skips(combination)
@@ -693,7 +695,7 @@ def test_checkov_skips_are_the_expected_ones(combination: Combination) -> None:
         assert len(reason) > 20, f"{skip} needs a one-line reason"
 
 
-@by_combination
+@pairwise
 def test_checkov_honours_the_skips(combination: Combination, checkov_available: None) -> None:
     """Each skip comment really silences its check (a typo would let it pass unnoticed)."""
     skipped = {
