@@ -18,6 +18,7 @@ DATABASES = CHOICES["database"]
 HTTPS_MODES = CHOICES["https"]
 NAT_GATEWAYS = CHOICES["nat_gateways"]
 CPU_ARCHITECTURES = CHOICES["cpu_architecture"]
+WAF = CHOICES["waf"]
 
 DOMAIN_NAME = "api.acme.com"
 ROUTE53_ZONE = "acme.com"
@@ -41,11 +42,17 @@ class Combination:
     https: str
     nat_gateways: str
     cpu_architecture: str
-    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    waf: str = "no"
+    # Answers beyond the options (a region, say): named, never positional.
+    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False, kw_only=True)
 
     @property
     def id(self) -> str:
-        return f"{self.database}-https_{self.https}-nat_{self.nat_gateways}-{self.cpu_architecture}"
+        waf = "-waf" if self.waf == "yes" else ""
+        return (
+            f"{self.database}-https_{self.https}-nat_{self.nat_gateways}-{self.cpu_architecture}"
+            f"{waf}"
+        )
 
     @property
     def answers(self) -> dict[str, str]:
@@ -54,13 +61,14 @@ class Combination:
             "https": self.https,
             "nat_gateways": self.nat_gateways,
             "cpu_architecture": self.cpu_architecture,
+            "waf": self.waf,
             **https_answers(self.https),
             **self.extra,
         }
 
 
-OPTIONS = (DATABASES, HTTPS_MODES, NAT_GATEWAYS, CPU_ARCHITECTURES)
-DEFAULT = Combination("postgresql", "off", "single", "arm64")
+OPTIONS = (DATABASES, HTTPS_MODES, NAT_GATEWAYS, CPU_ARCHITECTURES, WAF)
+DEFAULT = Combination("postgresql", "off", "single", "arm64", "no")
 
 # Every combination: rendering and the static checks of the rendered files.
 COMBINATIONS: list[Combination] = [Combination(*values) for values in itertools.product(*OPTIONS)]

@@ -316,6 +316,7 @@ PROVIDER_SERVICES = {
     "SNS": "sns",
     "Secrets Manager": "secretsmanager",
     "STS": "sts",
+    "WAFV2": "wafv2",
 }
 # API operations whose IAM action has another name.
 ACTION_OF_OPERATION = {

@@ -61,6 +61,17 @@ FILES_KEPT_FOR = (
             "terraform/modules/load_balancer/acm_certificate.tf",
         ),
     ),
+    (
+        "waf",
+        {"yes"},
+        (
+            "terraform/modules/waf",
+            "terraform/tests/waf.tftest.hcl",
+            # The deploy roles' WAF permissions, and the log delivery's right to its log groups.
+            "terraform/bootstrap/deploy_waf.tf",
+            "terraform/bootstrap/waf_logs.tf",
+        ),
+    ),
 )
 
 
@@ -80,7 +91,8 @@ def whole_file_variants(answers: dict[str, str]) -> list[tuple[str, str | None, 
     has_database = database != "none"
     data = "database" if has_database else "none"
     package = f"src/{answers['package_name']}"
-    costs = f"{database}-{answers['nat_gateways']}-{answers['cpu_architecture']}.md"
+    waf = "-waf" if answers["waf"] == "yes" else ""
+    costs = f"{database}-{answers['nat_gateways']}-{answers['cpu_architecture']}{waf}.md"
     return [
         (".locks", f"{data}.uv.lock", "uv.lock"),
         (".costs", costs, "docs/costs.md"),

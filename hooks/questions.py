@@ -428,6 +428,16 @@ QUESTIONS: tuple[Question, ...] = (
         "CPU architecture of the Fargate tasks",
         choices={"arm64": "arm64 (Graviton: about 20% cheaper)", "x86_64": None},
     ),
+    Question(
+        "waf",
+        "A web application firewall (AWS WAF) in front of the load balancer",
+        choices={
+            "no": "No",
+            "yes": "Yes: AWS managed rules, a rate limit per client and a body-size limit "
+            "(about $10/month plus $0.60 per million requests, in each environment that turns "
+            "it on: production's example does)",
+        },
+    ),
 )
 
 CHOICES = {q.name: tuple(q.choices) for q in QUESTIONS if q.choices}

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, NamedTuple
 
 from harness.combinations import Combination
 from harness.rendering import render
@@ -80,41 +80,44 @@ ENVIRONMENTS = ("staging", "production")
 DATABASES = CHOICES["database"]
 NAT_GATEWAYS = CHOICES["nat_gateways"]
 ARCHITECTURES = CHOICES["cpu_architecture"]
+WAF = CHOICES["waf"]
+
+
+class CostKey(NamedTuple):
+    """The answers that change the bill."""
+
+    database: str
+    nat_gateways: str
+    cpu_architecture: str
+    waf: str
+
+
 # A question's first choice is its default.
-DEFAULTS = {name: CHOICES[name][0] for name in ("database", "nat_gateways", "cpu_architecture")}
+DEFAULT = CostKey(*(CHOICES[name][0] for name in CostKey._fields))
 
 
-def combinations() -> Iterator[dict[str, str]]:
-    """Every answer that changes the bill: database x nat_gateways x cpu_architecture."""
+def combinations() -> Iterator[CostKey]:
+    """Every combination of the answers that change the bill."""
     for database in DATABASES:
         for nat_gateways in NAT_GATEWAYS:
             for cpu_architecture in ARCHITECTURES:
-                yield {
-                    "database": database,
-                    "nat_gateways": nat_gateways,
-                    "cpu_architecture": cpu_architecture,
-                }
+                for waf in WAF:
+                    yield CostKey(database, nat_gateways, cpu_architecture, waf)
 
 
-def rendered_project(database: str, nat_gateways: str, cpu_architecture: str) -> Path:
+def rendered_project(key: CostKey) -> Path:
     """The generated project of these answers (https off: it changes no bill), from the
     harness's render cache, which the tests share."""
-    rendered = render(Combination(database, "off", nat_gateways, cpu_architecture).answers)
+    combination = Combination(key.database, "off", key.nat_gateways, key.cpu_architecture, key.waf)
+    rendered = render(combination.answers)
     if rendered.returncode != 0:
-        raise RuntimeError(
-            f"rendering {database}/{nat_gateways}/{cpu_architecture} failed:\n" + rendered.stderr
-        )
+        raise RuntimeError(f"rendering {'/'.join(key)} failed:\n" + rendered.stderr)
     return rendered.project
 
 
-def every_combination() -> dict[tuple[str, str, str], Priced]:
-    """Each combination priced, by (database, nat_gateways, cpu_architecture)."""
-    return {
-        (answers["database"], answers["nat_gateways"], answers["cpu_architecture"]): priced(
-            rendered_project(**answers)
-        )
-        for answers in combinations()
-    }
+def every_combination() -> dict[CostKey, Priced]:
+    """Each combination priced."""
+    return {key: priced(rendered_project(key)) for key in combinations()}
 
 
 def paragraph(text: str, indent: str = "") -> list[str]:
@@ -166,9 +169,11 @@ def usage_notes(
     bills: dict[str, Any],
     databases: Iterable[str],
     nat: bool,
+    waf: bool,
 ) -> list[str]:
     """What comes on top of the floor, as a Markdown list: the tasks autoscaling adds to these
-    bills, and the usage charges of these databases (and of NAT gateways, if any)."""
+    bills, and the usage charges of these databases (and of NAT gateways and the web
+    application firewall, if any)."""
     dollars, rate = engine.dollars, engine.rate
     address_month = prices["public_ipv4"]["hour"] * prices["hours_per_month"]
 
@@ -219,21 +224,30 @@ def usage_notes(
             f" {rate(aurora['acu_hour'])} per ACU-hour."
         )
     usage[-2:-2] = database_usage
+    if waf:  # only a project with the firewall has its prices
+        usage.insert(
+            2,
+            f"Web application firewall requests: {rate(prices['waf']['per_million_requests'])}"
+            " per million inspected (in each environment that turns it on).",
+        )
+        logged.append("the requests the firewall blocks")
     return [line for text in usage for line in paragraph(text, indent="- ")]
 
 
-def markdown(priced_combinations: dict[tuple[str, str, str], Priced]) -> str:
+def markdown(priced_combinations: dict[CostKey, Priced]) -> str:
     """The template's docs/costs.md: every combination, then each database item by item."""
     # Each project's table holds the prices of what it runs: together, all of them.
     prices: dict[str, Any] = {}
     for combination in priced_combinations.values():
         prices.update(combination.prices)
     by_combination = {key: priced.bills for key, priced in priced_combinations.items()}
-    default_key = (DEFAULTS["database"], DEFAULTS["nat_gateways"], DEFAULTS["cpu_architecture"])
-    defaults, engine = by_combination[default_key], priced_combinations[default_key].engine
+    defaults, engine = by_combination[DEFAULT], priced_combinations[DEFAULT].engine
     dollars = engine.dollars
-    other_key = next(key for key in by_combination if key[2] != DEFAULTS["cpu_architecture"])
+    other_key = DEFAULT._replace(
+        cpu_architecture=next(a for a in ARCHITECTURES if a != DEFAULT.cpu_architecture)
+    )
     other_architecture = by_combination[other_key]
+    with_waf = by_combination[DEFAULT._replace(waf="yes")]
     other_staging_fleet = (
         "Fargate Spot" if other_architecture["staging"].settings["use_fargate_spot"] else "Fargate"
     )
@@ -256,17 +270,17 @@ def markdown(priced_combinations: dict[tuple[str, str, str], Priced]) -> str:
         "## Every combination, per month",
         "",
         *paragraph(
-            f"On `{DEFAULTS['cpu_architecture']}`, the default architecture. Usage charges come on"
-            " top (see the last section)."
+            f"On `{DEFAULT.cpu_architecture}`, the default architecture, without `waf`. Usage"
+            " charges come on top (see the last section)."
         ),
         "",
         "| database | nat_gateways | staging | production |",
         "|---|---|---|---|",
     ]
-    for (database, nat_gateways, architecture), bill in by_combination.items():
-        if architecture == DEFAULTS["cpu_architecture"]:
+    for key, bill in by_combination.items():
+        if key.cpu_architecture == DEFAULT.cpu_architecture and key.waf == DEFAULT.waf:
             lines.append(
-                f"| `{database}` | `{nat_gateways}` | {dollars(bill['staging'].total)} "
+                f"| `{key.database}` | `{key.nat_gateways}` | {dollars(bill['staging'].total)} "
                 f"| {dollars(bill['production'].total)} |"
             )
     lines += [
@@ -278,16 +292,21 @@ def markdown(priced_combinations: dict[tuple[str, str, str], Priced]) -> str:
         ),
         "",
         *paragraph(
-            f"With `cpu_architecture={other_key[2]}` instead, the other defaults unchanged:"
-            f" {dollars(other_architecture['staging'].total)} for staging (on"
+            f"With `cpu_architecture={other_key.cpu_architecture}` instead, the other defaults"
+            f" unchanged: {dollars(other_architecture['staging'].total)} for staging (on"
             f" {other_staging_fleet}) and {dollars(other_architecture['production'].total)} for"
             " production."
         ),
+        "",
+        *paragraph(
+            "With `waf=yes`, the other defaults unchanged: production"
+            f" {dollars(with_waf['production'].total)}, with its web application firewall"
+            f" ({dollars(with_waf['production'].item('waf').monthly)}; its example tfvars turn it"
+            f" on), and staging {dollars(with_waf['staging'].total)} (off in its example)."
+        ),
     ]
     for database in DATABASES:
-        combination = priced_combinations[
-            (database, DEFAULTS["nat_gateways"], DEFAULTS["cpu_architecture"])
-        ]
+        combination = priced_combinations[DEFAULT._replace(database=database)]
         lines += [
             "",
             f"## Item by item: `database={database}`, the other defaults",
@@ -302,19 +321,19 @@ def markdown(priced_combinations: dict[tuple[str, str, str], Priced]) -> str:
         "",
         "## What the totals leave out: usage",
         "",
-        *usage_notes(engine, prices, defaults, DATABASES, nat=True),
+        *usage_notes(engine, prices, defaults, DATABASES, nat=True, waf=False),
     ]
     return "\n".join(lines) + "\n"
 
 
-def variant_name(database: str, nat_gateways: str, cpu_architecture: str) -> str:
+def variant_name(key: CostKey) -> str:
     """The file in PROJECT_COSTS_DIR the post-generation hook keeps as docs/costs.md."""
-    return f"{database}-{nat_gateways}-{cpu_architecture}.md"
+    waf = "-waf" if key.waf == "yes" else ""
+    return f"{key.database}-{key.nat_gateways}-{key.cpu_architecture}{waf}.md"
 
 
-def project_markdown(key: tuple[str, str, str], combination: Priced) -> str:
+def project_markdown(key: CostKey, combination: Priced) -> str:
     """docs/costs.md of a generated project: its own two environments, item by item."""
-    database, nat_gateways, _ = key
     prices, bill = combination.prices, combination.bills
     lines = [
         "# What this service costs",
@@ -331,7 +350,7 @@ def project_markdown(key: tuple[str, str, str], combination: Priced) -> str:
         "",
         *bill_table(combination.engine, bill["staging"], bill["production"]),
         "",
-        *paused_note(database, combination),
+        *paused_note(key.database, combination),
         "",
         *paragraph(
             "`make cost ENV=<env>` prints the same from the environment's tfvars as they are now:"
@@ -340,7 +359,14 @@ def project_markdown(key: tuple[str, str, str], combination: Priced) -> str:
         "",
         "## What the totals leave out: usage",
         "",
-        *usage_notes(combination.engine, prices, bill, (database,), nat=nat_gateways != "none"),
+        *usage_notes(
+            combination.engine,
+            prices,
+            bill,
+            (key.database,),
+            nat=key.nat_gateways != "none",
+            waf=key.waf == "yes",
+        ),
     ]
     return "\n".join(lines) + "\n"
 
@@ -351,11 +377,11 @@ def expected_files() -> dict[Path, str]:
     # its content does not matter to the sizes, so a new combination starts from an empty one.
     PROJECT_COSTS_DIR.mkdir(exist_ok=True)
     for answers in combinations():
-        (PROJECT_COSTS_DIR / variant_name(**answers)).touch()
+        (PROJECT_COSTS_DIR / variant_name(answers)).touch()
     priced_combinations = every_combination()
     files = {COSTS_FILE: markdown(priced_combinations)}
     for key, combination in priced_combinations.items():
-        files[PROJECT_COSTS_DIR / variant_name(*key)] = project_markdown(key, combination)
+        files[PROJECT_COSTS_DIR / variant_name(key)] = project_markdown(key, combination)
     return files
 
 

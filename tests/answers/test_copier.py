@@ -25,14 +25,14 @@ from tools.locks import lock_variant
 # Together these cover every value of every option.
 PARITY_SAMPLE = [
     Combination("postgresql", "off", "single", "arm64"),
-    Combination("aurora-postgresql", "acm-route53", "one-per-az", "x86_64"),
+    Combination("aurora-postgresql", "acm-route53", "one-per-az", "x86_64", "yes"),
     Combination("none", "acm-existing", "none", "arm64"),
     Combination(
         "postgresql",
         "acm-existing",
         "one-per-az",
         "x86_64",
-        {
+        extra={
             "aws_region": "eu-west-1",
             "certificate_arn": CERTIFICATE_ARN.replace("us-east-1", "eu-west-1"),
         },

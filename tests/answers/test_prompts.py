@@ -90,9 +90,9 @@ def type_cookiecutter_answers(child: pexpect.spawn, answers: dict[str, str]) -> 
 
 COOKIECUTTER_SESSIONS = {
     "defaults": {},
-    "aurora, acm-route53, one NAT per zone, x86_64": {
+    "aurora, acm-route53, one NAT per zone, x86_64, waf": {
         "database": "aurora-postgresql", "https": "acm-route53", "domain_name": DOMAIN_NAME,
-        "nat_gateways": "one-per-az", "cpu_architecture": "x86_64",
+        "nat_gateways": "one-per-az", "cpu_architecture": "x86_64", "waf": "yes",
     },
     "no database, acm-existing, no NAT": {
         "database": "none", "https": "acm-existing", "domain_name": DOMAIN_NAME,
@@ -178,21 +178,25 @@ NAMING = [
 COPIER_SESSIONS: dict[str, tuple[list[Answer], dict[str, str]]] = {
     "defaults": (
         [*NAMING, Answer("Database", choice=0), Answer("HTTPS on the load balancer", choice=0),
-         Answer("NAT gateways", choice=0), Answer("CPU architecture", choice=0)],
+         Answer("NAT gateways", choice=0), Answer("CPU architecture", choice=0),
+         Answer("A web application firewall", choice=0)],
         {},
     ),
-    "aurora, acm-route53 with the zone it offers, one NAT per zone, x86_64": (
+    "aurora, acm-route53 with the zone it offers, one NAT per zone, x86_64, waf": (
         [*NAMING, Answer("Database", choice=1), Answer("HTTPS on the load balancer", choice=1),
          Answer("Domain name of the service", DOMAIN_NAME), Answer("Route 53 hosted zone"),
-         Answer("NAT gateways", choice=1), Answer("CPU architecture", choice=1)],
+         Answer("NAT gateways", choice=1), Answer("CPU architecture", choice=1),
+         Answer("A web application firewall", choice=1)],
         {"database": "aurora-postgresql", "https": "acm-route53", "domain_name": DOMAIN_NAME,
-         "route53_zone": ROUTE53_ZONE, "nat_gateways": "one-per-az", "cpu_architecture": "x86_64"},
+         "route53_zone": ROUTE53_ZONE, "nat_gateways": "one-per-az", "cpu_architecture": "x86_64",
+         "waf": "yes"},
     ),
     "no database, acm-existing, no NAT": (
         [*NAMING, Answer("Database", choice=2), Answer("HTTPS on the load balancer", choice=2),
          Answer("Domain name of the service", DOMAIN_NAME),
          Answer("ACM certificate ARN", CERTIFICATE_ARN),
-         Answer("NAT gateways", choice=2), Answer("CPU architecture", choice=0)],
+         Answer("NAT gateways", choice=2), Answer("CPU architecture", choice=0),
+         Answer("A web application firewall", choice=0)],
         {"database": "none", "https": "acm-existing", "domain_name": DOMAIN_NAME,
          "certificate_arn": CERTIFICATE_ARN, "nat_gateways": "none"},
     ),

@@ -10,7 +10,8 @@ and never to the template: `*_override.tf` files with emulator provider and back
 and the endpoint in AWS_ENDPOINT_URL, which the AWS CLI and the aws provider both honour.
 
 Three combinations cover every value of every option (staging runs one NAT gateway even with
-one-per-az: the stack plans check production's one per zone). Each is bootstrapped, deployed as
+one-per-az: the stack plans check production's one per zone; with waf, staging's tfvars turn the
+firewall on, as a team trying production's rules first would). Each is bootstrapped, deployed as
 the workflow deploys (publisher, then deploy role), deployed again with nothing to change, and
 destroyed to nothing, with every AWS call checked against the role's policies: that is what the
 options change. The rest of the delivery cycle (bootstrap from the saved state, a plan, a new
@@ -53,7 +54,7 @@ pytestmark = [
 
 E2E_COMBINATIONS = [
     Combination("postgresql", "off", "single", "arm64"),
-    Combination("aurora-postgresql", "acm-route53", "one-per-az", "x86_64"),
+    Combination("aurora-postgresql", "acm-route53", "one-per-az", "x86_64", "yes"),
     Combination("none", "acm-existing", "none", "arm64"),
 ]
 WHOLE_CYCLE = E2E_COMBINATIONS[0]
@@ -407,6 +408,10 @@ def environment_resources(moto: MotoServer) -> dict[str, int]:
         "log groups": len(
             moto.client("logs").describe_log_groups(logGroupNamePrefix="/ecs/")["logGroups"]
         ),
+        "firewall log groups": len(
+            moto.client("logs").describe_log_groups(logGroupNamePrefix="aws-waf-logs-")["logGroups"]
+        ),
+        "web ACLs": len(moto.client("wafv2").list_web_acls(Scope="REGIONAL")["WebACLs"]),
     }
 
 
@@ -430,6 +435,7 @@ def assert_environment_matches_options(moto: MotoServer, combination: Combinatio
         ]
     }
     assert ports == ({80} if combination.https == "off" else {80, 443})
+    assert_firewall_matches_options(moto, combination, balancer["LoadBalancerArn"])
 
     service = moto.client("ecs").describe_services(
         cluster="orders-api-staging", services=["orders-api-staging"]
@@ -469,6 +475,39 @@ def assert_environment_matches_options(moto: MotoServer, combination: Combinatio
         "cloudWatchLogGroupName": "/ecs/orders-api-staging/exec-sessions",
         "cloudWatchEncryptionEnabled": True,
     }
+
+
+def assert_firewall_matches_options(
+    moto: MotoServer, combination: Combination, load_balancer_arn: str
+) -> None:
+    """With waf (on in staging here), the web ACL guards the load balancer and logs what it
+    blocks to its encrypted group, which bootstrap's resource policy opens to log delivery."""
+    wafv2, logs = moto.client("wafv2"), moto.client("logs")
+    guard = wafv2.get_web_acl_for_resource(ResourceArn=load_balancer_arn).get("WebACL")
+    if combination.waf == "no":
+        assert guard is None
+        return
+    assert guard["Name"] == "orders-api-staging"
+    assert {rule["Name"] for rule in guard["Rules"]} == {
+        "rate-limit-per-client",
+        "body-size-limit",
+        "AWSManagedRulesAmazonIpReputationList",
+        "AWSManagedRulesKnownBadInputsRuleSet",
+        "AWSManagedRulesCommonRuleSet",
+    }
+    logging = wafv2.get_logging_configuration(ResourceArn=guard["ARN"])["LoggingConfiguration"]
+    (destination,) = logging["LogDestinationConfigs"]
+    assert destination.endswith(":log-group:aws-waf-logs-orders-api-staging")
+    (group,) = logs.describe_log_groups(logGroupNamePrefix="aws-waf-logs-")["logGroups"]
+    assert group["kmsKeyId"].startswith(f"arn:aws:kms:{REGION}:{ACCOUNT_ID}:key/")
+    policies = logs.describe_resource_policies()["resourcePolicies"]
+    (delivery,) = [p for p in policies if p["policyName"] == "orders-api-waf-logs"]
+    (statement,) = json.loads(delivery["policyDocument"])["Statement"]
+    assert sorted(statement["Resource"]) == [
+        f"arn:aws:logs:{REGION}:{ACCOUNT_ID}:log-group:aws-waf-logs-orders-api-{environment}"
+        ":log-stream:*"
+        for environment in ("production", "staging")
+    ]
 
 
 @pytest.mark.parametrize("combination", E2E_COMBINATIONS, ids=lambda c: c.id)
@@ -551,6 +590,10 @@ def run_deploy_lifecycle(
             f"provider lock files that are not committed: git add {locks} &&" in uncommitted.stdout
         )
     deployment.commit("Lock Terraform providers")
+    if combination.waf == "yes":
+        staging = deployment.project / "terraform" / "environments" / "staging.tfvars"
+        staging.write_text(staging.read_text() + "\nwaf_enabled = true\n")
+        deployment.commit("Try the firewall in staging")
 
     digest, first = first_deploy(deployment, combination, real_image)
 

@@ -119,6 +119,11 @@ UNSCOPED_WRITES = {
     "ReadAndEndSubscriptionsByTheirArn": "SNS has no resource-level permission for them; a "
     "subscription's ARN holds a random id that only its topic's listing reveals, and the role "
     "may list its own topic only",
+    "LetWafSetTheWebAclOfTheLoadBalancer": "a permission WAF checks inside AssociateWebACL, with "
+    "no API of its own; that call is held to the environment's web ACL and load balancer",
+    "HandTheFirewallLogsToLogDelivery": "CloudWatch Logs' log delivery has no resource-level "
+    "permission; it writes only where a resource policy lets it, and the firewall's is "
+    "bootstrap's (the guardrails deny logs:PutResourcePolicy)",
 }
 # What cloudsplaining reports when it flags everything (statements with conditions and with
 # resource ARNs too), and why each is what it must be. A new finding, or a stale reason, fails.

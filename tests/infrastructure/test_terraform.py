@@ -97,7 +97,10 @@ def module_dirs(combination: Combination) -> list[Path]:
 @every_combination
 def test_layout(combination: Combination) -> None:
     root = terraform_dir(combination)
-    modules = MODULES if combination.database != "none" else MODULES[:-1]
+    modules = (
+        *(MODULES if combination.database != "none" else MODULES[:-1]),
+        *(("waf",) if combination.waf == "yes" else ()),
+    )
     assert sorted(p.name for p in (root / "modules").iterdir()) == sorted(modules)
     for module in [root / "bootstrap", *(root / "modules" / name for name in modules)]:
         for name in ("main.tf", "variables.tf", "outputs.tf", "versions.tf", "README.md"):
@@ -107,8 +110,10 @@ def test_layout(combination: Combination) -> None:
     for environment in ENVIRONMENTS:
         assert (root / "environments" / f"{environment}.tfvars").is_file()
         assert (root / "environments" / f"{environment}.backend.hcl").is_file()
-    expected_tests = {"network", "load_balancer", "service", "monitoring"} | (
-        {"database"} if combination.database != "none" else set()
+    expected_tests = (
+        {"network", "load_balancer", "service", "monitoring"}
+        | ({"database"} if combination.database != "none" else set())
+        | ({"waf"} if combination.waf == "yes" else set())
     )
     assert {
         p.name.removesuffix(".tftest.hcl") for p in (root / "tests").iterdir()
@@ -270,7 +275,15 @@ def test_generated_terraform_tests_pass(
             "tests/service.tftest.hcl::migrations_run_before_the_app",
             "tests/database.tftest.hcl::production_defaults_are_highly_available_and_protected",
         }
+    if combination.waf == "yes":
+        expected |= {
+            "tests/waf.tftest.hcl::rules_limits_then_managed_groups",
+            "tests/waf.tftest.hcl::a_body_limit_past_what_the_load_balancer_shows_waf_is_refused",
+        }
     assert expected <= set(runs), sorted(runs)
+    assert any(run.startswith("tests/waf.tftest.hcl::") for run in runs) == (
+        combination.waf == "yes"
+    )
     migrations = "tests/service.tftest.hcl::migrations_run_before_the_app"
     assert (migrations in runs) == (combination.database != "none")
 
@@ -399,6 +412,38 @@ def test_stack_plan_load_balancer(
     load_balancer = plan.one("aws_lb")
     assert load_balancer["drop_invalid_header_fields"] is True
     assert load_balancer["enable_deletion_protection"] is (environment == "production")
+
+
+@pairwise
+@by_environment
+def test_stack_plan_firewall(
+    combination: Combination, environment: str, terraform_available: None
+) -> None:
+    """With waf, production's example puts the web ACL on its load balancer, logging to its
+    encrypted group; staging's leaves it off. Without waf, nothing of it."""
+    plan = stack_plan(combination, environment)
+    on = combination.waf == "yes" and environment == "production"
+    assert len(plan.of_type("aws_wafv2_web_acl")) == int(on)
+    assert len(plan.of_type("aws_wafv2_web_acl_association")) == int(on)
+    assert len(plan.of_type("aws_wafv2_web_acl_logging_configuration")) == int(on)
+    firewall_groups = [
+        group
+        for group in plan.of_type("aws_cloudwatch_log_group")
+        if group["name"].startswith("aws-waf-logs-")
+    ]
+    assert [group["name"] for group in firewall_groups] == (
+        [f"aws-waf-logs-{PROJECT}-{environment}"] if on else []
+    )
+    if combination.waf == "yes":
+        assert plan.output("waf_log_group_name") == (
+            f"aws-waf-logs-{PROJECT}-{environment}" if on else None
+        )
+    if on:
+        web_acl = plan.one("aws_wafv2_web_acl")
+        assert web_acl["name"] == f"{PROJECT}-{environment}"
+        assert web_acl["scope"] == "REGIONAL"
+        (group,) = firewall_groups
+        assert group["retention_in_days"] == 365
 
 
 @pairwise

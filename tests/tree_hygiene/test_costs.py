@@ -18,7 +18,7 @@ from tools import costs
 @pytest.fixture(scope="module")
 def project() -> Path:
     """The default project (postgresql, one NAT gateway, arm64), as the tests render it."""
-    return costs.rendered_project("postgresql", "single", "arm64")
+    return costs.rendered_project(costs.DEFAULT)
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +88,26 @@ def test_a_size_changed_in_the_tfvars_changes_the_bill(
     assert added == pytest.approx(
         2 * 0.5 * prices["fargate"]["ARM64"]["vcpu_hour"] * prices["hours_per_month"]
     )
+
+
+def test_the_firewall_bills_where_the_tfvars_turn_it_on(tmp_path: Path) -> None:
+    """With waf=yes, production's example turns the firewall on and staging's leaves it off;
+    turning it on in staging's tfvars adds its monthly price there."""
+    project = costs.rendered_project(costs.DEFAULT._replace(waf="yes"))
+    engine = costs.project_engine(project)
+    prices = engine.load_prices(region="")
+    waf = prices["waf"]
+    production = bill(engine, project / "terraform", "production", prices)
+    assert production.item("waf").monthly == pytest.approx(
+        waf["web_acl_month"] + waf["rules"] * waf["rule_month"]
+    )
+    terraform = shutil.copytree(project / "terraform", tmp_path / "terraform")
+    staging_tfvars = terraform / "environments" / "staging.tfvars"
+    before = bill(engine, terraform, "staging", prices)
+    assert "waf" not in {item.kind for item in before.items}
+    staging_tfvars.write_text(staging_tfvars.read_text() + "\nwaf_enabled = true\n")
+    after = bill(engine, terraform, "staging", prices)
+    assert after.total - before.total == pytest.approx(production.item("waf").monthly)
 
 
 def test_an_instance_class_without_a_price_is_refused(

@@ -23,7 +23,7 @@ from harness.tree import (
     unparsable_data_files,
     unrendered_leftovers,
 )
-from hooks.post_gen_project import DATABASE_FILES, whole_file_variants
+from hooks.post_gen_project import DATABASE_FILES, FILES_KEPT_FOR, whole_file_variants
 
 # What an option value must leave no trace of: the one table, applied to the whole tree. Paths
 # are globs; words are regexes searched in every text file except lock files and the paths in
@@ -77,6 +77,12 @@ ABSENT_WHEN: dict[tuple[str, str], dict[str, list[str]]] = {
     ("nat_gateways", "one-per-az"): {
         "words": [r'nat_gateways\s*=\s*"none"'],
         "except": ["terraform/environments/staging.tfvars"],
+    },
+    ("waf", "no"): {
+        "paths": [path for answer, _, paths in FILES_KEPT_FOR if answer == "waf" for path in paths],
+        "words": [r"(?i)\bwaf", r"(?i)web application firewall", r"(?i)\bweb ACL"],
+        # The load balancer's checkov skip says why it has no web ACL.
+        "except": ["terraform/modules/load_balancer/main.tf"],
     },
     ("cpu_architecture", "arm64"): {
         "words": [r"X86_64", r"linux/amd64"],

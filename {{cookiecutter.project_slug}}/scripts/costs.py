@@ -212,6 +212,17 @@ def environment_bill(
             container_insights["metrics"] * container_insights["metric_month"],
         ),
     ]
+{% if cookiecutter.waf == 'yes' %}
+    if settings["waf_enabled"]:
+        waf = prices["waf"]
+        bill.append(
+            Item(
+                "waf",
+                f"web application firewall ({waf['rules']} rules)",
+                waf["web_acl_month"] + waf["rules"] * waf["rule_month"],
+            )
+        )
+{% endif %}
     return bill
 
 

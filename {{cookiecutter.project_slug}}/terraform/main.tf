@@ -169,6 +169,21 @@ module "database" {
   alarm_thresholds         = var.database_alarm_thresholds
 }
 {% endif %}
+{% if cookiecutter.waf == 'yes' %}
+
+module "waf" {
+  source = "./modules/waf"
+  count  = var.waf_enabled ? 1 : 0
+
+  name               = local.name
+  load_balancer_arn  = module.load_balancer.arn
+  rate_limit         = var.waf_rate_limit
+  max_body_bytes     = var.waf_max_body_bytes
+  log_group_name     = module.names.waf.log_group
+  log_retention_days = var.log_retention_days
+  kms_key_arn        = aws_kms_key.this.arn
+}
+{% endif %}
 
 # Alarms, the topic they notify, the dashboard and the budget. The ECS cluster and service are
 # named local.name (modules/service): the alarms name them so, not through the service's

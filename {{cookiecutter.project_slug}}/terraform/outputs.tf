@@ -79,6 +79,13 @@ output "nat_public_ips" {
   description = "Public IPs of the NAT gateways, the source address of the tasks' outbound traffic (empty without NAT)."
   value       = module.network.nat_public_ips
 }
+{% if cookiecutter.waf == 'yes' %}
+
+output "waf_log_group_name" {
+  description = "Log group of the requests the web application firewall blocked or counted (null with waf_enabled off)."
+  value       = one(module.waf[*].log_group_name)
+}
+{% endif %}
 {% if cookiecutter.database != 'none' %}
 
 output "database_identifier" {

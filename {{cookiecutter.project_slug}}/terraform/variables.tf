@@ -282,6 +282,26 @@ variable "load_balancer_access_logs_bucket" {
   type        = string
   default     = null
 }
+{% if cookiecutter.waf == 'yes' %}
+
+variable "waf_enabled" {
+  description = "Whether a web application firewall (modules/waf) protects the load balancer: about $10 a month plus $0.60 per million requests."
+  type        = bool
+  default     = false
+}
+
+variable "waf_rate_limit" {
+  description = "Requests one client address may send in any 5 minutes before the firewall blocks the next ones."
+  type        = number
+  default     = 2000
+}
+
+variable "waf_max_body_bytes" {
+  description = "Largest request body the firewall lets through, in bytes (at most 8192)."
+  type        = number
+  default     = 8192
+}
+{% endif %}
 {% if cookiecutter.https != 'off' %}
 
 variable "domain_name" {

@@ -32,6 +32,9 @@ locals {
 {% if cookiecutter.https == 'acm-route53' %}
     dns           = data.aws_iam_policy_document.deploy_dns
 {% endif %}
+{% if cookiecutter.waf == 'yes' %}
+    waf           = data.aws_iam_policy_document.deploy_waf
+{% endif %}
   }
 
   deploy_policies = merge([
@@ -758,7 +761,9 @@ data "aws_iam_policy_document" "deploy_guardrails" {
       "iam:DeleteAccountPasswordPolicy",
       "iam:UpdateAccountPasswordPolicy",
       "logs:DeleteAccountPolicy",
+      "logs:DeleteResourcePolicy",
       "logs:PutAccountPolicy",
+      "logs:PutResourcePolicy",
       "s3:PutAccountPublicAccessBlock",
     ]
     resources = ["*"]

@@ -3,6 +3,9 @@
 {% if cookiecutter.database != 'none' %}
 # - a Multi-AZ database with two weeks of backups and a final snapshot
 {% endif %}
+{% if cookiecutter.waf == 'yes' %}
+# - a web application firewall in front of the load balancer (modules/waf)
+{% endif %}
 # - deletion protection, a year of logs
 # - no shell in the tasks: set enable_execute_command = true to allow make shell ENV=production
 
@@ -22,6 +25,11 @@ use_fargate_spot = false
 
 log_retention_days                = 365
 load_balancer_deletion_protection = true
+{% if cookiecutter.waf == 'yes' %}
+
+# AWS managed rules, a rate limit per client and a body-size limit (modules/waf).
+waf_enabled = true
+{% endif %}
 {% if cookiecutter.database == 'aurora-postgresql' %}
 
 database_min_capacity          = 0.5

@@ -12,6 +12,9 @@
 {% endif %}
 # - tasks on weekdays' office hours only
 # - a shell in the app container for whoever holds staging's shell policy (make shell)
+{% if cookiecutter.waf == 'yes' %}
+# - no web application firewall: set waf_enabled = true to try production's rules here first
+{% endif %}
 # - no deletion protection, so `make destroy ENV=staging` can take it all down
 
 environment    = "staging"

@@ -331,6 +331,41 @@ run "dns_changes_only_the_environments_records" {
   }
 }
 {% endif %}
+{% if cookiecutter.waf == 'yes' %}
+
+run "the_firewall_logs_only_where_its_environments_log" {
+  command = plan
+
+  assert {
+    condition = [for statement in jsondecode(aws_cloudwatch_log_resource_policy.waf_logs.policy_document).Statement : [statement.Principal, toset(statement.Action), toset(statement.Resource)]] == [[
+      { Service = "delivery.logs.amazonaws.com" },
+      toset(["logs:CreateLogStream", "logs:PutLogEvents"]),
+      toset([for environment in ["staging", "production"] : "arn:aws:logs:{{ cookiecutter.aws_region }}:123456789012:log-group:aws-waf-logs-{{ cookiecutter.project_slug }}-${environment}:log-stream:*"]),
+    ]]
+    error_message = "Log delivery may write the environments' firewall log groups and no other."
+  }
+
+  assert {
+    condition = alltrue([
+      for environment in ["staging", "production"] : alltrue([
+        for statement in jsondecode(aws_iam_policy.deploy["${environment}/waf"].policy).Statement :
+        contains(flatten([statement.Resource]), "arn:aws:wafv2:{{ cookiecutter.aws_region }}:123456789012:regional/webacl/{{ cookiecutter.project_slug }}-${environment}/*") || statement.Resource == "*" || startswith(flatten([statement.Resource])[0], "arn:aws:logs:")
+      ])
+    ])
+    error_message = "Each deploy role's firewall permissions name its own environment's web ACL."
+  }
+
+  assert {
+    condition = alltrue([
+      for environment in ["staging", "production"] : length([
+        for statement in jsondecode(aws_iam_policy.deploy["${environment}/guardrails"].policy).Statement : statement
+        if statement.Effect == "Deny" && contains(flatten([try(statement.Action, [])]), "logs:PutResourcePolicy")
+      ]) == 1
+    ])
+    error_message = "No deploy role may change the account's log resource policies (the firewall's is bootstrap's)."
+  }
+}
+{% endif %}
 
 run "existing_oidc_provider_is_reused" {
   command = plan

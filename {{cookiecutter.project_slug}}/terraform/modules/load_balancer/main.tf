@@ -31,7 +31,12 @@ resource "aws_lb" "this" {
 {% if cookiecutter.https == 'off' %}
   # checkov:skip=CKV2_AWS_20: HTTPS was turned off when this service was generated: there is no HTTPS listener to redirect to
 {% endif %}
+{% if cookiecutter.waf == 'yes' %}
+  # checkov:skip=CKV2_AWS_28: the web ACL is modules/waf's, attached where waf_enabled is true (production's example): a scan of this module cannot see it
+{% endif %}
+{% if cookiecutter.waf == 'no' %}
   # checkov:skip=CKV2_AWS_28: WAF is a per-service cost and rule-set decision; attach a web ACL to this load balancer when the service needs one
+{% endif %}
   name               = var.name
   load_balancer_type = "application"
   internal           = false

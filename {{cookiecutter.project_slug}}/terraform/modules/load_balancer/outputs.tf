@@ -3,6 +3,11 @@ output "security_group_id" {
   value       = aws_security_group.this.id
 }
 
+output "arn" {
+  description = "ARN of the load balancer."
+  value       = aws_lb.this.arn
+}
+
 output "arn_suffix" {
   description = "ARN suffix of the load balancer, for CloudWatch metrics and request-count scaling."
   value       = aws_lb.this.arn_suffix

@@ -28,6 +28,17 @@ locals {
   }
 
   log_group_arns = { for purpose, group in local.log_groups : purpose => "${local.logs_arn_prefix}:${group}" }
+{% if cookiecutter.waf == 'yes' %}
+
+  # The web application firewall in front of the load balancer: WAF logs only to groups named
+  # aws-waf-logs-*, which the account's log delivery writes (not the workloads).
+  waf = var.environment == null ? null : {
+    web_acl       = local.name
+    web_acl_arns  = "arn:aws:wafv2:${var.aws_region}:${var.account_id}:regional/webacl/${local.name}/*"
+    log_group     = "aws-waf-logs-${local.name}"
+    log_group_arn = "${local.logs_arn_prefix}:aws-waf-logs-${local.name}"
+  }
+{% endif %}
 
   # What tells people the environment is unwell: the topic its alarms notify, the alarms (named
   # <name>-<signal>) and the dashboard.
@@ -48,4 +59,15 @@ locals {
   database_arn              = var.environment == null ? null : "arn:aws:rds:${var.aws_region}:${var.account_id}:{{ 'cluster' if cookiecutter.database == 'aurora-postgresql' else 'db' }}:${local.name}"
   database_log_groups_arn   = var.environment == null ? null : "${local.logs_arn_prefix}:${local.database_log_group_prefix}/*"
 {% endif %}
+
+  # Every log group the environment's key encrypts.
+  encrypted_log_group_arns = var.environment == null ? [] : concat(
+    values(local.log_group_arns),
+{% if cookiecutter.database != 'none' %}
+    [local.database_log_groups_arn],
+{% endif %}
+{% if cookiecutter.waf == 'yes' %}
+    [local.waf.log_group_arn],
+{% endif %}
+  )
 }

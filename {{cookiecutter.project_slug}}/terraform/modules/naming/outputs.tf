@@ -102,19 +102,11 @@ output "monitoring" {
   description = "Names and ARNs of the environment's alarm topic (alarm_topic, alarm_topic_arn), alarms (alarm_name_prefix, alarm_arns: a pattern), dashboard and budget (null without an environment)."
   value       = local.monitoring
 }
-{% if cookiecutter.database != 'none' %}
 
 output "encrypted_log_group_arns" {
-  description = "ARN patterns of every log group the environment's key encrypts: its own and those the database exports to (empty without an environment)."
-  value       = var.environment == null ? [] : concat(values(local.log_group_arns), [local.database_log_groups_arn])
+  description = "ARNs (or patterns) of every log group the environment's key encrypts: its own{% if cookiecutter.database != 'none' %}, those the database exports to{% endif %}{% if cookiecutter.waf == 'yes' %}, the firewall's{% endif %} (empty without an environment)."
+  value       = local.encrypted_log_group_arns
 }
-{% else %}
-
-output "encrypted_log_group_arns" {
-  description = "ARN patterns of every log group the environment's key encrypts (empty without an environment)."
-  value       = values(local.log_group_arns)
-}
-{% endif %}
 {% if cookiecutter.database != 'none' %}
 
 output "database_log_group_prefix" {
@@ -140,6 +132,13 @@ output "database_app_user" {
 output "database_log_groups_arn" {
   description = "ARN pattern of every log group the database exports to (null without an environment)."
   value       = local.database_log_groups_arn
+}
+{% endif %}
+{% if cookiecutter.waf == 'yes' %}
+
+output "waf" {
+  description = "Names and ARNs of the environment's web application firewall: web_acl, web_acl_arns (a pattern: the ID follows the name), log_group and log_group_arn (null without an environment)."
+  value       = local.waf
 }
 {% endif %}
 {% if cookiecutter.https != 'off' %}
