@@ -108,6 +108,12 @@ def test_the_firewall_bills_where_the_tfvars_turn_it_on(tmp_path: Path) -> None:
     staging_tfvars.write_text(staging_tfvars.read_text() + "\nwaf_enabled = true\n")
     after = bill(engine, terraform, "staging", prices)
     assert after.total - before.total == pytest.approx(production.item("waf").monthly)
+    # A value Terraform would refuse is refused, not read as "on".
+    staging_tfvars.write_text(
+        staging_tfvars.read_text().replace("waf_enabled = true", "waf_enabled = yes")
+    )
+    with pytest.raises(ValueError, match="waf_enabled = 'yes' in the tfvars is not true or false"):
+        bill(engine, terraform, "staging", prices)
 
 
 def test_an_instance_class_without_a_price_is_refused(

@@ -112,6 +112,14 @@ def environment_settings(terraform_dir: Path, environment: str) -> dict[str, Any
     return settings
 
 
+def switched_on(settings: dict[str, Any], name: str) -> bool:
+    """A true/false setting, refused when the tfvars give it anything else (Terraform would)."""
+    value = settings[name]
+    if not isinstance(value, bool):
+        raise ValueError(f"{name} = {value!r} in the tfvars is not true or false")
+    return value
+
+
 def weekdays(field: str) -> set[str]:
     """The days of a cron day-of-week field: *, MON-FRI, MON,WED,FRI, SAT-SUN."""
     if field == "*":
@@ -213,7 +221,7 @@ def environment_bill(
         ),
     ]
 {% if cookiecutter.waf == 'yes' %}
-    if settings["waf_enabled"]:
+    if switched_on(settings, "waf_enabled"):
         waf = prices["waf"]
         bill.append(
             Item(
@@ -233,9 +241,10 @@ def task_item(settings: dict[str, Any], prices: dict[str, Any]) -> Item:
         settings["task_cpu"] / 1024 * fargate["vcpu_hour"]
         + settings["task_memory"] / 1024 * fargate["gb_hour"]
     )
-    if settings["use_fargate_spot"]:
+    on_spot = switched_on(settings, "use_fargate_spot")
+    if on_spot:
         task_hour *= 1 - prices["fargate_spot"]["discount"]
-    spot = ", Fargate Spot" if settings["use_fargate_spot"] else ""
+    spot = ", Fargate Spot" if on_spot else ""
     size = f"{settings['task_cpu'] / 1024:g} vCPU / {settings['task_memory'] / 1024:g} GB"
     running_hours = prices["hours_per_month"]
     schedule = ""
