@@ -83,6 +83,12 @@ def remove_unused_files(answers: dict[str, str]) -> None:
             remove(*files)
 
 
+def cost_variant(answers: dict[str, str]) -> str:
+    """The docs/costs.md variant of these answers, one of those `make costs` writes."""
+    waf = "-waf" if answers["waf"] == "yes" else ""
+    return f"{answers['database']}-{answers['nat_gateways']}-{answers['cpu_architecture']}{waf}.md"
+
+
 def whole_file_variants(answers: dict[str, str]) -> list[tuple[str, str | None, str]]:
     """(folder of variants, the one to keep or None, where it goes) for each file that is one
     whole variant per option: `make locks` and `make costs` write the first two folders, the
@@ -91,11 +97,9 @@ def whole_file_variants(answers: dict[str, str]) -> list[tuple[str, str | None, 
     has_database = database != "none"
     data = "database" if has_database else "none"
     package = f"src/{answers['package_name']}"
-    waf = "-waf" if answers["waf"] == "yes" else ""
-    costs = f"{database}-{answers['nat_gateways']}-{answers['cpu_architecture']}{waf}.md"
     return [
         (".locks", f"{data}.uv.lock", "uv.lock"),
-        (".costs", costs, "docs/costs.md"),
+        (".costs", cost_variant(answers), "docs/costs.md"),
         (f"{package}/api/.health", f"{data}.py", f"{package}/api/health.py"),
         ("tests/.conftest", f"{data}.py", "tests/conftest.py"),
         ("tests/api/.test_health", f"{data}.py", "tests/api/test_health.py"),

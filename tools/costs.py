@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 
 from harness.combinations import Combination
 from harness.rendering import render
+from hooks.post_gen_project import cost_variant
 from hooks.questions import CHOICES
 
 TEMPLATE_ROOT = Path(__file__).resolve().parent.parent
@@ -328,8 +329,7 @@ def markdown(priced_combinations: dict[CostKey, Priced]) -> str:
 
 def variant_name(key: CostKey) -> str:
     """The file in PROJECT_COSTS_DIR the post-generation hook keeps as docs/costs.md."""
-    waf = "-waf" if key.waf == "yes" else ""
-    return f"{key.database}-{key.nat_gateways}-{key.cpu_architecture}{waf}.md"
+    return cost_variant(key._asdict())
 
 
 def project_markdown(key: CostKey, combination: Priced) -> str:
