@@ -19,6 +19,7 @@ HTTPS_MODES = CHOICES["https"]
 NAT_GATEWAYS = CHOICES["nat_gateways"]
 CPU_ARCHITECTURES = CHOICES["cpu_architecture"]
 WAF = CHOICES["waf"]
+EVENTS = CHOICES["events"]
 
 DOMAIN_NAME = "api.acme.com"
 ROUTE53_ZONE = "acme.com"
@@ -43,15 +44,17 @@ class Combination:
     nat_gateways: str
     cpu_architecture: str
     waf: str = "no"
+    events: str = "no"
     # Answers beyond the options (a region, say): named, never positional.
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False, kw_only=True)
 
     @property
     def id(self) -> str:
         waf = "-waf" if self.waf == "yes" else ""
+        events = "-events" if self.events == "yes" else ""
         return (
             f"{self.database}-https_{self.https}-nat_{self.nat_gateways}-{self.cpu_architecture}"
-            f"{waf}"
+            f"{waf}{events}"
         )
 
     @property
@@ -62,24 +65,45 @@ class Combination:
             "nat_gateways": self.nat_gateways,
             "cpu_architecture": self.cpu_architecture,
             "waf": self.waf,
+            # Asked only with a database (as the https mode's own questions are only with it).
+            **({"events": self.events} if self.database != "none" else {}),
             **https_answers(self.https),
             **self.extra,
         }
 
 
-OPTIONS = (DATABASES, HTTPS_MODES, NAT_GATEWAYS, CPU_ARCHITECTURES, WAF)
-DEFAULT = Combination("postgresql", "off", "single", "arm64", "no")
+OPTIONS = (DATABASES, HTTPS_MODES, NAT_GATEWAYS, CPU_ARCHITECTURES, WAF, EVENTS)
+DEFAULT = Combination("postgresql", "off", "single", "arm64", "no", "no")
 
-# Every combination: rendering and the static checks of the rendered files.
-COMBINATIONS: list[Combination] = [Combination(*values) for values in itertools.product(*OPTIONS)]
+
+def accepted(values: tuple[str, ...] | list[str]) -> bool:
+    """Whether the hook accepts these option values (the first of OPTIONS' order), complete or
+    a prefix: events publish the items' writes, which database none has none of."""
+    return not (len(values) == len(OPTIONS) and values[0] == "none" and values[-1] == "yes")
+
+
+# Every combination the hook accepts: rendering and the static checks of the rendered files.
+COMBINATIONS: list[Combination] = [
+    Combination(*values) for values in itertools.product(*OPTIONS) if accepted(values)
+]
 
 # A sample holding every pair of option values at least once (a pairwise covering array), the
 # default combination first: the checks that run Terraform or checkov, which cost seconds to
 # minutes each, run over it instead of the whole product. A fault needs two options to meet in
 # nearly every case (three or more rarely); the static checks above still see every
 # combination. AllPairs is deterministic, so the sample is the same on every run.
-PAIRWISE: list[Combination] = [Combination(*values) for values in AllPairs(OPTIONS)]
+PAIRWISE: list[Combination] = [
+    Combination(*values) for values in AllPairs(OPTIONS, filter_func=accepted)
+]
 assert PAIRWISE[0] == DEFAULT, "the options' first choices must make the default combination"
+
+
+def required_outside_local(combination: Combination) -> dict[str, str]:
+    """What the app requires outside ENVIRONMENT=local besides its database (the task definition
+    sets it): with events, a bus to publish on, here one nobody has created."""
+    if combination.events == "yes":
+        return {"EVENT_BUS_ARN": "arn:aws:events:us-east-1:123456789012:event-bus/orders-api-test"}
+    return {}
 
 
 def distinct_trees(combinations: Iterable[Combination], parts: Iterable[str]) -> list[Combination]:

@@ -316,6 +316,8 @@ PROVIDER_SERVICES = {
     "SNS": "sns",
     "Secrets Manager": "secretsmanager",
     "STS": "sts",
+    "EventBridge": "events",
+    "SQS": "sqs",
     "WAFV2": "wafv2",
 }
 # API operations whose IAM action has another name.

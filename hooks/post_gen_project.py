@@ -72,6 +72,25 @@ FILES_KEPT_FOR = (
             "terraform/bootstrap/waf_logs.tf",
         ),
     ),
+    (
+        "events",
+        {"yes"},
+        (
+            "src/{package}/events.py",
+            "src/{package}/api/items/events.py",
+            "tests/test_events.py",
+            "tests/api/items/test_events.py",
+            "docs/events.schema.json",
+            "terraform/modules/events",
+            "terraform/tests/events.tftest.hcl",
+            # The deploy roles' EventBridge and queue permissions, the task role's boundary on
+            # publishing, and EventBridge's right to write the event logs.
+            "terraform/bootstrap/deploy_events.tf",
+            "terraform/bootstrap/event_logs.tf",
+            "terraform/bootstrap/workload_events.tf",
+            "terraform/modules/service/event_publishing.tf",
+        ),
+    ),
 )
 
 
@@ -80,13 +99,19 @@ def remove_unused_files(answers: dict[str, str]) -> None:
         remove(*(path.format(package=answers["package_name"]) for path in DATABASE_FILES))
     for answer, keeping_values, files in FILES_KEPT_FOR:
         if answers[answer] not in keeping_values:
-            remove(*files)
+            remove(*(path.format(package=answers["package_name"]) for path in files))
 
 
 def cost_variant(answers: dict[str, str]) -> str:
     """The docs/costs.md variant of these answers, one of those `make costs` writes."""
     waf = "-waf" if answers["waf"] == "yes" else ""
     return f"{answers['database']}-{answers['nat_gateways']}-{answers['cpu_architecture']}{waf}.md"
+
+
+def lock_variant(answers: dict[str, str]) -> str:
+    """The dependency set of these answers, one of those `make locks` writes."""
+    data = "database" if answers["database"] != "none" else "none"
+    return f"{data}-events" if answers["events"] == "yes" else data
 
 
 def whole_file_variants(answers: dict[str, str]) -> list[tuple[str, str | None, str]]:
@@ -98,7 +123,7 @@ def whole_file_variants(answers: dict[str, str]) -> list[tuple[str, str | None, 
     data = "database" if has_database else "none"
     package = f"src/{answers['package_name']}"
     return [
-        (".locks", f"{data}.uv.lock", "uv.lock"),
+        (".locks", f"{lock_variant(answers)}.uv.lock", "uv.lock"),
         (".costs", cost_variant(answers), "docs/costs.md"),
         (f"{package}/api/.health", f"{data}.py", f"{package}/api/health.py"),
         ("tests/.conftest", f"{data}.py", "tests/conftest.py"),

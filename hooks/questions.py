@@ -438,6 +438,24 @@ QUESTIONS: tuple[Question, ...] = (
             "it on: production's example does)",
         },
     ),
+    Question(
+        "events",
+        "Domain events (item.created, item.updated, item.deleted) on an EventBridge bus",
+        choices={
+            "no": "No",
+            "yes": "Yes: a bus per environment, an archive, a dead-letter queue (about $1 per "
+            "million events)",
+        },
+        asked_when="database != 'none'",
+        unasked_hint="only with a database",
+        rules=(
+            Rule(
+                "events == 'yes' and database == 'none'",
+                "events=yes publishes the items' writes, and database 'none' has no items: "
+                "choose a database, or events=no.",
+            ),
+        ),
+    ),
 )
 
 CHOICES = {q.name: tuple(q.choices) for q in QUESTIONS if q.choices}

@@ -19,16 +19,21 @@ from pathlib import Path
 
 from harness.project import MISSING_TOOLCHAIN, UV, project_environment, run
 from harness.rendering import PROJECT_TEMPLATE, TEMPLATE_ROOT, run_cookiecutter
+from hooks import post_gen_project
 
-# Each dependency set, and a database answer that selects it.
-LOCKS = {"database": "postgresql", "none": "none"}
+# Answers that select each dependency set (hooks/post_gen_project.lock_variant names it).
+LOCKS = (
+    {"database": "postgresql"},
+    {"database": "postgresql", "events": "yes"},
+    {"database": "none"},
+)
 
 
-def lock_variant(template: Path, lock_name: str, database: str) -> int:
-    """Render `template` with this database answer, `uv lock` it, and store the lock as the
-    template's `.locks/<lock_name>.uv.lock`; return how many packages it locks."""
+def lock_variant(template: Path, lock_name: str, answers: dict[str, str]) -> int:
+    """Render `template` with these answers, `uv lock` it, and store the lock as the template's
+    `.locks/<lock_name>.uv.lock`; return how many packages it locks."""
     with tempfile.TemporaryDirectory() as output:
-        result = run_cookiecutter({"database": database}, Path(output), template)
+        result = run_cookiecutter(answers, Path(output), template)
         assert result.returncode == 0, result.stderr
         (project,) = Path(output).iterdir()
         run([str(UV), "lock"], project, project_environment())
@@ -41,8 +46,9 @@ def lock_variant(template: Path, lock_name: str, database: str) -> int:
 
 
 def regenerate() -> None:
-    for lock_name, database in LOCKS.items():
-        packages = lock_variant(TEMPLATE_ROOT, lock_name, database)
+    for answers in LOCKS:
+        lock_name = post_gen_project.lock_variant({"events": "no", **answers})
+        packages = lock_variant(TEMPLATE_ROOT, lock_name, answers)
         print(f"{lock_name}.uv.lock: {packages} packages")
 
 

@@ -157,6 +157,9 @@ BAD_ANSWERS: list[tuple[str, dict[str, str], str]] = [
     ("zone-with-existing-certificate", {**EXISTING, "route53_zone": ROUTE53_ZONE},
      "route53_zone is set but https is 'acm-existing', which manages no DNS: leave it empty, or "
      "choose https=acm-route53."),
+    ("events-without-a-database", {"database": "none", "events": "yes"},
+     "events=yes publishes the items' writes, and database 'none' has no items: choose a "
+     "database, or events=no."),
 ]  # fmt: skip
 
 # (id, answers that differ from the defaults): each must generate a project.

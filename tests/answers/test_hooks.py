@@ -51,6 +51,8 @@ def answers_with(overrides: dict[str, str]) -> dict[str, str]:
         "certificate_arn": "",
         "nat_gateways": "single",
         "cpu_architecture": "arm64",
+        "waf": "no",
+        "events": "no",
     }
     return {**answers, **overrides}
 

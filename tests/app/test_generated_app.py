@@ -18,7 +18,12 @@ import httpx
 import pytest
 
 from harness import postgres, tls
-from harness.combinations import COMBINATIONS, Combination, distinct_trees
+from harness.combinations import (
+    COMBINATIONS,
+    Combination,
+    distinct_trees,
+    required_outside_local,
+)
 from harness.project import (
     MISSING_TOOLCHAIN,
     TEMPLATE_BIN,
@@ -433,7 +438,7 @@ def test_tls_to_the_database_verifies_its_certificate_and_host_name(
             return project_environment(
                 ENVIRONMENT="production", DB_HOST=host, DB_PORT=str(database.port),
                 DB_NAME="postgres", DB_USER="postgres", DB_PASSWORD=postgres.SUPERUSER_PASSWORD,
-                DB_SSL_ROOT_CERT=str(bundle),
+                DB_SSL_ROOT_CERT=str(bundle), **required_outside_local(combination),
             )  # fmt: skip
 
         def connect(host: str, bundle: Path) -> str:

@@ -22,7 +22,12 @@ import pytest
 
 from harness import containers, postgres, tls
 from harness.cache import cached_json, exclusive
-from harness.combinations import COMBINATIONS, Combination, distinct_trees
+from harness.combinations import (
+    COMBINATIONS,
+    Combination,
+    distinct_trees,
+    required_outside_local,
+)
 from harness.project import item_lifecycle
 from harness.rendering import Render, copy_project, render
 
@@ -169,7 +174,11 @@ def task_environment(
         }
     # The service's own role. On ECS it logs in with IAM tokens, which the harness's server
     # cannot check: a password the test gives the role stands in for them.
-    return environment | {"DB_USER": APP_ROLE, "DB_PASSWORD": APP_ROLE_PASSWORD}
+    return environment | {
+        "DB_USER": APP_ROLE,
+        "DB_PASSWORD": APP_ROLE_PASSWORD,
+        **required_outside_local(combination),
+    }
 
 
 @pytest.fixture

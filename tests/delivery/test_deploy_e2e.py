@@ -54,7 +54,7 @@ pytestmark = [
 
 E2E_COMBINATIONS = [
     Combination("postgresql", "off", "single", "arm64"),
-    Combination("aurora-postgresql", "acm-route53", "one-per-az", "x86_64", "yes"),
+    Combination("aurora-postgresql", "acm-route53", "one-per-az", "x86_64", "yes", "yes"),
     Combination("none", "acm-existing", "none", "arm64"),
 ]
 WHOLE_CYCLE = E2E_COMBINATIONS[0]
@@ -412,6 +412,14 @@ def environment_resources(moto: MotoServer) -> dict[str, int]:
             moto.client("logs").describe_log_groups(logGroupNamePrefix="aws-waf-logs-")["logGroups"]
         ),
         "web ACLs": len(moto.client("wafv2").list_web_acls(Scope="REGIONAL")["WebACLs"]),
+        "event buses": len(
+            moto.client("events").list_event_buses(NamePrefix="orders-api-")["EventBuses"]
+        ),
+        "event archives": len(moto.client("events").list_archives()["Archives"]),
+        "queues": len(moto.client("sqs").list_queues().get("QueueUrls", [])),
+        "event log groups": len(
+            moto.client("logs").describe_log_groups(logGroupNamePrefix="/aws/events/")["logGroups"]
+        ),
     }
 
 
@@ -436,6 +444,7 @@ def assert_environment_matches_options(moto: MotoServer, combination: Combinatio
     }
     assert ports == ({80} if combination.https == "off" else {80, 443})
     assert_firewall_matches_options(moto, combination, balancer["LoadBalancerArn"])
+    assert_events_match_options(moto, combination)
 
     service = moto.client("ecs").describe_services(
         cluster="orders-api-staging", services=["orders-api-staging"]
@@ -508,6 +517,48 @@ def assert_firewall_matches_options(
         ":log-stream:*"
         for environment in ("production", "staging")
     ]
+
+
+def assert_events_match_options(moto: MotoServer, combination: Combination) -> None:
+    """With events, staging's bus (encrypted with the environment's key, dead letters to its
+    queue), its archive, the rule copying the events to the encrypted event log, and bootstrap's
+    resource policy letting EventBridge write there; the app told where to publish."""
+    events, logs = moto.client("events"), moto.client("logs")
+    buses = events.list_event_buses(NamePrefix="orders-api-")["EventBuses"]
+    if combination.events == "no":
+        assert buses == []
+        return
+    (bus,) = buses
+    assert bus["Name"] == "orders-api-staging"
+    described = events.describe_event_bus(Name=bus["Name"])
+    key = moto.client("sns").get_topic_attributes(
+        TopicArn=f"arn:aws:sns:{REGION}:{ACCOUNT_ID}:orders-api-staging-alarms"
+    )["Attributes"]["KmsMasterKeyId"]
+    assert described["KmsKeyIdentifier"] == key
+    queue_arn = f"arn:aws:sqs:{REGION}:{ACCOUNT_ID}:orders-api-staging-events-dead-letters"
+    assert described["DeadLetterConfig"] == {"Arn": queue_arn}
+    (archive,) = events.list_archives()["Archives"]
+    assert (archive["ArchiveName"], archive["EventSourceArn"]) == ("orders-api-staging", bus["Arn"])
+    # Beside the archive's own rule, which EventBridge makes and names.
+    rules = {rule["Name"]: rule for rule in events.list_rules(EventBusName=bus["Name"])["Rules"]}
+    rule = rules["orders-api-staging-event-log"]
+    (target,) = events.list_targets_by_rule(Rule=rule["Name"], EventBusName=bus["Name"])["Targets"]
+    assert target["Arn"].endswith(":log-group:/aws/events/orders-api-staging")
+    assert target["DeadLetterConfig"] == {"Arn": queue_arn}
+    (group,) = logs.describe_log_groups(logGroupNamePrefix="/aws/events/")["logGroups"]
+    assert group["kmsKeyId"] == key
+    policies = logs.describe_resource_policies()["resourcePolicies"]
+    (delivery,) = [p for p in policies if p["policyName"] == "orders-api-event-logs"]
+    (statement,) = json.loads(delivery["policyDocument"])["Statement"]
+    assert statement["Principal"] == {"Service": "events.amazonaws.com"}
+    assert rule["Arn"] in statement["Condition"]["ArnEquals"]["aws:SourceArn"]
+    ecs = moto.client("ecs")
+    (service,) = ecs.describe_services(
+        cluster="orders-api-staging", services=["orders-api-staging"]
+    )["services"]
+    definition = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])
+    (app,) = [c for c in definition["taskDefinition"]["containerDefinitions"] if c["name"] == "app"]
+    assert {"name": "EVENT_BUS_ARN", "value": bus["Arn"]} in app["environment"]
 
 
 @pytest.mark.parametrize("combination", E2E_COMBINATIONS, ids=lambda c: c.id)

@@ -160,6 +160,10 @@ EXPLAINED_FINDINGS = {
     "its name and with its tag (CreateTopic can set the topic's policy)",
     ("monitoring", "resource exposure", "sns:SetTopicAttributes"): "the environment's alarm "
     "topic only, whose policy lets its own alarms and budget publish",
+    ("events", "resource exposure", "sqs:CreateQueue"): "the environment's dead-letter queue, "
+    "by its name and with its tag (CreateQueue can set the queue's policy)",
+    ("events", "resource exposure", "sqs:SetQueueAttributes"): "the environment's dead-letter "
+    "queue only, whose policy takes messages from its own bus and rule",
 }
 
 

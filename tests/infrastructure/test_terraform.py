@@ -100,6 +100,7 @@ def test_layout(combination: Combination) -> None:
     modules = (
         *(MODULES if combination.database != "none" else MODULES[:-1]),
         *(("waf",) if combination.waf == "yes" else ()),
+        *(("events",) if combination.events == "yes" else ()),
     )
     assert sorted(p.name for p in (root / "modules").iterdir()) == sorted(modules)
     for module in [root / "bootstrap", *(root / "modules" / name for name in modules)]:
@@ -114,11 +115,42 @@ def test_layout(combination: Combination) -> None:
         {"network", "load_balancer", "service", "monitoring"}
         | ({"database"} if combination.database != "none" else set())
         | ({"waf"} if combination.waf == "yes" else set())
+        | ({"events"} if combination.events == "yes" else set())
     )
     assert {
         p.name.removesuffix(".tftest.hcl") for p in (root / "tests").iterdir()
     } == expected_tests
     assert [p.name for p in (root / "bootstrap" / "tests").iterdir()] == ["bootstrap.tftest.hcl"]
+
+
+@pytest.mark.parametrize(
+    "combination", [c for c in PAIRWISE if c.events == "yes"], ids=lambda c: c.id
+)
+def test_the_stack_counts_and_matches_what_the_app_publishes_and_logs(
+    combination: Combination,
+) -> None:
+    """The metric filter counts the exact line the app logs for an event it gave up on, and
+    the archive, rule and task role match the source the app publishes under: two facts the
+    stack repeats from the app, checked here."""
+    project = rendered(combination).project
+    app = (project / "src" / "orders_api" / "events.py").read_text()
+    (message,) = re.findall(r'^EVENT_NOT_PUBLISHED = "([^"]+)"$', app, re.MULTILINE)
+    (source,) = re.findall(r'^SOURCE = "([^"]+)"$', app, re.MULTILINE)
+    modules = {
+        unquote(name): body
+        for block in hcl(project / "terraform" / "main.tf")["module"]
+        for name, body in block.items()
+    }
+    assert unquote(modules["events"]["not_published_message"]) == message
+    assert (
+        modules["events"]["event_source"] == modules["service"]["event_source"] == "${var.project}"
+    )
+    variables = {
+        unquote(name): body
+        for block in hcl(project / "terraform" / "variables.tf")["variable"]
+        for name, body in block.items()
+    }
+    assert unquote(variables["project"]["default"]) == source == PROJECT
 
 
 def text_files(root: Path) -> dict[str, str]:
@@ -280,9 +312,19 @@ def test_generated_terraform_tests_pass(
             "tests/waf.tftest.hcl::rules_limits_then_managed_groups",
             "tests/waf.tftest.hcl::a_body_limit_past_what_the_load_balancer_shows_waf_is_refused",
         }
+    if combination.events == "yes":
+        expected |= {
+            "tests/events.tftest.hcl::the_events_are_encrypted_with_the_environments_key",
+            "tests/events.tftest.hcl::every_event_is_archived_and_logged_and_nothing_lost_silently",
+            "tests/events.tftest.hcl::what_is_lost_alarms",
+            "tests/service.tftest.hcl::the_app_publishes_on_its_own_bus_under_its_own_source_only",
+        }
     assert expected <= set(runs), sorted(runs)
     assert any(run.startswith("tests/waf.tftest.hcl::") for run in runs) == (
         combination.waf == "yes"
+    )
+    assert any(run.startswith("tests/events.tftest.hcl::") for run in runs) == (
+        combination.events == "yes"
     )
     migrations = "tests/service.tftest.hcl::migrations_run_before_the_app"
     assert (migrations in runs) == (combination.database != "none")
@@ -448,6 +490,50 @@ def test_stack_plan_firewall(
 
 @pairwise
 @by_environment
+def test_stack_plan_events(
+    combination: Combination, environment: str, terraform_available: None
+) -> None:
+    """With events, the environment's bus, archive, event log and dead-letter queue, the app
+    told where to publish and allowed to on that bus alone, under its own source. Without,
+    nothing of it."""
+    plan = stack_plan(combination, environment)
+    name = f"{PROJECT}-{environment}"
+    event_types = ("aws_cloudwatch_event_bus", "aws_cloudwatch_event_archive", "aws_sqs_queue")
+    app = {container["name"]: container for container in plan.containers()}["app"]
+    settings = {variable["name"]: variable["value"] for variable in app["environment"]}
+    if combination.events == "no":
+        assert not any(plan.of_type(kind) for kind in event_types)
+        assert "EVENT_BUS_ARN" not in settings
+        return
+    bus_arn = f"arn:aws:events:{REGION}:{TEST_ACCOUNT_ID}:event-bus/{name}"
+    assert plan.one("aws_cloudwatch_event_bus")["name"] == name
+    assert plan.one("aws_cloudwatch_event_archive")["event_pattern"] == json.dumps(
+        {"source": [PROJECT]}, separators=(",", ":")
+    )
+    assert plan.one("aws_sqs_queue")["name"] == f"{name}-events-dead-letters"
+    assert plan.one("aws_cloudwatch_event_target")["target_id"] == "event-log"
+    assert f"/aws/events/{name}" in {
+        group["name"] for group in plan.of_type("aws_cloudwatch_log_group")
+    }
+    assert settings["EVENT_BUS_ARN"] == bus_arn
+    (publishing,) = plan.named("aws_iam_role_policy", "publish_events")
+    assert publishing["role"] == f"{name}-task"
+    assert json.loads(publishing["policy"])["Statement"] == [
+        {
+            "Sid": "PublishOnTheEnvironmentsBus",
+            "Effect": "Allow",
+            "Action": "events:PutEvents",
+            "Resource": bus_arn,
+            "Condition": {"StringEquals": {"events:source": PROJECT}},
+        }
+    ]
+    assert plan.output("event_bus_name") == name
+    alarms = {alarm["alarm_name"] for alarm in plan.of_type("aws_cloudwatch_metric_alarm")}
+    assert {f"{name}-events-not-published", f"{name}-events-dead-lettered"} <= alarms
+
+
+@pairwise
+@by_environment
 def test_stack_plan_network(
     combination: Combination, environment: str, terraform_available: None
 ) -> None:
@@ -546,6 +632,8 @@ def test_stack_plan_creates_no_role_and_uses_bootstraps(
             0
         ]["monitoring_role_arn"]
         assert monitoring == f"{role_arn}-rds-monitoring"
+    if combination.events == "yes":
+        expected.append(f"{name}-task")  # it publishes the items' events
     if plan.one("aws_ecs_service")["enable_execute_command"]:
         expected.append(f"{name}-task")  # it answers ECS Exec sessions (staging's example)
     assert policy_roles == sorted(expected)

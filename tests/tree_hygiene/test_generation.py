@@ -84,6 +84,24 @@ ABSENT_WHEN: dict[tuple[str, str], dict[str, list[str]]] = {
         # The load balancer's checkov skip says why it has no web ACL.
         "except": ["terraform/modules/load_balancer/main.tf"],
     },
+    ("events", "no"): {
+        "paths": [
+            path.format(package="*")
+            for answer, _, paths in FILES_KEPT_FOR
+            if answer == "events"
+            for path in paths
+        ],
+        "words": [
+            r"(?i)event ?bus",
+            r"(?i)eventbridge",
+            r"EVENT_BUS_ARN",
+            r"\bevents:",
+            r"item\.(created|updated|deleted)",
+            r"(?i)dead.letter",
+            r"\bmoto\b",
+            r"\bsqs\b",
+        ],
+    },
     ("cpu_architecture", "arm64"): {
         "words": [r"X86_64", r"linux/amd64"],
         "except": TERRAFORM_CODE + PRICE_TABLE,

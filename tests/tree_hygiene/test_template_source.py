@@ -135,6 +135,16 @@ def rule_files(suffixes: set[str]) -> list[Path]:
     ]
 
 
+def top_level_attributes(lines: list[str]) -> list[str]:
+    """The attributes a branch sets on its block itself, not inside the objects it writes."""
+    keys, depth = [], 0
+    for text in lines:
+        if depth == 0 and (match := ATTRIBUTE.match(text)):
+            keys.append(match.group(1))
+        depth += sum(text.count(c) for c in "{[(") - sum(text.count(c) for c in "}])")
+    return keys
+
+
 def test_no_choice_between_spellings_inside_a_block() -> None:
     found = []
     for path in rule_files(HCL_SUFFIXES | {".py"}):
@@ -147,12 +157,7 @@ def test_no_choice_between_spellings_inside_a_block() -> None:
             for group in groups(path):
                 if not group.inside_block:
                     continue
-                keys = {
-                    match.group(1)
-                    for branch in group.branches
-                    for text in branch
-                    if (match := ATTRIBUTE.match(text))
-                }
+                keys = {key for branch in group.branches for key in top_level_attributes(branch)}
                 for key in keys:
                     set_in.setdefault((group.block, key), []).append(group.line)
             found += [

@@ -68,6 +68,61 @@ data "aws_iam_policy_document" "kms" {
       values   = [module.names.monitoring.alarm_topic_arn]
     }
   }
+{% if cookiecutter.events == 'yes' %}
+
+  # EventBridge encrypts the events of this environment's bus, and what it could not deliver in
+  # the dead-letter queue, with this key: for that bus and that queue only.
+  statement {
+    sid       = "EventBridgeChecksTheKey"
+    actions   = ["kms:DescribeKey"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+
+  statement {
+    sid       = "EventBridgeEncryptsTheBusEvents"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:EncryptionContext:aws:events:event-bus:arn"
+      values   = [module.names.events.bus_arn]
+    }
+  }
+
+  statement {
+    sid       = "EventBridgeEncryptsTheDeadLetters"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "kms:EncryptionContext:aws:sqs:arn"
+      values   = [module.names.events.dead_letter_queue_arn]
+    }
+  }
+{% endif %}
 }
 
 resource "aws_kms_alias" "this" {

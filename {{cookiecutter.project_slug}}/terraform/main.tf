@@ -1,5 +1,5 @@
 # One environment of {{ cookiecutter.project_name }}: network, load balancer, Fargate service
-{%- if cookiecutter.database != 'none' %} and database{% endif %}.
+{%- if cookiecutter.database != 'none' %}{{ ', database and event bus' if cookiecutter.events == 'yes' else ' and database' }}{% endif %}.
 # Apply with environments/<env>.tfvars; a deploy is an apply with a new image_digest.
 
 data "aws_caller_identity" "current" {}
@@ -137,6 +137,11 @@ module "service" {
 
   database_secret_owner_condition_key = module.names.database_secret_owner_condition_key
 {% endif %}
+{% if cookiecutter.events == 'yes' %}
+
+  event_bus_arn = module.names.events.bus_arn
+  event_source  = var.project
+{% endif %}
 }
 {% if cookiecutter.database != 'none' %}
 
@@ -182,6 +187,28 @@ module "waf" {
   log_group_name     = module.names.waf.log_group
   log_retention_days = var.log_retention_days
   kms_key_arn        = aws_kms_key.this.arn
+}
+{% endif %}
+{% if cookiecutter.events == 'yes' %}
+
+module "events" {
+  source = "./modules/events"
+
+  name                   = local.name
+  bus_name               = module.names.events.bus
+  event_source           = var.project
+  archive_name           = module.names.events.archive
+  archive_retention_days = var.event_archive_retention_days
+  rule_name              = module.names.events.rule
+  log_group_name         = module.names.events.log_group
+  log_retention_days     = var.log_retention_days
+  dead_letter_queue_name = module.names.events.dead_letter_queue
+  kms_key_arn            = aws_kms_key.this.arn
+  service_log_group_name = module.service.log_group_name
+  # The service's events.EVENT_NOT_PUBLISHED.
+  not_published_message = "event not published"
+  metric_namespace      = local.name
+  alarm_topic_arn       = module.monitoring.alarm_topic_arn
 }
 {% endif %}
 

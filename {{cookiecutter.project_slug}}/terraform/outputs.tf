@@ -110,3 +110,20 @@ output "database_secret_arn" {
   value       = module.database.master_user_secret_arn
 }
 {% endif %}
+{% if cookiecutter.events == 'yes' %}
+
+output "event_bus_name" {
+  description = "Event bus the service publishes its items' events on."
+  value       = module.events.bus_name
+}
+
+output "event_log_group_name" {
+  description = "Log group holding a copy of each event."
+  value       = module.events.log_group_name
+}
+
+output "event_dead_letter_queue_url" {
+  description = "Queue of the events EventBridge could not deliver."
+  value       = module.events.dead_letter_queue_url
+}
+{% endif %}

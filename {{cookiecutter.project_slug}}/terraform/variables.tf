@@ -383,3 +383,11 @@ variable "database_skip_final_snapshot" {
   default     = false
 }
 {% endif %}
+{% if cookiecutter.events == 'yes' %}
+
+variable "event_archive_retention_days" {
+  description = "Days the event bus's archive keeps each event for replay (modules/events); 0 keeps them forever."
+  type        = number
+  default     = 90
+}
+{% endif %}

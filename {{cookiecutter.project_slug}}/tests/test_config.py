@@ -3,7 +3,8 @@ import pytest
 {% if cookiecutter.database != "none" %}
 from {{ cookiecutter.package_name }}.config import LOCAL_SQLITE_URL, load_settings
 
-DATABASE_VARIABLES = (
+# What the tests below set, each cleared before every test.
+SERVICE_VARIABLES = (
     "DATABASE_URL",
     "DB_HOST",
     "DB_PORT",
@@ -15,6 +16,9 @@ DATABASE_VARIABLES = (
     "AWS_REGION",
     "DB_SSL_ROOT_CERT",
     "DB_APP_USER",
+{% if cookiecutter.events == "yes" %}
+    "EVENT_BUS_ARN",
+{% endif %}
 )
 
 
@@ -23,7 +27,7 @@ def clean_environment(
     monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     """Start each test from no configuration at all (and away from any local .env file)."""
-    for name in (*DATABASE_VARIABLES, "ENVIRONMENT", "LOG_LEVEL"):
+    for name in (*SERVICE_VARIABLES, "ENVIRONMENT", "LOG_LEVEL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
 
@@ -201,6 +205,27 @@ def test_tls_and_role_settings_are_checked(
     assert variable in str(exit_info.value.code)
 
 
+{% if cookiecutter.events == "yes" %}
+@pytest.mark.parametrize(
+    "value",
+    [
+        "app-staging",
+        "arn:aws:sqs:{{ cookiecutter.aws_region }}:123456789012:app-staging",
+        "arn:aws:events:{{ cookiecutter.aws_region }}:123456789012:rule/app-staging",
+    ],
+)
+def test_the_event_bus_must_be_an_event_bus_arn(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("EVENT_BUS_ARN", value)
+
+    with pytest.raises(SystemExit) as exit_info:
+        load_settings()
+
+    assert "EVENT_BUS_ARN" in str(exit_info.value.code)
+
+
+{% endif %}
 {% else %}
 from {{ cookiecutter.package_name }}.config import load_settings
 

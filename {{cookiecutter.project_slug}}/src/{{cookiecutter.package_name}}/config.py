@@ -159,6 +159,15 @@ class Settings(BaseSettings):
             database=self.db_name,
         )
 {% endif %}
+{% if cookiecutter.events == "yes" %}
+
+    # The environment's EventBridge bus, where the items' events go: the service does not start
+    # without it outside a local run (events.create_event_publisher), where unset, they are
+    # logged instead. Not required here: the migrations read these settings too.
+    event_bus_arn: str | None = Field(
+        default=None, pattern=r"^arn:aws[a-z-]*:events:[a-z0-9-]+:[0-9]{12}:event-bus/[\w.-]+$"
+    )
+{% endif %}
 
 
 def load_settings() -> Settings:

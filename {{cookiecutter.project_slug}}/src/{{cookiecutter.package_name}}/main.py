@@ -16,6 +16,9 @@ from {{ cookiecutter.package_name }}.config import Settings, load_settings
 from {{ cookiecutter.package_name }}.db.engine import create_engine
 {% endif %}
 from {{ cookiecutter.package_name }}.errors import EXCEPTION_HANDLERS
+{% if cookiecutter.events == "yes" %}
+from {{ cookiecutter.package_name }}.events import create_event_publisher
+{% endif %}
 from {{ cookiecutter.package_name }}.logs import configure_logging
 from {{ cookiecutter.package_name }}.middleware import RequestContextMiddleware
 
@@ -54,6 +57,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+{% if cookiecutter.events == "yes" %}
+    app.state.event_publisher = create_event_publisher(settings)
+{% endif %}
     # FastAPI tries routers in the order they are included, route by route: the probes (asked
     # every few seconds) first, /info (rarely asked) last, and each resource's router between.
     app.include_router(health.router)

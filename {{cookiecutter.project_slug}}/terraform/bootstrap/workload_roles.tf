@@ -95,6 +95,9 @@ data "aws_iam_policy_document" "workload_boundary" {
 {% if cookiecutter.database != 'none' %}
     data.aws_iam_policy_document.workload_database[each.key].json,
 {% endif %}
+{% if cookiecutter.events == 'yes' %}
+    data.aws_iam_policy_document.workload_events[each.key].json,
+{% endif %}
     data.aws_iam_policy_document.environment_isolation[each.key].json,
   ]
 }

@@ -55,6 +55,11 @@ variables {
 
   database_secret_owner_condition_key = "aws:ResourceTag/aws:rds:primaryDB{{ 'Cluster' if cookiecutter.database == 'aurora-postgresql' else 'Instance' }}Arn"
 {% endif %}
+{% if cookiecutter.events == 'yes' %}
+
+  event_bus_arn = "arn:aws:events:{{ cookiecutter.aws_region }}:123456789012:event-bus/{{ cookiecutter.project_slug }}-test"
+  event_source  = "{{ cookiecutter.project_slug }}"
+{% endif %}
 }
 
 run "task_definition" {
@@ -260,6 +265,39 @@ run "the_app_starts_alone" {
   assert {
     condition     = alltrue([for container in jsondecode(aws_ecs_task_definition.this.container_definitions) : !contains(keys(container), "dependsOn")])
     error_message = "The app container waits for no other container."
+  }
+}
+{% endif %}
+{% if cookiecutter.events == 'yes' %}
+
+run "the_app_publishes_on_its_own_bus_under_its_own_source_only" {
+  command = plan
+
+  module {
+    source = "./modules/service"
+  }
+
+  assert {
+    condition     = contains(one([for container in jsondecode(aws_ecs_task_definition.this.container_definitions) : container.environment if container.name == "app"]), { name = "EVENT_BUS_ARN", value = var.event_bus_arn })
+    error_message = "The app container must be told the bus to publish on."
+  }
+
+  assert {
+    condition     = aws_iam_role_policy.publish_events.role == var.task_role_name
+    error_message = "The task role publishes the events."
+  }
+
+  assert {
+    condition = jsondecode(data.aws_iam_policy_document.publish_events.json).Statement == [
+      {
+        Sid       = "PublishOnTheEnvironmentsBus"
+        Effect    = "Allow"
+        Action    = "events:PutEvents"
+        Resource  = var.event_bus_arn
+        Condition = { StringEquals = { "events:source" = var.event_source } }
+      },
+    ]
+    error_message = "The task role may put events on its own bus, under its own source, and nothing else."
   }
 }
 {% endif %}

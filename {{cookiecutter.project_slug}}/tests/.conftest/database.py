@@ -5,20 +5,38 @@ database up, or CI), and on a throwaway SQLite file otherwise. The header pytest
 the backend in use.
 """
 
+{% if cookiecutter.events == "yes" %}
+import json
+{% endif %}
 import os
 import tempfile
 from collections.abc import AsyncIterator, Iterator
+{% if cookiecutter.events == "yes" %}
+from dataclasses import dataclass
+{% endif %}
 from pathlib import Path
+{% if cookiecutter.events == "yes" %}
+from typing import Any
+{% endif %}
 
 import pytest
 from alembic import command
 from alembic.config import Config
+{% if cookiecutter.events == "yes" %}
+from botocore.session import get_session
+{% endif %}
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
+{% if cookiecutter.events == "yes" %}
+from moto.server import ThreadedMotoServer
+{% endif %}
 from sqlalchemy import delete
 
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.db.models import Item
+{% if cookiecutter.events == "yes" %}
+from {{ cookiecutter.package_name }}.events import SOURCE
+{% endif %}
 from {{ cookiecutter.package_name }}.main import create_app
 
 # The database the environment or .env configures; never the developer's local.db: without
@@ -39,9 +57,81 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
+{% if cookiecutter.events == "yes" %}
+@pytest.fixture(scope="session")
+def aws_emulator() -> Iterator[None]:
+    """moto's server on a free loopback port, which every AWS client of this process then calls
+    (AWS_ENDPOINT_URL), with made-up credentials: the tests never reach AWS."""
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
+    server.start()
+    host, port = server.get_host_and_port()
+    with pytest.MonkeyPatch.context() as environment:
+        environment.setenv("AWS_ENDPOINT_URL", f"http://{host}:{port}")
+        environment.setenv("AWS_ACCESS_KEY_ID", "testing")
+        environment.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        environment.delenv("AWS_SESSION_TOKEN", raising=False)
+        environment.delenv("AWS_PROFILE", raising=False)
+        yield
+    server.stop()
+
+
+@dataclass(frozen=True)
+class EventBus:
+    """An emulated bus, and a queue that a rule sends each of its events to."""
+
+    arn: str
+    queue_url: str
+    sqs: Any
+
+    def received(self) -> list[dict[str, Any]]:
+        """The events the queue has received since the last call, oldest first."""
+        events = []
+        while messages := self.sqs.receive_message(
+            QueueUrl=self.queue_url, MaxNumberOfMessages=10
+        ).get("Messages"):
+            for message in messages:
+                events.append(json.loads(message["Body"]))
+                self.sqs.delete_message(
+                    QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"]
+                )
+        return events
+
+
+@pytest.fixture(scope="session")
+def event_bus(aws_emulator: None) -> EventBus:
+    region = "{{ cookiecutter.aws_region }}"
+    events = get_session().create_client("events", region_name=region)
+    sqs = get_session().create_client("sqs", region_name=region)
+    bus_arn = events.create_event_bus(Name="{{ cookiecutter.project_slug }}-test")["EventBusArn"]
+    queue_url = sqs.create_queue(QueueName="{{ cookiecutter.project_slug }}-test-events")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+        "Attributes"
+    ]["QueueArn"]
+    events.put_rule(
+        Name="every-event", EventBusName=bus_arn, EventPattern=json.dumps({"source": [SOURCE]})
+    )
+    events.put_targets(
+        Rule="every-event", EventBusName=bus_arn, Targets=[{"Id": "queue", "Arn": queue_arn}]
+    )
+    return EventBus(bus_arn, queue_url, sqs)
+
+
+@pytest.fixture
+def published(event_bus: EventBus) -> EventBus:
+    """The bus, with what earlier tests published taken off it."""
+    event_bus.received()
+    return event_bus
+
+
+@pytest.fixture(scope="session")
+def settings(event_bus: EventBus) -> Settings:
+    return Settings(environment="local", log_level="WARNING", event_bus_arn=event_bus.arn)
+{% endif %}
+{% if cookiecutter.events == "no" %}
 @pytest.fixture(scope="session")
 def settings() -> Settings:
     return Settings(environment="local", log_level="WARNING")
+{% endif %}
 
 
 @pytest.fixture(scope="session")

@@ -366,6 +366,43 @@ run "the_firewall_logs_only_where_its_environments_log" {
   }
 }
 {% endif %}
+{% if cookiecutter.events == 'yes' %}
+
+run "the_event_logs_only_from_their_environments_rules" {
+  command = plan
+
+  assert {
+    condition = [for statement in jsondecode(aws_cloudwatch_log_resource_policy.event_logs.policy_document).Statement : [statement.Principal, toset(statement.Action), toset(statement.Resource), toset(flatten([statement.Condition.ArnEquals["aws:SourceArn"]]))]] == [[
+      { Service = "events.amazonaws.com" },
+      toset(["logs:CreateLogStream", "logs:PutLogEvents"]),
+      toset([for environment in ["staging", "production"] : "arn:aws:logs:{{ cookiecutter.aws_region }}:123456789012:log-group:/aws/events/{{ cookiecutter.project_slug }}-${environment}:log-stream:*"]),
+      toset([for environment in ["staging", "production"] : "arn:aws:events:{{ cookiecutter.aws_region }}:123456789012:rule/{{ cookiecutter.project_slug }}-${environment}/{{ cookiecutter.project_slug }}-${environment}-event-log"]),
+    ]]
+    error_message = "EventBridge may write the environments' event logs, from their own rules, and nothing else."
+  }
+
+  assert {
+    condition = alltrue([
+      for environment in ["staging", "production"] : alltrue([
+        for statement in jsondecode(aws_iam_policy.deploy["${environment}/events"].policy).Statement : alltrue([
+          for resource in flatten([statement.Resource]) : resource == "*" || strcontains(resource, "{{ cookiecutter.project_slug }}-${environment}")
+        ])
+      ])
+    ])
+    error_message = "Each deploy role's event permissions name its own environment's bus, rule, archive, queue and log groups."
+  }
+
+  assert {
+    condition = alltrue([
+      for environment in ["staging", "production"] : contains([
+        for statement in jsondecode(aws_iam_policy.workload_boundary[environment].policy).Statement : flatten([statement.Resource])
+        if contains(flatten([statement.Action]), "events:PutEvents")
+      ], ["arn:aws:events:{{ cookiecutter.aws_region }}:123456789012:event-bus/{{ cookiecutter.project_slug }}-${environment}"])
+    ])
+    error_message = "The workload roles may publish on their own environment's bus only."
+  }
+}
+{% endif %}
 
 run "existing_oidc_provider_is_reused" {
   command = plan

@@ -10,6 +10,10 @@ locals {
   iam_arn_prefix  = "arn:aws:iam::${var.account_id}"
   ecr_arn_prefix  = "arn:aws:ecr:${var.aws_region}:${var.account_id}:repository"
   logs_arn_prefix = "arn:aws:logs:${var.aws_region}:${var.account_id}:log-group"
+{% if cookiecutter.events == 'yes' %}
+
+  events_arn_prefix = "arn:aws:events:${var.aws_region}:${var.account_id}"
+{% endif %}
 
   workload_roles = var.environment == null ? {} : {
     execution = "${local.name}-task-execution"
@@ -37,6 +41,22 @@ locals {
     web_acl_arns  = "arn:aws:wafv2:${var.aws_region}:${var.account_id}:regional/webacl/${local.name}/*"
     log_group     = "aws-waf-logs-${local.name}"
     log_group_arn = "${local.logs_arn_prefix}:aws-waf-logs-${local.name}"
+  }
+{% endif %}
+{% if cookiecutter.events == 'yes' %}
+
+  # The event bus the service publishes on, and what keeps its events (modules/events).
+  events = var.environment == null ? null : {
+    bus                   = local.name
+    bus_arn               = "${local.events_arn_prefix}:event-bus/${local.name}"
+    archive               = local.name
+    archive_arn           = "${local.events_arn_prefix}:archive/${local.name}"
+    rule                  = "${local.name}-event-log"
+    rule_arn              = "${local.events_arn_prefix}:rule/${local.name}/${local.name}-event-log"
+    log_group             = "/aws/events/${local.name}"
+    log_group_arn         = "${local.logs_arn_prefix}:/aws/events/${local.name}"
+    dead_letter_queue     = "${local.name}-events-dead-letters"
+    dead_letter_queue_arn = "arn:aws:sqs:${var.aws_region}:${var.account_id}:${local.name}-events-dead-letters"
   }
 {% endif %}
 
@@ -68,6 +88,9 @@ locals {
 {% endif %}
 {% if cookiecutter.waf == 'yes' %}
     [local.waf.log_group_arn],
+{% endif %}
+{% if cookiecutter.events == 'yes' %}
+    [local.events.log_group_arn],
 {% endif %}
   )
 }

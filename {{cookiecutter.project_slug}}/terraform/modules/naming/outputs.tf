@@ -104,7 +104,7 @@ output "monitoring" {
 }
 
 output "encrypted_log_group_arns" {
-  description = "ARNs (or patterns) of every log group the environment's key encrypts: its own{% if cookiecutter.database != 'none' %}, those the database exports to{% endif %}{% if cookiecutter.waf == 'yes' %}, the firewall's{% endif %} (empty without an environment)."
+  description = "ARNs (or patterns) of every log group the environment's key encrypts: its own{% if cookiecutter.database != 'none' %}, those the database exports to{% endif %}{% if cookiecutter.waf == 'yes' %}, the firewall's{% endif %}{% if cookiecutter.events == 'yes' %}, the event log{% endif %} (empty without an environment)."
   value       = local.encrypted_log_group_arns
 }
 {% if cookiecutter.database != 'none' %}
@@ -139,6 +139,13 @@ output "database_log_groups_arn" {
 output "waf" {
   description = "Names and ARNs of the environment's web application firewall: web_acl, web_acl_arns (a pattern: the ID follows the name), log_group and log_group_arn (null without an environment)."
   value       = local.waf
+}
+{% endif %}
+{% if cookiecutter.events == 'yes' %}
+
+output "events" {
+  description = "Names and ARNs of the environment's event bus and what keeps its events: bus, archive, rule (the event log's), log_group, dead_letter_queue, each with its _arn (null without an environment)."
+  value       = local.events
 }
 {% endif %}
 {% if cookiecutter.https != 'off' %}

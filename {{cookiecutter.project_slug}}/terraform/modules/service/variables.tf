@@ -419,3 +419,20 @@ variable "task_role_arn" {
     error_message = "task_role_arn must be an IAM role ARN."
   }
 }
+{% if cookiecutter.events == 'yes' %}
+
+variable "event_bus_arn" {
+  description = "ARN of the event bus the service publishes its items' events on."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:events:[a-z0-9-]+:[0-9]{12}:event-bus/[A-Za-z0-9._-]+$", var.event_bus_arn))
+    error_message = "event_bus_arn must be an EventBridge event bus ARN."
+  }
+}
+
+variable "event_source" {
+  description = "The source the service publishes its events under (its events.SOURCE); it may publish under no other."
+  type        = string
+}
+{% endif %}

@@ -8,6 +8,9 @@ from pydantic import BeforeValidator
 from sqlalchemy.exc import IntegrityError
 
 from {{ cookiecutter.package_name }}.api.items import queries
+{% if cookiecutter.events == "yes" %}
+from {{ cookiecutter.package_name }}.api.items.events import item_changed, item_deleted
+{% endif %}
 from {{ cookiecutter.package_name }}.api.items.schemas import (
     ItemCreate,
     ItemPage,
@@ -16,6 +19,9 @@ from {{ cookiecutter.package_name }}.api.items.schemas import (
 )
 from {{ cookiecutter.package_name }}.db.engine import Connection
 from {{ cookiecutter.package_name }}.db.reads import Row
+{% if cookiecutter.events == "yes" %}
+from {{ cookiecutter.package_name }}.events import Events
+{% endif %}
 
 router = APIRouter(prefix="/items", tags=["items"])
 
@@ -69,13 +75,27 @@ ExistingItem = Annotated[Row, Depends(existing_item)]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses={**UNREADABLE, **CONFLICT})
+{% if cookiecutter.events == "no" %}
 async def create_item(body: ItemCreate, connection: Connection, response: Response) -> ItemPublic:
+{% endif %}
+{% if cookiecutter.events == "yes" %}
+async def create_item(
+    body: ItemCreate, connection: Connection, response: Response, events: Events
+) -> ItemPublic:
+{% endif %}
     try:
         item = await queries.create_item(connection, body.model_dump())
     except IntegrityError:
         raise name_taken(body.name) from None
     response.headers["Location"] = f"{router.prefix}/{item['id']}"
+{% if cookiecutter.events == "no" %}
     return ItemPublic(**item)
+{% endif %}
+{% if cookiecutter.events == "yes" %}
+    created = ItemPublic(**item)
+    events.publish(item_changed("item.created", created))
+    return created
+{% endif %}
 
 
 @router.get("")
@@ -92,7 +112,14 @@ async def get_item(item: ExistingItem) -> ItemPublic:
 
 
 @router.patch("/{item_id}", responses={**UNREADABLE, **NOT_FOUND, **CONFLICT})
+{% if cookiecutter.events == "no" %}
 async def update_item(item: ExistingItem, body: ItemUpdate, connection: Connection) -> ItemPublic:
+{% endif %}
+{% if cookiecutter.events == "yes" %}
+async def update_item(
+    item: ExistingItem, body: ItemUpdate, connection: Connection, events: Events
+) -> ItemPublic:
+{% endif %}
     changes = body.model_dump(exclude_unset=True)
     if not changes:
         return ItemPublic(**item)
@@ -103,11 +130,26 @@ async def update_item(item: ExistingItem, body: ItemUpdate, connection: Connecti
     # None only if another request deleted the item since it was read.
     if updated is None:
         raise item_not_found(item["id"])
+{% if cookiecutter.events == "no" %}
     return ItemPublic(**updated)
+{% endif %}
+{% if cookiecutter.events == "yes" %}
+    changed = ItemPublic(**updated)
+    events.publish(item_changed("item.updated", changed))
+    return changed
+{% endif %}
 
 
 @router.delete("/{item_id}", status_code=status.HTTP_204_NO_CONTENT, responses=NOT_FOUND)
+{% if cookiecutter.events == "no" %}
 async def delete_item(item: ExistingItem, connection: Connection) -> None:
+{% endif %}
+{% if cookiecutter.events == "yes" %}
+async def delete_item(item: ExistingItem, connection: Connection, events: Events) -> None:
+{% endif %}
     # False only if another request deleted the item since it was read.
     if not await queries.delete_item(connection, item["id"]):
         raise item_not_found(item["id"])
+{% if cookiecutter.events == "yes" %}
+    events.publish(item_deleted(item["id"]))
+{% endif %}

@@ -26,6 +26,10 @@ locals {
       DB_IAM_AUTH = "true"
       AWS_REGION  = var.aws_region
     },
+{% if cookiecutter.events == 'yes' %}
+    # Where the items' events are published (event_publishing.tf).
+    { EVENT_BUS_ARN = var.event_bus_arn },
+{% endif %}
   )
   app_environment = [
     for name, value in merge(local.app_settings, var.environment_variables) : { name = name, value = value }
