@@ -91,6 +91,22 @@ FILES_KEPT_FOR = (
             "terraform/modules/service/event_publishing.tf",
         ),
     ),
+    (
+        "object_storage",
+        {"yes"},
+        (
+            "src/{package}/storage.py",
+            "src/{package}/api/items/uploads.py",
+            "tests/test_storage.py",
+            "tests/api/items/test_uploads.py",
+            "terraform/modules/object_storage",
+            "terraform/tests/object_storage.tftest.hcl",
+            # The deploy roles' bucket permissions, the task role's boundary on uploads.
+            "terraform/bootstrap/deploy_object_storage.tf",
+            "terraform/bootstrap/workload_object_storage.tf",
+            "terraform/modules/service/uploads.tf",
+        ),
+    ),
 )
 
 
@@ -111,7 +127,9 @@ def cost_variant(answers: dict[str, str]) -> str:
 def lock_variant(answers: dict[str, str]) -> str:
     """The dependency set of these answers, one of those `make locks` writes."""
     data = "database" if answers["database"] != "none" else "none"
-    return f"{data}-events" if answers["events"] == "yes" else data
+    # AWS calls of the service's own (events, uploads): moto to test them.
+    calls_aws = "yes" in (answers["events"], answers["object_storage"])
+    return f"{data}-aws" if calls_aws else data
 
 
 def whole_file_variants(answers: dict[str, str]) -> list[tuple[str, str | None, str]]:

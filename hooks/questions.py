@@ -456,6 +456,24 @@ QUESTIONS: tuple[Question, ...] = (
             ),
         ),
     ),
+    Question(
+        "object_storage",
+        "An S3 bucket for the items' files, uploaded with presigned URLs",
+        choices={
+            "no": "No",
+            "yes": "Yes: a versioned, encrypted bucket per environment and a route handing out "
+            "upload URLs (S3's prices: about $0.023 per GB-month)",
+        },
+        asked_when="database != 'none'",
+        unasked_hint="only with a database",
+        rules=(
+            Rule(
+                "object_storage == 'yes' and database == 'none'",
+                "object_storage=yes stores files of the items, and database 'none' has no items: "
+                "choose a database, or object_storage=no.",
+            ),
+        ),
+    ),
 )
 
 CHOICES = {q.name: tuple(q.choices) for q in QUESTIONS if q.choices}

@@ -47,7 +47,9 @@ def lock_variant(template: Path, lock_name: str, answers: dict[str, str]) -> int
 
 def regenerate() -> None:
     for answers in LOCKS:
-        lock_name = post_gen_project.lock_variant({"events": "no", **answers})
+        lock_name = post_gen_project.lock_variant(
+            {"events": "no", "object_storage": "no", **answers}
+        )
         packages = lock_variant(TEMPLATE_ROOT, lock_name, answers)
         print(f"{lock_name}.uv.lock: {packages} packages")
 

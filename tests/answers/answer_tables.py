@@ -160,6 +160,9 @@ BAD_ANSWERS: list[tuple[str, dict[str, str], str]] = [
     ("events-without-a-database", {"database": "none", "events": "yes"},
      "events=yes publishes the items' writes, and database 'none' has no items: choose a "
      "database, or events=no."),
+    ("object-storage-without-a-database", {"database": "none", "object_storage": "yes"},
+     "object_storage=yes stores files of the items, and database 'none' has no items: choose a "
+     "database, or object_storage=no."),
 ]  # fmt: skip
 
 # (id, answers that differ from the defaults): each must generate a project.

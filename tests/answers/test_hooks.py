@@ -53,6 +53,7 @@ def answers_with(overrides: dict[str, str]) -> dict[str, str]:
         "cpu_architecture": "arm64",
         "waf": "no",
         "events": "no",
+        "object_storage": "no",
     }
     return {**answers, **overrides}
 

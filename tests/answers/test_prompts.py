@@ -90,9 +90,10 @@ def type_cookiecutter_answers(child: pexpect.spawn, answers: dict[str, str]) -> 
 
 COOKIECUTTER_SESSIONS = {
     "defaults": {},
-    "aurora, acm-route53, one NAT per zone, x86_64, waf, events": {
+    "aurora, acm-route53, one NAT per zone, x86_64, waf, events, object storage": {
         "database": "aurora-postgresql", "https": "acm-route53", "domain_name": DOMAIN_NAME,
         "nat_gateways": "one-per-az", "cpu_architecture": "x86_64", "waf": "yes", "events": "yes",
+        "object_storage": "yes",
     },
     "no database, acm-existing, no NAT": {
         "database": "none", "https": "acm-existing", "domain_name": DOMAIN_NAME,
@@ -179,17 +180,20 @@ COPIER_SESSIONS: dict[str, tuple[list[Answer], dict[str, str]]] = {
     "defaults": (
         [*NAMING, Answer("Database", choice=0), Answer("HTTPS on the load balancer", choice=0),
          Answer("NAT gateways", choice=0), Answer("CPU architecture", choice=0),
-         Answer("A web application firewall", choice=0), Answer("Domain events", choice=0)],
+         Answer("A web application firewall", choice=0), Answer("Domain events", choice=0),
+         Answer("An S3 bucket for the items' files", choice=0)],
         {},
     ),
-    "aurora, acm-route53 with the zone it offers, one NAT per zone, x86_64, waf, events": (
+    "aurora, acm-route53 with the zone it offers, one NAT per zone, x86_64, waf, events, "
+    "object storage": (
         [*NAMING, Answer("Database", choice=1), Answer("HTTPS on the load balancer", choice=1),
          Answer("Domain name of the service", DOMAIN_NAME), Answer("Route 53 hosted zone"),
          Answer("NAT gateways", choice=1), Answer("CPU architecture", choice=1),
-         Answer("A web application firewall", choice=1), Answer("Domain events", choice=1)],
+         Answer("A web application firewall", choice=1), Answer("Domain events", choice=1),
+         Answer("An S3 bucket for the items' files", choice=1)],
         {"database": "aurora-postgresql", "https": "acm-route53", "domain_name": DOMAIN_NAME,
          "route53_zone": ROUTE53_ZONE, "nat_gateways": "one-per-az", "cpu_architecture": "x86_64",
-         "waf": "yes", "events": "yes"},
+         "waf": "yes", "events": "yes", "object_storage": "yes"},
     ),
     "no database, acm-existing, no NAT": (
         [*NAMING, Answer("Database", choice=2), Answer("HTTPS on the load balancer", choice=2),

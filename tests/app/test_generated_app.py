@@ -19,10 +19,11 @@ import pytest
 
 from harness import postgres, tls
 from harness.combinations import (
-    COMBINATIONS,
+    THREE_WISE,
     Combination,
     distinct_trees,
     required_outside_local,
+    signable_uploads,
 )
 from harness.project import (
     MISSING_TOOLCHAIN,
@@ -48,7 +49,7 @@ APP_FILES = (
     "migrations",
     ".env.example",
 )
-VARIANTS = distinct_trees(COMBINATIONS, APP_FILES)
+VARIANTS = distinct_trees(THREE_WISE, APP_FILES)
 WITH_DATABASE = [combination for combination in VARIANTS if combination.database != "none"]
 
 needs_toolchain = pytest.mark.skipif(MISSING_TOOLCHAIN is not None, reason=str(MISSING_TOOLCHAIN))
@@ -146,8 +147,8 @@ def test_make_lint_typecheck_test_on_postgresql(
 # --- the running server ---------------------------------------------------------------------------
 
 
-def start_server(project: Path, database_url: str | None) -> Server:
-    env = project_environment(LOG_LEVEL="INFO")
+def start_server(project: Path, database_url: str | None, **settings: str) -> Server:
+    env = project_environment(LOG_LEVEL="INFO", **settings)
     if database_url is not None:
         env["DATABASE_URL"] = database_url
         run([str(project / ".venv/bin/alembic"), "upgrade", "head"], project, env)
@@ -477,7 +478,11 @@ def test_a_fuzzer_finds_nothing_the_schema_does_not_allow(
     stateful links (create, then read, update, delete) hold. Bounded: 50 examples a route."""
     project = copy_project(rendered(combination), tmp_path)
     sync(project)
-    server = start_server(project, database.url if combination.database != "none" else None)
+    server = start_server(
+        project,
+        database.url if combination.database != "none" else None,
+        **signable_uploads(combination),
+    )
     try:
         server.wait_until_live()
         result = subprocess.run(

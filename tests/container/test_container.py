@@ -14,7 +14,7 @@ import platform
 import re
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import httpx
@@ -23,7 +23,7 @@ import pytest
 from harness import containers, postgres, tls
 from harness.cache import cached_json, exclusive
 from harness.combinations import (
-    COMBINATIONS,
+    THREE_WISE,
     Combination,
     distinct_trees,
     required_outside_local,
@@ -45,7 +45,7 @@ CONTEXT = (
 # shapes it (README.md is copied only because the package build reads it).
 HOST_ARCHITECTURE = {"aarch64": "arm64", "arm64": "arm64"}.get(platform.machine(), "x86_64")
 VARIANTS = distinct_trees(
-    [c for c in COMBINATIONS if c.cpu_architecture == HOST_ARCHITECTURE],
+    list(dict.fromkeys(replace(c, cpu_architecture=HOST_ARCHITECTURE) for c in THREE_WISE)),
     [name for name in CONTEXT if name != "README.md"],
 )
 WITH_DATABASE = [combination for combination in VARIANTS if combination.database != "none"]

@@ -54,7 +54,7 @@ pytestmark = [
 
 E2E_COMBINATIONS = [
     Combination("postgresql", "off", "single", "arm64"),
-    Combination("aurora-postgresql", "acm-route53", "one-per-az", "x86_64", "yes", "yes"),
+    Combination("aurora-postgresql", "acm-route53", "one-per-az", "x86_64", "yes", "yes", "yes"),
     Combination("none", "acm-existing", "none", "arm64"),
 ]
 WHOLE_CYCLE = E2E_COMBINATIONS[0]
@@ -417,6 +417,13 @@ def environment_resources(moto: MotoServer) -> dict[str, int]:
         ),
         "event archives": len(moto.client("events").list_archives()["Archives"]),
         "queues": len(moto.client("sqs").list_queues().get("QueueUrls", [])),
+        "asset buckets": len(
+            [
+                bucket
+                for bucket in moto.client("s3").list_buckets()["Buckets"]
+                if "-assets-" in bucket["Name"]
+            ]
+        ),
         "event log groups": len(
             moto.client("logs").describe_log_groups(logGroupNamePrefix="/aws/events/")["logGroups"]
         ),
@@ -445,6 +452,7 @@ def assert_environment_matches_options(moto: MotoServer, combination: Combinatio
     assert ports == ({80} if combination.https == "off" else {80, 443})
     assert_firewall_matches_options(moto, combination, balancer["LoadBalancerArn"])
     assert_events_match_options(moto, combination)
+    assert_object_storage_matches_options(moto, combination)
 
     service = moto.client("ecs").describe_services(
         cluster="orders-api-staging", services=["orders-api-staging"]
@@ -559,6 +567,39 @@ def assert_events_match_options(moto: MotoServer, combination: Combination) -> N
     definition = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])
     (app,) = [c for c in definition["taskDefinition"]["containerDefinitions"] if c["name"] == "app"]
     assert {"name": "EVENT_BUS_ARN", "value": bus["Arn"]} in app["environment"]
+
+
+def assert_object_storage_matches_options(moto: MotoServer, combination: Combination) -> None:
+    """With object_storage, staging's bucket of the items' files: private, encrypted with the
+    environment's key, versioned, TLS only; the app told its name."""
+    s3 = moto.client("s3")
+    bucket = f"orders-api-staging-assets-{ACCOUNT_ID}"
+    names = {found["Name"] for found in s3.list_buckets()["Buckets"]}
+    if combination.object_storage == "no":
+        assert not any("-assets-" in name for name in names)
+        return
+    assert bucket in names
+    block = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+    assert all(block.values()) and len(block) == 4
+    (rule,) = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
+    key = moto.client("sns").get_topic_attributes(
+        TopicArn=f"arn:aws:sns:{REGION}:{ACCOUNT_ID}:orders-api-staging-alarms"
+    )["Attributes"]["KmsMasterKeyId"]
+    assert rule["ApplyServerSideEncryptionByDefault"] == {
+        "SSEAlgorithm": "aws:kms",
+        "KMSMasterKeyID": key,
+    }
+    assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
+    (statement,) = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])["Statement"]
+    assert statement["Effect"] == "Deny"
+    assert statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    ecs = moto.client("ecs")
+    (service,) = ecs.describe_services(
+        cluster="orders-api-staging", services=["orders-api-staging"]
+    )["services"]
+    definition = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])
+    (app,) = [c for c in definition["taskDefinition"]["containerDefinitions"] if c["name"] == "app"]
+    assert {"name": "ASSETS_BUCKET", "value": bucket} in app["environment"]
 
 
 @pytest.mark.parametrize("combination", E2E_COMBINATIONS, ids=lambda c: c.id)

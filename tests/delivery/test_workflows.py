@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from harness.cache import cached_json, content_key
-from harness.combinations import COMBINATIONS, Combination
+from harness.combinations import THREE_WISE, Combination
 from harness.rendering import render
 from harness.terraform import ENVIRONMENTS
 
@@ -40,7 +40,7 @@ DEPLOY_TARGETS = (
     "destroy", "logs", "shell", "pause", "resume", "cost",
 )  # fmt: skip
 
-combinations = pytest.mark.parametrize("combination", COMBINATIONS, ids=lambda c: c.id)
+combinations = pytest.mark.parametrize("combination", THREE_WISE, ids=lambda c: c.id)
 
 
 def project_of(combination: Combination) -> Path:
@@ -396,7 +396,7 @@ def test_deploy_targets_have_help(combination: Combination) -> None:
 def test_unknown_environment_is_refused_before_any_aws_call(
     tmp_path: Path, target: str, environment: str
 ) -> None:
-    project = project_of(COMBINATIONS[0])
+    project = project_of(THREE_WISE[0])
     # Stand-ins that record any call: none may happen.
     calls = tmp_path / "calls"
     bin_dir = tmp_path / "bin"
@@ -428,7 +428,7 @@ def test_unknown_environment_is_refused_before_any_aws_call(
 
 
 def test_rollback_needs_an_image_tag() -> None:
-    project = project_of(COMBINATIONS[0])
+    project = project_of(THREE_WISE[0])
     result = subprocess.run(
         ["make", "--no-print-directory", "-f", "deploy.mk", "rollback", "ENV=staging"],
         cwd=project,

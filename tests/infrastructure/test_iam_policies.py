@@ -94,8 +94,9 @@ BOOTSTRAP_TAGGING = {
     "iam:UntagOpenIDConnectProvider",
     "iam:UntagPolicy",
     "iam:UntagRole",
-    "s3:PutBucketTagging",
 }
+# The state bucket's tags: denied on it by name (an environment's own bucket is its stack's).
+STATE_BUCKET_TAGGING = "s3:PutBucketTagging"
 ALIAS_ACTIONS = {"kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"}
 # Session Manager's data keys carry their session in this encryption context key.
 SESSION_CONTEXT = "kms:EncryptionContext:aws:ssm:SessionId"
@@ -164,6 +165,14 @@ EXPLAINED_FINDINGS = {
     "by its name and with its tag (CreateQueue can set the queue's policy)",
     ("events", "resource exposure", "sqs:SetQueueAttributes"): "the environment's dead-letter "
     "queue only, whose policy takes messages from its own bus and rule",
+    ("storage", "resource exposure", "s3:PutBucketPolicy"): "the environment's bucket of the "
+    "items' files only, whose policy refuses anything but TLS; its public access block stops a "
+    "public policy",
+    ("storage", "resource exposure", "s3:DeleteBucketPolicy"): "the same bucket",
+    ("storage", "resource exposure", "s3:PutBucketPublicAccessBlock"): "the same bucket, whose "
+    "block the stack turns fully on",
+    ("storage", "resource exposure", "s3:PutBucketOwnershipControls"): "the same bucket, whose "
+    "objects the stack makes its own (no ACLs)",
 }
 
 
@@ -406,6 +415,16 @@ def guardrail_problems(found: Iam) -> list[str]:
             (IDENTITY_ACTIONS | ACCOUNT_SETTINGS | sharing | BOOTSTRAP_TAGGING) - denied_everywhere
         ):
             problems.append(f"{environment}: {missing} is not denied")
+        state_bucket = f"arn:aws:s3:::{PROJECT}-tfstate-{TEST_ACCOUNT_ID}"
+        if not any(
+            STATE_BUCKET_TAGGING in statement.actions
+            and state_bucket in statement.resources
+            and not statement.conditions
+            for statement in denies
+        ):
+            problems.append(
+                f"{environment}: {STATE_BUCKET_TAGGING} is not denied on the state bucket"
+            )
         alias = f"arn:aws:kms:{REGION}:{TEST_ACCOUNT_ID}:alias/{PROJECT}-bootstrap"
         if not any(
             set(statement.actions) >= ALIAS_ACTIONS and alias in statement.resources
@@ -1038,6 +1057,10 @@ MUTATIONS: dict[str, tuple[str, Callable[[Iam], None]]] = {
     "a task role may be assumed from another account": (
         "trust",
         mutate_trust(f"{PROJECT}-staging-task", lambda s: s["Condition"].pop("StringEquals")),
+    ),
+    "the state bucket may be retagged": (
+        "guardrails",
+        drop_deploy_statement("guardrails", "NeverRetagTheStateBucket"),
     ),
     "bootstrap's resources may be retagged": (
         "guardrails",

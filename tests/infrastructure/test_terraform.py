@@ -18,9 +18,9 @@ import pytest
 
 from harness.combinations import (
     CERTIFICATE_ARN,
-    COMBINATIONS,
     DOMAIN_NAME,
     PAIRWISE,
+    THREE_WISE,
     Combination,
 )
 from harness.rendering import Render, render
@@ -50,7 +50,7 @@ HARNESS_OVERRIDDEN = {
 
 # The files themselves are read in every combination; what runs Terraform or checkov runs over
 # the pairwise sample (harness/combinations.py).
-every_combination = pytest.mark.parametrize("combination", COMBINATIONS, ids=lambda c: c.id)
+every_combination = pytest.mark.parametrize("combination", THREE_WISE, ids=lambda c: c.id)
 pairwise = pytest.mark.parametrize("combination", PAIRWISE, ids=lambda c: c.id)
 by_environment = pytest.mark.parametrize("environment", ENVIRONMENTS)
 
@@ -101,6 +101,7 @@ def test_layout(combination: Combination) -> None:
         *(MODULES if combination.database != "none" else MODULES[:-1]),
         *(("waf",) if combination.waf == "yes" else ()),
         *(("events",) if combination.events == "yes" else ()),
+        *(("object_storage",) if combination.object_storage == "yes" else ()),
     )
     assert sorted(p.name for p in (root / "modules").iterdir()) == sorted(modules)
     for module in [root / "bootstrap", *(root / "modules" / name for name in modules)]:
@@ -116,6 +117,7 @@ def test_layout(combination: Combination) -> None:
         | ({"database"} if combination.database != "none" else set())
         | ({"waf"} if combination.waf == "yes" else set())
         | ({"events"} if combination.events == "yes" else set())
+        | ({"object_storage"} if combination.object_storage == "yes" else set())
     )
     assert {
         p.name.removesuffix(".tftest.hcl") for p in (root / "tests").iterdir()
@@ -319,12 +321,20 @@ def test_generated_terraform_tests_pass(
             "tests/events.tftest.hcl::what_is_lost_alarms",
             "tests/service.tftest.hcl::the_app_publishes_on_its_own_bus_under_its_own_source_only",
         }
+    if combination.object_storage == "yes":
+        expected |= {
+            "tests/object_storage.tftest.hcl::private_encrypted_and_versioned",
+            "tests/service.tftest.hcl::the_app_signs_uploads_under_items_only",
+        }
     assert expected <= set(runs), sorted(runs)
     assert any(run.startswith("tests/waf.tftest.hcl::") for run in runs) == (
         combination.waf == "yes"
     )
     assert any(run.startswith("tests/events.tftest.hcl::") for run in runs) == (
         combination.events == "yes"
+    )
+    assert any(run.startswith("tests/object_storage.tftest.hcl::") for run in runs) == (
+        combination.object_storage == "yes"
     )
     migrations = "tests/service.tftest.hcl::migrations_run_before_the_app"
     assert (migrations in runs) == (combination.database != "none")
@@ -534,6 +544,45 @@ def test_stack_plan_events(
 
 @pairwise
 @by_environment
+def test_stack_plan_object_storage(
+    combination: Combination, environment: str, terraform_available: None
+) -> None:
+    """With object_storage, the environment's private, encrypted, versioned bucket, the app told
+    its name, and allowed to put objects under items/ in it alone. Without, nothing of it."""
+    plan = stack_plan(combination, environment)
+    name = f"{PROJECT}-{environment}"
+    app = {container["name"]: container for container in plan.containers()}["app"]
+    settings = {variable["name"]: variable["value"] for variable in app["environment"]}
+    buckets = [bucket["bucket"] for bucket in plan.of_type("aws_s3_bucket")]
+    if combination.object_storage == "no":
+        assert buckets == []
+        assert "ASSETS_BUCKET" not in settings
+        return
+    bucket = f"{name}-assets-{TEST_ACCOUNT_ID}"
+    assert buckets == [bucket]
+    assert settings["ASSETS_BUCKET"] == bucket
+    assert plan.one("aws_s3_bucket")["force_destroy"] is False
+    (block,) = plan.of_type("aws_s3_bucket_public_access_block")
+    assert all(block[flag] for flag in ("block_public_acls", "block_public_policy"))
+    (uploads,) = plan.named("aws_iam_role_policy", "uploads")
+    assert uploads["role"] == f"{name}-task"
+    statements = json.loads(uploads["policy"])["Statement"]
+    assert statements[0] == {
+        "Sid": "PutTheItemsFiles",
+        "Effect": "Allow",
+        "Action": "s3:PutObject",
+        "Resource": f"arn:aws:s3:::{bucket}/items/*",
+    }
+    assert statements[1]["Condition"] == {
+        "StringEquals": {
+            "aws:ResourceTag/Environment": environment,
+            "kms:ViaService": f"s3.{REGION}.amazonaws.com",
+        }
+    }
+
+
+@pairwise
+@by_environment
 def test_stack_plan_network(
     combination: Combination, environment: str, terraform_available: None
 ) -> None:
@@ -634,6 +683,8 @@ def test_stack_plan_creates_no_role_and_uses_bootstraps(
         assert monitoring == f"{role_arn}-rds-monitoring"
     if combination.events == "yes":
         expected.append(f"{name}-task")  # it publishes the items' events
+    if combination.object_storage == "yes":
+        expected.append(f"{name}-task")  # it signs uploads of the items' files
     if plan.one("aws_ecs_service")["enable_execute_command"]:
         expected.append(f"{name}-task")  # it answers ECS Exec sessions (staging's example)
     assert policy_roles == sorted(expected)
@@ -791,6 +842,11 @@ SKIPPED_WITH_HTTPS = {
 SKIPPED_WITH_AURORA = {
     ("modules/database/aurora.tf", "aws_rds_cluster.this", "CKV2_AWS_8"),
 }
+# The bucket of the items' files, skipped as the state bucket is, and for the same reasons.
+SKIPPED_WITH_OBJECT_STORAGE = {
+    ("modules/object_storage/main.tf", "aws_s3_bucket.this", check)
+    for check in ("CKV_AWS_18", "CKV_AWS_144", "CKV2_AWS_62")
+}
 
 
 def expected_skips(combination: Combination) -> set[tuple[str, str, str]]:
@@ -798,6 +854,8 @@ def expected_skips(combination: Combination) -> set[tuple[str, str, str]]:
     skips |= SKIPPED_WITHOUT_HTTPS if combination.https == "off" else SKIPPED_WITH_HTTPS
     if combination.database == "aurora-postgresql":
         skips |= SKIPPED_WITH_AURORA
+    if combination.object_storage == "yes":
+        skips |= SKIPPED_WITH_OBJECT_STORAGE
     return skips
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import subprocess
@@ -11,7 +12,11 @@ import pytest
 
 from harness.combinations import (
     COMBINATIONS,
+    DEFAULT,
+    PAIRWISE,
+    THREE_WISE,
     Combination,
+    option_values,
 )
 from harness.rendering import Render, render
 from harness.tree import (
@@ -98,8 +103,29 @@ ABSENT_WHEN: dict[tuple[str, str], dict[str, list[str]]] = {
             r"\bevents:",
             r"item\.(created|updated|deleted)",
             r"(?i)dead.letter",
-            r"\bmoto\b",
             r"\bsqs\b",
+        ],
+    },
+    ("object_storage", "no"): {
+        "paths": [
+            path.format(package="*")
+            for answer, _, paths in FILES_KEPT_FOR
+            if answer == "object_storage"
+            for path in paths
+        ],
+        "words": [
+            r"ASSETS_BUCKET",
+            r"(?i)assets?.bucket",
+            r"/uploads\b",
+            r"(?i)upload tickets?",
+            r"aws_s3_bucket_versioning",
+            r"s3:PutObject\b",
+        ],
+        # The state bucket's own S3 settings, their test, and the deploy roles' state permissions.
+        "except": [
+            "terraform/bootstrap/state_bucket.tf",
+            "terraform/bootstrap/tests/bootstrap.tftest.hcl",
+            "terraform/bootstrap/deploy_roles.tf",
         ],
     },
     ("cpu_architecture", "arm64"): {
@@ -112,7 +138,30 @@ ABSENT_WHEN: dict[tuple[str, str], dict[str, list[str]]] = {
     },
 }
 
-combinations = pytest.mark.parametrize("combination", COMBINATIONS, ids=lambda c: c.id)
+combinations = pytest.mark.parametrize("combination", THREE_WISE, ids=lambda c: c.id)
+
+
+@pytest.mark.parametrize(("sample", "strength"), [(PAIRWISE, 2), (THREE_WISE, 3)])
+def test_the_samples_hold_every_pair_and_every_three_option_values(
+    sample: list[Combination], strength: int
+) -> None:
+    """What the checks run over holds every `strength` values of any `strength` options that
+    any accepted combination holds, and only accepted combinations."""
+
+    def value_tuples(combination: Combination) -> set[tuple[object, ...]]:
+        values = option_values(combination)
+        return {
+            (at, tuple(values[i] for i in at))
+            for at in itertools.combinations(range(len(values)), strength)
+        }
+
+    everything = set().union(*(value_tuples(c) for c in COMBINATIONS))
+    assert set().union(*(value_tuples(c) for c in sample)) == everything
+    assert all(combination in COMBINATIONS for combination in sample)
+    assert sample[0] == DEFAULT
+    assert not any(
+        c.database == "none" and "yes" in (c.events, c.object_storage) for c in COMBINATIONS
+    )
 
 
 def rendered(combination: Combination) -> Render:
@@ -142,7 +191,7 @@ def test_no_empty_files_or_folders(combination: Combination) -> None:
 @combinations
 def test_every_whole_file_variant_is_chosen_or_gone(combination: Combination) -> None:
     project = rendered(combination).project
-    answers = {"package_name": "orders_api", **combination.answers}
+    answers = {"package_name": "orders_api", **combination.options}
     for folder, variant, destination in whole_file_variants(answers):
         assert not (project / folder).exists(), f"{folder} is left in the project"
         assert (project / destination).is_file() == (variant is not None), destination
@@ -151,10 +200,10 @@ def test_every_whole_file_variant_is_chosen_or_gone(combination: Combination) ->
 @combinations
 def test_nothing_from_unselected_options(combination: Combination) -> None:
     project = rendered(combination).project
-    answers = combination.answers
+    options = combination.options
     found: list[str] = []
     for (option, value), absent in ABSENT_WHEN.items():
-        if answers[option] != value:
+        if options[option] != value:
             continue
         found += [
             f"{option}={value}: {relative(project, path)} exists"
@@ -220,7 +269,7 @@ def test_docs_costs_md_prices_this_combination(combination: Combination) -> None
 
 
 def test_make_install_without_uv_says_how_to_install_it(tmp_path: Path) -> None:
-    project = rendered(COMBINATIONS[0]).project
+    project = rendered(THREE_WISE[0]).project
     tools = tmp_path / "bin"  # make and nothing else on PATH
     tools.mkdir()
     make = shutil.which("make")

@@ -142,6 +142,11 @@ module "service" {
   event_bus_arn = module.names.events.bus_arn
   event_source  = var.project
 {% endif %}
+{% if cookiecutter.object_storage == 'yes' %}
+
+  assets_bucket_name = module.names.object_storage.bucket
+  assets_bucket_arn  = module.names.object_storage.bucket_arn
+{% endif %}
 }
 {% if cookiecutter.database != 'none' %}
 
@@ -209,6 +214,17 @@ module "events" {
   not_published_message = "event not published"
   metric_namespace      = local.name
   alarm_topic_arn       = module.monitoring.alarm_topic_arn
+}
+{% endif %}
+{% if cookiecutter.object_storage == 'yes' %}
+
+module "object_storage" {
+  source = "./modules/object_storage"
+
+  bucket_name             = module.names.object_storage.bucket
+  kms_key_arn             = aws_kms_key.this.arn
+  noncurrent_version_days = var.assets_noncurrent_version_days
+  force_destroy           = var.assets_force_destroy
 }
 {% endif %}
 

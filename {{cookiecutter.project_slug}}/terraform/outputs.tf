@@ -127,3 +127,10 @@ output "event_dead_letter_queue_url" {
   value       = module.events.dead_letter_queue_url
 }
 {% endif %}
+{% if cookiecutter.object_storage == 'yes' %}
+
+output "assets_bucket_name" {
+  description = "Bucket the items' files are uploaded to."
+  value       = module.object_storage.bucket_name
+}
+{% endif %}

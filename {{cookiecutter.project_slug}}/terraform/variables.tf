@@ -391,3 +391,17 @@ variable "event_archive_retention_days" {
   default     = 90
 }
 {% endif %}
+{% if cookiecutter.object_storage == 'yes' %}
+
+variable "assets_noncurrent_version_days" {
+  description = "Days the bucket of the items' files keeps an overwritten or deleted file's old version (modules/object_storage)."
+  type        = number
+  default     = 30
+}
+
+variable "assets_force_destroy" {
+  description = "Whether destroying the environment deletes the bucket of the items' files with everything in it; off, a bucket holding files stops the destroy."
+  type        = bool
+  default     = false
+}
+{% endif %}

@@ -168,6 +168,13 @@ class Settings(BaseSettings):
         default=None, pattern=r"^arn:aws[a-z-]*:events:[a-z0-9-]+:[0-9]{12}:event-bus/[\w.-]+$"
     )
 {% endif %}
+{% if cookiecutter.object_storage == "yes" %}
+
+    # The environment's S3 bucket, where clients upload the items' files (AWS_REGION is its
+    # region): the service does not start without it outside a local run
+    # (storage.create_asset_store), where unset, the upload route answers 503 naming it.
+    assets_bucket: str | None = Field(default=None, pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+{% endif %}
 
 
 def load_settings() -> Settings:

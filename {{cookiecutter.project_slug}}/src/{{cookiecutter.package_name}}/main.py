@@ -10,6 +10,9 @@ from {{ cookiecutter.package_name }}.api import health, info
 {% if cookiecutter.database != "none" %}
 from {{ cookiecutter.package_name }}.api.items import router as items
 {% endif %}
+{% if cookiecutter.object_storage == "yes" %}
+from {{ cookiecutter.package_name }}.api.items import uploads
+{% endif %}
 from {{ cookiecutter.package_name }}.body_limit import BodySizeLimitMiddleware
 from {{ cookiecutter.package_name }}.config import Settings, load_settings
 {% if cookiecutter.database != "none" %}
@@ -21,6 +24,9 @@ from {{ cookiecutter.package_name }}.events import create_event_publisher
 {% endif %}
 from {{ cookiecutter.package_name }}.logs import configure_logging
 from {{ cookiecutter.package_name }}.middleware import RequestContextMiddleware
+{% if cookiecutter.object_storage == "yes" %}
+from {{ cookiecutter.package_name }}.storage import create_asset_store
+{% endif %}
 
 
 @asynccontextmanager
@@ -60,11 +66,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 {% if cookiecutter.events == "yes" %}
     app.state.event_publisher = create_event_publisher(settings)
 {% endif %}
+{% if cookiecutter.object_storage == "yes" %}
+    app.state.asset_store = create_asset_store(settings)
+{% endif %}
     # FastAPI tries routers in the order they are included, route by route: the probes (asked
     # every few seconds) first, /info (rarely asked) last, and each resource's router between.
     app.include_router(health.router)
 {% if cookiecutter.database != "none" %}
     app.include_router(items.router)
+{% endif %}
+{% if cookiecutter.object_storage == "yes" %}
+    app.include_router(uploads.router)
 {% endif %}
     app.include_router(info.router)
     # The last added runs first: the body limit applies inside the request context.

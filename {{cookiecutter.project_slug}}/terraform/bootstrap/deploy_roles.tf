@@ -38,6 +38,9 @@ locals {
 {% if cookiecutter.events == 'yes' %}
     events        = data.aws_iam_policy_document.deploy_events
 {% endif %}
+{% if cookiecutter.object_storage == 'yes' %}
+    storage       = data.aws_iam_policy_document.deploy_object_storage
+{% endif %}
   }
 
   deploy_policies = merge([
@@ -712,9 +715,16 @@ data "aws_iam_policy_document" "deploy_guardrails" {
       "iam:UntagOpenIDConnectProvider",
       "iam:UntagPolicy",
       "iam:UntagRole",
-      "s3:PutBucketTagging",
     ]
     resources = ["*"]
+  }
+
+  # The state bucket's tags are bootstrap's (an environment's own bucket is tagged by its stack).
+  statement {
+    sid       = "NeverRetagTheStateBucket"
+    effect    = "Deny"
+    actions   = ["s3:PutBucketTagging"]
+    resources = [module.names.state_bucket_arn]
   }
 
   statement {

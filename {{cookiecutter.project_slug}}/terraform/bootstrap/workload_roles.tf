@@ -98,6 +98,9 @@ data "aws_iam_policy_document" "workload_boundary" {
 {% if cookiecutter.events == 'yes' %}
     data.aws_iam_policy_document.workload_events[each.key].json,
 {% endif %}
+{% if cookiecutter.object_storage == 'yes' %}
+    data.aws_iam_policy_document.workload_object_storage[each.key].json,
+{% endif %}
     data.aws_iam_policy_document.environment_isolation[each.key].json,
   ]
 }

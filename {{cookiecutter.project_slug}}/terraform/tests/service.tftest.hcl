@@ -60,6 +60,11 @@ variables {
   event_bus_arn = "arn:aws:events:{{ cookiecutter.aws_region }}:123456789012:event-bus/{{ cookiecutter.project_slug }}-test"
   event_source  = "{{ cookiecutter.project_slug }}"
 {% endif %}
+{% if cookiecutter.object_storage == 'yes' %}
+
+  assets_bucket_name = "{{ cookiecutter.project_slug }}-test-assets-123456789012"
+  assets_bucket_arn  = "arn:aws:s3:::{{ cookiecutter.project_slug }}-test-assets-123456789012"
+{% endif %}
 }
 
 run "task_definition" {
@@ -298,6 +303,50 @@ run "the_app_publishes_on_its_own_bus_under_its_own_source_only" {
       },
     ]
     error_message = "The task role may put events on its own bus, under its own source, and nothing else."
+  }
+}
+{% endif %}
+{% if cookiecutter.object_storage == 'yes' %}
+
+run "the_app_signs_uploads_under_items_only" {
+  command = plan
+
+  module {
+    source = "./modules/service"
+  }
+
+  assert {
+    condition     = contains(one([for container in jsondecode(aws_ecs_task_definition.this.container_definitions) : container.environment if container.name == "app"]), { name = "ASSETS_BUCKET", value = var.assets_bucket_name })
+    error_message = "The app container must be told the bucket of the items' files."
+  }
+
+  assert {
+    condition     = aws_iam_role_policy.uploads.role == var.task_role_name
+    error_message = "The task role signs the uploads."
+  }
+
+  assert {
+    condition = jsondecode(data.aws_iam_policy_document.uploads.json).Statement == [
+      {
+        Sid      = "PutTheItemsFiles"
+        Effect   = "Allow"
+        Action   = "s3:PutObject"
+        Resource = "${var.assets_bucket_arn}/items/*"
+      },
+      {
+        Sid      = "EncryptThemThroughS3"
+        Effect   = "Allow"
+        Action   = "kms:GenerateDataKey"
+        Resource = "arn:aws:kms:{{ cookiecutter.aws_region }}:123456789012:key/*"
+        Condition = {
+          StringEquals = {
+            "aws:ResourceTag/Environment" = var.environment
+            "kms:ViaService"              = "s3.{{ cookiecutter.aws_region }}.amazonaws.com"
+          }
+        }
+      },
+    ]
+    error_message = "The task role may put objects under items/ in its own bucket, with its own key through S3, and nothing else."
   }
 }
 {% endif %}

@@ -22,12 +22,12 @@ from typing import Any
 import pytest
 from alembic import command
 from alembic.config import Config
-{% if cookiecutter.events == "yes" %}
+{% if cookiecutter.events == "yes" or cookiecutter.object_storage == "yes" %}
 from botocore.session import get_session
 {% endif %}
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
-{% if cookiecutter.events == "yes" %}
+{% if cookiecutter.events == "yes" or cookiecutter.object_storage == "yes" %}
 from moto.server import ThreadedMotoServer
 {% endif %}
 from sqlalchemy import delete
@@ -57,7 +57,11 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-{% if cookiecutter.events == "yes" %}
+{% if cookiecutter.events == "yes" or cookiecutter.object_storage == "yes" %}
+# The region the emulated resources are in.
+REGION = "{{ cookiecutter.aws_region }}"
+
+
 @pytest.fixture(scope="session")
 def aws_emulator() -> Iterator[None]:
     """moto's server on a free loopback port, which every AWS client of this process then calls
@@ -73,6 +77,23 @@ def aws_emulator() -> Iterator[None]:
         environment.delenv("AWS_PROFILE", raising=False)
         yield
     server.stop()
+{% endif %}
+{% if cookiecutter.object_storage == "yes" %}
+
+
+@pytest.fixture(scope="session")
+def assets_bucket(aws_emulator: None) -> str:
+    """An emulated bucket for the items' files."""
+    bucket = "{{ cookiecutter.project_slug }}-test-assets"
+    s3 = get_session().create_client("s3", region_name=REGION)
+    # Every region but us-east-1 is named when a bucket is created there.
+    if REGION == "us-east-1":
+        s3.create_bucket(Bucket=bucket)
+    else:
+        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+    return bucket
+{% endif %}
+{% if cookiecutter.events == "yes" %}
 
 
 @dataclass(frozen=True)
@@ -99,9 +120,8 @@ class EventBus:
 
 @pytest.fixture(scope="session")
 def event_bus(aws_emulator: None) -> EventBus:
-    region = "{{ cookiecutter.aws_region }}"
-    events = get_session().create_client("events", region_name=region)
-    sqs = get_session().create_client("sqs", region_name=region)
+    events = get_session().create_client("events", region_name=REGION)
+    sqs = get_session().create_client("sqs", region_name=REGION)
     bus_arn = events.create_event_bus(Name="{{ cookiecutter.project_slug }}-test")["EventBusArn"]
     queue_url = sqs.create_queue(QueueName="{{ cookiecutter.project_slug }}-test-events")["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
@@ -121,13 +141,37 @@ def published(event_bus: EventBus) -> EventBus:
     """The bus, with what earlier tests published taken off it."""
     event_bus.received()
     return event_bus
+{% endif %}
+{% if cookiecutter.events == "yes" and cookiecutter.object_storage == "no" %}
 
 
 @pytest.fixture(scope="session")
 def settings(event_bus: EventBus) -> Settings:
     return Settings(environment="local", log_level="WARNING", event_bus_arn=event_bus.arn)
 {% endif %}
-{% if cookiecutter.events == "no" %}
+{% if cookiecutter.object_storage == "yes" and cookiecutter.events == "no" %}
+
+
+@pytest.fixture(scope="session")
+def settings(assets_bucket: str) -> Settings:
+    return Settings(
+        environment="local", log_level="WARNING", assets_bucket=assets_bucket, aws_region=REGION
+    )
+{% endif %}
+{% if cookiecutter.events == "yes" and cookiecutter.object_storage == "yes" %}
+
+
+@pytest.fixture(scope="session")
+def settings(event_bus: EventBus, assets_bucket: str) -> Settings:
+    return Settings(
+        environment="local",
+        log_level="WARNING",
+        event_bus_arn=event_bus.arn,
+        assets_bucket=assets_bucket,
+        aws_region=REGION,
+    )
+{% endif %}
+{% if cookiecutter.events == "no" and cookiecutter.object_storage == "no" %}
 @pytest.fixture(scope="session")
 def settings() -> Settings:
     return Settings(environment="local", log_level="WARNING")

@@ -403,6 +403,42 @@ run "the_event_logs_only_from_their_environments_rules" {
   }
 }
 {% endif %}
+{% if cookiecutter.object_storage == 'yes' %}
+
+run "each_environment_keeps_and_fills_its_own_bucket_only" {
+  command = plan
+
+  assert {
+    condition = alltrue([
+      for environment in ["staging", "production"] : alltrue([
+        for statement in jsondecode(aws_iam_policy.deploy["${environment}/storage"].policy).Statement :
+        flatten([statement.Resource]) == ["arn:aws:s3:::{{ cookiecutter.project_slug }}-${environment}-assets-123456789012"]
+      ])
+    ])
+    error_message = "Each deploy role's bucket permissions name its own environment's bucket, and nothing in it."
+  }
+
+  assert {
+    condition = alltrue([
+      for environment in ["staging", "production"] : contains([
+        for statement in jsondecode(aws_iam_policy.workload_boundary[environment].policy).Statement : flatten([statement.Resource])
+        if contains(flatten([statement.Action]), "s3:PutObject")
+      ], ["arn:aws:s3:::{{ cookiecutter.project_slug }}-${environment}-assets-123456789012/items/*"])
+    ])
+    error_message = "The workload roles may put the items' files in their own environment's bucket only."
+  }
+
+  assert {
+    condition = alltrue([
+      for environment in ["staging", "production"] : [
+        for statement in jsondecode(aws_iam_policy.deploy["${environment}/guardrails"].policy).Statement : statement.Resource
+        if statement.Effect == "Deny" && contains(flatten([try(statement.Action, [])]), "s3:PutBucketTagging")
+      ] == ["arn:aws:s3:::{{ cookiecutter.project_slug }}-tfstate-123456789012"]
+    ])
+    error_message = "The deploy roles tag their own bucket, never the state bucket."
+  }
+}
+{% endif %}
 
 run "existing_oidc_provider_is_reused" {
   command = plan

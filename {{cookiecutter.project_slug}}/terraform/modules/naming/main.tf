@@ -59,6 +59,15 @@ locals {
     dead_letter_queue_arn = "arn:aws:sqs:${var.aws_region}:${var.account_id}:${local.name}-events-dead-letters"
   }
 {% endif %}
+{% if cookiecutter.object_storage == 'yes' %}
+
+  # The bucket of the items' files (modules/object_storage): bucket names are global, so the
+  # account ID is in it.
+  object_storage = var.environment == null ? null : {
+    bucket     = "${local.name}-assets-${var.account_id}"
+    bucket_arn = "arn:aws:s3:::${local.name}-assets-${var.account_id}"
+  }
+{% endif %}
 
   # What tells people the environment is unwell: the topic its alarms notify, the alarms (named
   # <name>-<signal>) and the dashboard.

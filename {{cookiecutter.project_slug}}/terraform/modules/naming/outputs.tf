@@ -148,6 +148,13 @@ output "events" {
   value       = local.events
 }
 {% endif %}
+{% if cookiecutter.object_storage == 'yes' %}
+
+output "object_storage" {
+  description = "Name and ARN of the environment's bucket of the items' files: bucket, bucket_arn (null without an environment)."
+  value       = local.object_storage
+}
+{% endif %}
 {% if cookiecutter.https != 'off' %}
 
 output "service_domain_name" {

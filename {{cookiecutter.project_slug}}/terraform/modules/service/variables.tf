@@ -436,3 +436,20 @@ variable "event_source" {
   type        = string
 }
 {% endif %}
+{% if cookiecutter.object_storage == 'yes' %}
+
+variable "assets_bucket_name" {
+  description = "Name of the bucket the items' files are uploaded to."
+  type        = string
+}
+
+variable "assets_bucket_arn" {
+  description = "ARN of that bucket: the task role may put objects under its items/ prefix."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.assets_bucket_arn))
+    error_message = "assets_bucket_arn must be an S3 bucket ARN."
+  }
+}
+{% endif %}

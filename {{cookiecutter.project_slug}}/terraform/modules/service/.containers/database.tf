@@ -30,6 +30,10 @@ locals {
     # Where the items' events are published (event_publishing.tf).
     { EVENT_BUS_ARN = var.event_bus_arn },
 {% endif %}
+{% if cookiecutter.object_storage == 'yes' %}
+    # Where the items' files are uploaded (uploads.tf); AWS_REGION is its region.
+    { ASSETS_BUCKET = var.assets_bucket_name },
+{% endif %}
   )
   app_environment = [
     for name, value in merge(local.app_settings, var.environment_variables) : { name = name, value = value }
