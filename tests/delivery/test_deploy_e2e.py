@@ -557,9 +557,14 @@ def assert_events_match_options(moto: MotoServer, combination: Combination) -> N
     assert group["kmsKeyId"] == key
     policies = logs.describe_resource_policies()["resourcePolicies"]
     (delivery,) = [p for p in policies if p["policyName"] == "orders-api-event-logs"]
-    (statement,) = json.loads(delivery["policyDocument"])["Statement"]
+    # Staging's log from staging's rule: the statement that names one names the other.
+    (statement,) = [
+        statement
+        for statement in json.loads(delivery["policyDocument"])["Statement"]
+        if statement["Resource"] == f"{group['arn'].removesuffix(':*')}:log-stream:*"
+    ]
     assert statement["Principal"] == {"Service": "events.amazonaws.com"}
-    assert rule["Arn"] in statement["Condition"]["ArnEquals"]["aws:SourceArn"]
+    assert statement["Condition"]["ArnEquals"]["aws:SourceArn"] == rule["Arn"]
     ecs = moto.client("ecs")
     (service,) = ecs.describe_services(
         cluster="orders-api-staging", services=["orders-api-staging"]

@@ -1,23 +1,28 @@
 # EventBridge writes the environments' event logs (modules/events) under this resource policy:
-# their log groups and no others, for the rules that copy the events there only. Made here, so
-# that no deploy role needs logs:PutResourcePolicy, which could open any log group in the
-# account to any service.
+# each environment's log group, from that environment's rule only (a deploy role may point its
+# own rule anywhere: one statement for both would let staging's events into production's log).
+# Made here, so that no deploy role needs logs:PutResourcePolicy, which could open any log group
+# in the account to any service.
 
 data "aws_iam_policy_document" "event_logs" {
-  statement {
-    sid       = "EventBridgeWritesTheEventLogs"
-    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = [for names in module.environment_names : "${names.events.log_group_arn}:log-stream:*"]
+  dynamic "statement" {
+    for_each = module.environment_names
 
-    principals {
-      type        = "Service"
-      identifiers = ["events.amazonaws.com"]
-    }
+    content {
+      sid       = "EventBridgeWritesTheEventLogOf${title(statement.key)}"
+      actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+      resources = ["${statement.value.events.log_group_arn}:log-stream:*"]
 
-    condition {
-      test     = "ArnEquals"
-      variable = "aws:SourceArn"
-      values   = [for names in module.environment_names : names.events.rule_arn]
+      principals {
+        type        = "Service"
+        identifiers = ["events.amazonaws.com"]
+      }
+
+      condition {
+        test     = "ArnEquals"
+        variable = "aws:SourceArn"
+        values   = [statement.value.events.rule_arn]
+      }
     }
   }
 }

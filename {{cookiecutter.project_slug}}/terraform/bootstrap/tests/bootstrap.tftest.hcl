@@ -372,13 +372,15 @@ run "the_event_logs_only_from_their_environments_rules" {
   command = plan
 
   assert {
-    condition = [for statement in jsondecode(aws_cloudwatch_log_resource_policy.event_logs.policy_document).Statement : [statement.Principal, toset(statement.Action), toset(statement.Resource), toset(flatten([statement.Condition.ArnEquals["aws:SourceArn"]]))]] == [[
-      { Service = "events.amazonaws.com" },
-      toset(["logs:CreateLogStream", "logs:PutLogEvents"]),
-      toset([for environment in ["staging", "production"] : "arn:aws:logs:{{ cookiecutter.aws_region }}:123456789012:log-group:/aws/events/{{ cookiecutter.project_slug }}-${environment}:log-stream:*"]),
-      toset([for environment in ["staging", "production"] : "arn:aws:events:{{ cookiecutter.aws_region }}:123456789012:rule/{{ cookiecutter.project_slug }}-${environment}/{{ cookiecutter.project_slug }}-${environment}-event-log"]),
-    ]]
-    error_message = "EventBridge may write the environments' event logs, from their own rules, and nothing else."
+    condition = toset([for statement in jsondecode(aws_cloudwatch_log_resource_policy.event_logs.policy_document).Statement : [statement.Principal, toset(statement.Action), flatten([statement.Resource]), flatten([statement.Condition.ArnEquals["aws:SourceArn"]])]]) == toset([
+      for environment in ["staging", "production"] : [
+        { Service = "events.amazonaws.com" },
+        toset(["logs:CreateLogStream", "logs:PutLogEvents"]),
+        ["arn:aws:logs:{{ cookiecutter.aws_region }}:123456789012:log-group:/aws/events/{{ cookiecutter.project_slug }}-${environment}:log-stream:*"],
+        ["arn:aws:events:{{ cookiecutter.aws_region }}:123456789012:rule/{{ cookiecutter.project_slug }}-${environment}/{{ cookiecutter.project_slug }}-${environment}-event-log"],
+      ]
+    ])
+    error_message = "EventBridge may write each environment's event log from that environment's rule only, and nothing else."
   }
 
   assert {
