@@ -151,6 +151,11 @@ THREE_WISE = covering_sample(COMBINATIONS, 3)
 assert PAIRWISE[0] == THREE_WISE[0] == DEFAULT, "the options' first choices make the default"
 
 
+# The emulated or made-up AWS resources the app is configured with where no stack made them.
+TEST_EVENT_BUS_ARN = "arn:aws:events:us-east-1:123456789012:event-bus/orders-api-test"
+TEST_ASSETS_BUCKET = "orders-api-test-assets"
+
+
 def required_outside_local(combination: Combination) -> dict[str, str]:
     """What the app requires outside ENVIRONMENT=local besides its database (the task definition
     sets it): with events, a bus to publish on; with object storage, a bucket; here ones nobody
@@ -161,7 +166,7 @@ def required_outside_local(combination: Combination) -> dict[str, str]:
             "arn:aws:events:us-east-1:123456789012:event-bus/orders-api-test"
         )
     if combination.object_storage == "yes":
-        settings["ASSETS_BUCKET"] = "orders-api-test-assets"
+        settings["ASSETS_BUCKET"] = TEST_ASSETS_BUCKET
     return settings
 
 
@@ -171,7 +176,7 @@ def signable_uploads(combination: Combination) -> dict[str, str]:
     if combination.object_storage == "no":
         return {}
     return {
-        "ASSETS_BUCKET": "orders-api-test-assets",
+        "ASSETS_BUCKET": TEST_ASSETS_BUCKET,
         "AWS_REGION": "us-east-1",
         "AWS_ACCESS_KEY_ID": "testing",
         "AWS_SECRET_ACCESS_KEY": "testing",
