@@ -25,13 +25,20 @@ def remove(*relative_paths: str) -> None:
             path.unlink()
 
 
-# What only a project with a database uses ({package} is the Python package's folder name).
-DATABASE_FILES = (
+# The database answers served by PostgreSQL, through SQLAlchemy and Alembic.
+SQL_DATABASES = ("postgresql", "aurora-postgresql")
+# What only a project with items uses, whatever stores them ({package} is the Python package's
+# folder name).
+ITEM_FILES = (
+    "src/{package}/api/items",
+    "tests/api/items",
+)
+# What only a project on PostgreSQL (RDS or Aurora) uses.
+SQL_FILES = (
     "alembic.ini",
     "migrations",
     "src/{package}/db",
-    "src/{package}/api/items",
-    "tests/api/items",
+    "src/{package}/api/items/queries.py",
     "tests/db",
     "tests/test_migrations.py",
     "terraform/modules/database",
@@ -49,6 +56,21 @@ FILES_KEPT_FOR = (
         "database",
         {"aurora-postgresql"},
         ("terraform/modules/database/aurora.tf", "terraform/modules/database/aurora_alarms.tf"),
+    ),
+    (
+        "database",
+        {"dynamodb"},
+        (
+            "src/{package}/table.py",
+            "src/{package}/local_table.py",
+            "scripts/emulator.py",
+            "tests/test_table.py",
+            "tests/test_local_table.py",
+            "terraform/modules/table",
+            # The task role's boundary on the table, and its access to it.
+            "terraform/bootstrap/workload_table.tf",
+            "terraform/modules/service/table_access.tf",
+        ),
     ),
     ("https", {"off"}, ("terraform/modules/load_balancer/http_only.tf",)),
     ("https", {"acm-route53", "acm-existing"}, ("terraform/modules/load_balancer/https.tf",)),
@@ -111,11 +133,14 @@ FILES_KEPT_FOR = (
 
 
 def remove_unused_files(answers: dict[str, str]) -> None:
+    package = answers["package_name"]
     if answers["database"] == "none":
-        remove(*(path.format(package=answers["package_name"]) for path in DATABASE_FILES))
+        remove(*(path.format(package=package) for path in ITEM_FILES))
+    if answers["database"] not in SQL_DATABASES:
+        remove(*(path.format(package=package) for path in SQL_FILES))
     for answer, keeping_values, files in FILES_KEPT_FOR:
         if answers[answer] not in keeping_values:
-            remove(*(path.format(package=answers["package_name"]) for path in files))
+            remove(*(path.format(package=package) for path in files))
 
 
 def cost_variant(answers: dict[str, str]) -> str:
@@ -124,12 +149,18 @@ def cost_variant(answers: dict[str, str]) -> str:
     return f"{answers['database']}-{answers['nat_gateways']}-{answers['cpu_architecture']}{waf}.md"
 
 
+def data_variant(database: str) -> str:
+    """Which of the app's whole-file variants a database answer takes: sql, dynamodb or none."""
+    return "sql" if database in SQL_DATABASES else database
+
+
 def lock_variant(answers: dict[str, str]) -> str:
     """The dependency set of these answers, one of those `make locks` writes."""
-    data = "database" if answers["database"] != "none" else "none"
-    # AWS calls of the service's own (events, uploads): moto to test them.
+    data = data_variant(answers["database"])
+    # AWS calls of the service's own (events, uploads): moto to test them. The DynamoDB
+    # variant has moto whatever else it has.
     calls_aws = "yes" in (answers["events"], answers["object_storage"])
-    return f"{data}-aws" if calls_aws else data
+    return f"{data}-aws" if calls_aws and data == "sql" else data
 
 
 def whole_file_variants(answers: dict[str, str]) -> list[tuple[str, str | None, str]]:
@@ -138,7 +169,7 @@ def whole_file_variants(answers: dict[str, str]) -> list[tuple[str, str | None, 
     others sit beside the file they become, named `.<file>/`."""
     database = answers["database"]
     has_database = database != "none"
-    data = "database" if has_database else "none"
+    data = data_variant(database)
     package = f"src/{answers['package_name']}"
     return [
         (".locks", f"{lock_variant(answers)}.uv.lock", "uv.lock"),
@@ -146,6 +177,16 @@ def whole_file_variants(answers: dict[str, str]) -> list[tuple[str, str | None, 
         (f"{package}/api/.health", f"{data}.py", f"{package}/api/health.py"),
         ("tests/.conftest", f"{data}.py", "tests/conftest.py"),
         ("tests/api/.test_health", f"{data}.py", "tests/api/test_health.py"),
+        (
+            f"{package}/api/items/.router",
+            f"{data}.py" if has_database else None,
+            f"{package}/api/items/router.py",
+        ),
+        (
+            "tests/api/items/.test_router",
+            f"{data}.py" if has_database else None,
+            "tests/api/items/test_router.py",
+        ),
         (
             "terraform/modules/service/.containers",
             f"{data}.tf",
@@ -200,8 +241,9 @@ def main(answers: dict[str, str], operation: str) -> None:
     """operation: copier's "copy" or "update" (cookiecutter only copies). An update renders the
     old and the new template version in scratch folders too, and the project exists already:
     next steps are for a first copy only."""
-    remove_unused_files(answers)
+    # Variants first: some sit in folders that the pruning removes whole.
     choose_variants(answers)
+    remove_unused_files(answers)
     remove_empty_copier_answers()
     if operation == "copy":
         print_next_steps()

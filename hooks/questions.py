@@ -84,8 +84,8 @@ zipimport zlib zoneinfo
 """
 # Import names the generated project depends on: a package of the same name would shadow them.
 DEPENDENCY_IMPORT_NAMES = (
-    "alembic asyncpg fastapi httptools httpx migrations mypy pydantic pydantic_settings pytest "
-    "ruff sqlalchemy starlette tests uvicorn uvloop"
+    "alembic asyncpg botocore fastapi httptools httpx migrations moto mypy pydantic "
+    "pydantic_settings pytest ruff sqlalchemy starlette tests uvicorn uvloop"
 )
 # Names nobody can own (RFC 2606, RFC 6761): a certificate or DNS record for them never works.
 RESERVED_DOMAINS = ("example.com", "example.net", "example.org", "example", "invalid",
@@ -314,6 +314,7 @@ QUESTIONS: tuple[Question, ...] = (
         choices={
             "postgresql": "RDS PostgreSQL (single instance, Multi-AZ in production)",
             "aurora-postgresql": "Aurora PostgreSQL Serverless v2 (scales with load)",
+            "dynamodb": "DynamoDB (on-demand, pay per request; no SQL, no migrations)",
             "none": "No database",
         },
     ),

@@ -25,6 +25,7 @@ from hooks import post_gen_project
 LOCKS = (
     {"database": "postgresql"},
     {"database": "postgresql", "events": "yes"},
+    {"database": "dynamodb"},
     {"database": "none"},
 )
 

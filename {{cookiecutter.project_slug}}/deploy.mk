@@ -70,7 +70,7 @@ logs: ## Follow the service's logs: make logs ENV=staging
 shell: ## Open a shell in a running app container, where tfvars allow it (production asks): make shell ENV=staging
 	@scripts/shell.sh "$(ENV)"
 
-pause: ## Stop paying for tasks{% if cookiecutter.database != 'none' %} and the database{% endif %}, keep everything (production asks): make pause ENV=staging
+pause: ## Stop paying for tasks{% if 'postgresql' in cookiecutter.database %} and the database{% endif %}, keep everything (production asks): make pause ENV=staging
 	@scripts/pause.sh "$(ENV)"
 
 resume: ## Undo make pause: make resume ENV=staging

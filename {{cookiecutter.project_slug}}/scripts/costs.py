@@ -28,9 +28,14 @@ HOURS_PER_WEEK = 168
 # terraform/modules/monitoring/alarms.tf (two 5xx rates of two metrics each, p99, unhealthy
 # targets, CPU, memory, and tasks below desired of two).
 SERVICE_ALARM_METRICS = 10
-{% if cookiecutter.database != 'none' %}
+{% if 'postgresql' in cookiecutter.database %}
 # The database's, in terraform/modules/database: CPU, capacity, connections, memory.
 DATABASE_ALARM_METRICS = 4
+{% endif %}
+{% if cookiecutter.database == 'dynamodb' %}
+# The table's, in terraform/modules/table: throttled reads and writes (one alarm of two
+# metrics), DynamoDB's own errors.
+TABLE_ALARM_METRICS = 3
 {% endif %}
 WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 OFFICE_HOURS_CRON = re.compile(r"^cron\((\d+) (\d+) \? \* (\S+) \*\)$")
@@ -198,9 +203,14 @@ def environment_bill(
     if not paused:
         bill.append(aurora_item(settings, prices))
 {% endif %}
-{% if cookiecutter.database != 'none' %}
+{% if 'postgresql' in cookiecutter.database %}
     bill.append(Item("secret", "database secret", prices["secrets_manager"]["secret_month"]))
     alarm_metrics = SERVICE_ALARM_METRICS + DATABASE_ALARM_METRICS
+{% endif %}
+{% if cookiecutter.database == 'dynamodb' %}
+    # On demand: requests and storage bill as they are used, so an idle table costs nothing.
+    bill.append(Item("database", "DynamoDB on demand: requests and storage as used", 0.0))
+    alarm_metrics = SERVICE_ALARM_METRICS + TABLE_ALARM_METRICS
 {% endif %}
 {% if cookiecutter.database == 'none' %}
     alarm_metrics = SERVICE_ALARM_METRICS

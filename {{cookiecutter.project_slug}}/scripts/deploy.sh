@@ -214,7 +214,7 @@ check_release_health() {
   summary="no alarm went off: $(awk '{ printf "%s%s %s", separator, $1, $2; separator = ", " }' <<<"$states")"
 }
 
-{% if cookiecutter.database != "none" %}
+{% if "postgresql" in cookiecutter.database %}
 # Liveness, then readiness (which needs the database), retried while DNS and targets settle.
 {% else %}
 # Liveness, then readiness, retried while DNS and targets settle.

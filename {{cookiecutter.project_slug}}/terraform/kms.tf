@@ -1,11 +1,11 @@
-{% if cookiecutter.database != 'none' %}
+{% if 'postgresql' in cookiecutter.database %}
 # One customer-managed key per environment encrypts its logs, its alarm topic, its database and
 # the database's password secret.
 {% else %}
 # One customer-managed key per environment encrypts its logs and its alarm topic.
 {% endif %}
 resource "aws_kms_key" "this" {
-  description             = "Encrypts the logs{% if cookiecutter.database != 'none' %} and database{% endif %} of ${local.name}"
+  description             = "Encrypts the logs{% if 'postgresql' in cookiecutter.database %} and database{% endif %} of ${local.name}"
   enable_key_rotation     = true
   deletion_window_in_days = 30
   policy                  = data.aws_iam_policy_document.kms.json

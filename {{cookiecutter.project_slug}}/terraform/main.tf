@@ -1,5 +1,5 @@
 # One environment of {{ cookiecutter.project_name }}: network, load balancer, Fargate service
-{%- if cookiecutter.database != 'none' %}{{ ', database and event bus' if cookiecutter.events == 'yes' else ' and database' }}{% endif %}.
+{%- if 'postgresql' in cookiecutter.database %}{{ ', database and event bus' if cookiecutter.events == 'yes' else ' and database' }}{% endif %}.
 # Apply with environments/<env>.tfvars; a deploy is an apply with a new image_digest.
 
 data "aws_caller_identity" "current" {}
@@ -124,7 +124,7 @@ module "service" {
   execution_role_arn  = module.names.workload_role_arns.execution
   task_role_name      = module.names.workload_roles.task
   task_role_arn       = module.names.workload_role_arns.task
-{% if cookiecutter.database != 'none' %}
+{% if 'postgresql' in cookiecutter.database %}
 
   database_host       = module.database.endpoint
   database_port       = module.database.port
@@ -148,7 +148,7 @@ module "service" {
   assets_bucket_arn  = module.names.object_storage.bucket_arn
 {% endif %}
 }
-{% if cookiecutter.database != 'none' %}
+{% if 'postgresql' in cookiecutter.database %}
 
 module "database" {
   source = "./modules/database"
@@ -255,7 +255,7 @@ module "monitoring" {
   target_group_arn_suffix  = module.load_balancer.target_group_arn_suffix
   cluster_name             = local.name
   service_name             = local.name
-{% if cookiecutter.database != 'none' %}
+{% if 'postgresql' in cookiecutter.database %}
 
   database_alarm_arns        = module.database.alarm_arns
   database_dashboard_widgets = module.database.dashboard_widgets

@@ -86,7 +86,7 @@ output "waf_log_group_name" {
   value       = one(module.waf[*].log_group_name)
 }
 {% endif %}
-{% if cookiecutter.database != 'none' %}
+{% if 'postgresql' in cookiecutter.database %}
 
 output "database_identifier" {
   description = "Identifier of the database {{ 'cluster' if cookiecutter.database == 'aurora-postgresql' else 'instance' }}, which `make pause` and `make resume` act on."

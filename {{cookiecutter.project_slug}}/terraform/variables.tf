@@ -163,7 +163,7 @@ variable "container_port" {
 }
 
 variable "environment_variables" {
-  description = "Extra plain environment variables of the application{% if cookiecutter.database != 'none' %} and its migrations{% endif %}, e.g. { FEATURE_X = \"on\" }; never secrets."
+  description = "Extra plain environment variables of the application{% if 'postgresql' in cookiecutter.database %} and its migrations{% endif %}, e.g. { FEATURE_X = \"on\" }; never secrets."
   type        = map(string)
   default     = {}
 }
@@ -324,7 +324,7 @@ variable "certificate_arn" {
   type        = string
 }
 {% endif %}
-{% if cookiecutter.database != 'none' %}
+{% if 'postgresql' in cookiecutter.database %}
 
 variable "database_name" {
   description = "Name of the application's database."

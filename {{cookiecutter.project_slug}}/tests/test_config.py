@@ -1,6 +1,6 @@
 import pytest
 
-{% if cookiecutter.database != "none" %}
+{% if "postgresql" in cookiecutter.database %}
 from {{ cookiecutter.package_name }}.config import LOCAL_SQLITE_URL, load_settings
 
 # What the tests below set, each cleared before every test.
@@ -205,6 +205,82 @@ def test_tls_and_role_settings_are_checked(
     assert variable in str(exit_info.value.code)
 
 
+{% endif %}
+{% if cookiecutter.database == "dynamodb" %}
+from {{ cookiecutter.package_name }}.config import LOCAL_ITEMS_TABLE, load_settings
+
+# What the tests below set, each cleared before every test.
+SERVICE_VARIABLES = (
+    "ITEMS_TABLE",
+    "AWS_REGION",
+    "TABLE_TIMEOUT",
+    "READINESS_TIMEOUT",
+{% if cookiecutter.events == "yes" %}
+    "EVENT_BUS_ARN",
+{% endif %}
+{% if cookiecutter.object_storage == "yes" %}
+    "ASSETS_BUCKET",
+{% endif %}
+)
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Start each test from no configuration at all (and away from any local .env file)."""
+    for name in (*SERVICE_VARIABLES, "ENVIRONMENT", "LOG_LEVEL", "APP_VERSION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+
+
+def test_local_default_is_the_emulators_table_in_the_projects_region() -> None:
+    settings = load_settings()
+
+    assert settings.environment == "local"
+    assert (settings.items_table, settings.aws_region) == (
+        LOCAL_ITEMS_TABLE,
+        "{{ cookiecutter.aws_region }}",
+    )
+
+
+@pytest.mark.parametrize("environment", ["staging", "production"])
+def test_outside_local_the_table_must_be_named(
+    monkeypatch: pytest.MonkeyPatch, environment: str
+) -> None:
+    monkeypatch.setenv("ENVIRONMENT", environment)
+
+    with pytest.raises(SystemExit) as exit_info:
+        load_settings()
+    monkeypatch.setenv("ITEMS_TABLE", "{{ cookiecutter.project_slug }}-staging-items")
+
+    assert "ITEMS_TABLE" in str(exit_info.value.code)
+    assert load_settings().items_table == "{{ cookiecutter.project_slug }}-staging-items"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("ITEMS_TABLE", "ab"),
+        ("ITEMS_TABLE", "has space"),
+        ("ITEMS_TABLE", "x" * 256),
+        ("ITEMS_TABLE", "arn:aws:dynamodb:{{ cookiecutter.aws_region }}:123456789012:table/t"),
+        ("TABLE_TIMEOUT", "0"),
+        ("READINESS_TIMEOUT", "-1"),
+    ],
+)
+def test_table_settings_it_cannot_use_exit_naming_them(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+
+    with pytest.raises(SystemExit) as exit_info:
+        load_settings()
+
+    assert variable in str(exit_info.value.code)
+
+
+{% endif %}
 {% if cookiecutter.events == "yes" %}
 @pytest.mark.parametrize(
     "value",
@@ -226,7 +302,7 @@ def test_the_event_bus_must_be_an_event_bus_arn(
 
 
 {% endif %}
-{% else %}
+{% if cookiecutter.database == "none" %}
 from {{ cookiecutter.package_name }}.config import load_settings
 
 

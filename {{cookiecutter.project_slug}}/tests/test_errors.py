@@ -1,19 +1,19 @@
 import math
 
-{% if cookiecutter.database != "none" %}
+{% if "postgresql" in cookiecutter.database %}
 import asyncpg
 {% endif %}
 import pytest
-from httpx import {{ 'ASGITransport, ' if cookiecutter.database != 'none' else '' }}AsyncClient
-{% if cookiecutter.database != "none" %}
+from httpx import {{ 'ASGITransport, ' if 'postgresql' in cookiecutter.database else '' }}AsyncClient
+{% if "postgresql" in cookiecutter.database %}
 from sqlalchemy import exc
 {% endif %}
 
-{% if cookiecutter.database != "none" %}
+{% if "postgresql" in cookiecutter.database %}
 from {{ cookiecutter.package_name }}.config import Settings
 {% endif %}
 from {{ cookiecutter.package_name }}.errors import SHOWN_INPUT_CHARACTERS, shown
-{% if cookiecutter.database != "none" %}
+{% if "postgresql" in cookiecutter.database %}
 from {{ cookiecutter.package_name }}.main import create_app
 {% endif %}
 
@@ -41,7 +41,7 @@ def test_a_refused_input_is_shown_short_and_as_strict_json(value: object, expect
     [
         ("POST", "/health", "GET, HEAD"),
         ("DELETE", "/info", "GET"),
-{% if cookiecutter.database != "none" %}
+{% if "postgresql" in cookiecutter.database %}
         ("PUT", "/items", "GET, POST"),
         ("PUT", "/items/1", "DELETE, GET, PATCH"),
 {% endif %}
@@ -55,7 +55,7 @@ async def test_a_405_names_every_method_the_path_answers(
     assert response.status_code == 405
     assert response.headers["allow"] == allowed
     assert response.json() == {"detail": "Method Not Allowed"}
-{% if cookiecutter.database != "none" %}
+{% if "postgresql" in cookiecutter.database %}
 
 
 class WrappedDriverError(Exception):

@@ -17,6 +17,7 @@ from {{ cookiecutter.package_name }}.events import (
     create_event_publisher,
 )
 from {{ cookiecutter.package_name }}.logs import configure_logging
+from tests.conftest import UNUSED_ITEM_ID
 
 pytestmark = pytest.mark.anyio
 
@@ -41,7 +42,7 @@ def publisher(aws_emulator: None) -> EventBridgePublisher:
 async def test_an_event_goes_to_the_bus_with_its_type_and_body(
     publisher: EventBridgePublisher,
 ) -> None:
-    event = item_deleted(7)
+    event = item_deleted(UNUSED_ITEM_ID)
     entry = {
         "EventBusName": BUS_ARN,
         "Source": SOURCE,
@@ -60,7 +61,7 @@ async def test_a_failed_attempt_is_tried_once_more(
     with Stubber(publisher._client) as bus:
         bus.add_client_error("put_events", "ThrottlingException", http_status_code=400)
         bus.add_response("put_events", PUBLISHED)
-        assert await publisher.publish(item_deleted(7))
+        assert await publisher.publish(item_deleted(UNUSED_ITEM_ID))
         bus.assert_no_pending_responses()
 
     messages = [line["message"] for line in log_lines(capfd)]
@@ -75,7 +76,7 @@ async def test_a_failed_attempt_is_tried_once_more(
 async def test_after_two_failures_the_event_is_logged_as_not_published(
     publisher: EventBridgePublisher, capfd: pytest.CaptureFixture[str], answer: Any
 ) -> None:
-    event = item_deleted(7)
+    event = item_deleted(UNUSED_ITEM_ID)
     with Stubber(publisher._client) as bus:
         for _attempt in range(2):
             if isinstance(answer, str):
@@ -96,14 +97,14 @@ async def test_without_a_bus_events_are_logged(capfd: pytest.CaptureFixture[str]
     publisher = create_event_publisher(Settings(environment="local", event_bus_arn=None))
     assert isinstance(publisher, LoggedEvents)
 
-    assert await publisher.publish(item_deleted(7))
+    assert await publisher.publish(item_deleted(UNUSED_ITEM_ID))
 
     (logged,) = [line for line in log_lines(capfd) if line.get("event_type") == "item.deleted"]
-    assert json.loads(logged["event"])["item_id"] == 7
+    assert json.loads(logged["event"])["item_id"] == UNUSED_ITEM_ID
 
 
-def test_outside_local_the_service_does_not_start_without_a_bus() -> None:
-    settings = Settings(environment="staging", database_url="postgresql://app:pw@db/app")
+def test_outside_local_the_service_does_not_start_without_a_bus(settings: Settings) -> None:
+    settings = settings.model_copy(update={"environment": "staging", "event_bus_arn": None})
 
     with pytest.raises(SystemExit) as exit_info:
         create_event_publisher(settings)

@@ -1,7 +1,7 @@
 """All runtime settings, read once from the environment (and a local `.env` file)."""
 
 import sys
-{% if cookiecutter.database != "none" %}
+{% if "postgresql" in cookiecutter.database %}
 from typing import Literal, Self
 
 from pydantic import (
@@ -12,13 +12,19 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-{% else %}
+{% endif %}
+{% if cookiecutter.database == "dynamodb" %}
+from typing import Literal, Self
+
+from pydantic import Field, ValidationError, model_validator
+{% endif %}
+{% if cookiecutter.database == "none" %}
 from typing import Literal
 
 from pydantic import Field, ValidationError
 {% endif %}
 from pydantic_settings import BaseSettings, SettingsConfigDict
-{% if cookiecutter.database != "none" %}
+{% if "postgresql" in cookiecutter.database %}
 from sqlalchemy import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
@@ -33,6 +39,11 @@ ASYNC_DRIVERS = {
     "sqlite": "sqlite+aiosqlite",
     "sqlite+aiosqlite": "sqlite+aiosqlite",
 }
+{% endif %}
+{% if cookiecutter.database == "dynamodb" %}
+
+# The table of local runs and tests, in the emulator: no AWS account is ever needed for them.
+LOCAL_ITEMS_TABLE = "items"
 {% endif %}
 
 
@@ -54,7 +65,7 @@ class Settings(BaseSettings):
     @property
     def serves_api_docs(self) -> bool:
         return self.environment == "local" if self.api_docs is None else self.api_docs
-{% if cookiecutter.database != "none" %}
+{% if "postgresql" in cookiecutter.database %}
 
     # Either one URL (local, compose, tests) ...
     database_url: SecretStr | None = None
@@ -159,11 +170,34 @@ class Settings(BaseSettings):
             database=self.db_name,
         )
 {% endif %}
+{% if cookiecutter.database == "dynamodb" %}
+
+    # The items' DynamoDB table: on ECS the environment's; in a local run the emulator's, which
+    # `make run` and docker compose start with the table created (AWS_ENDPOINT_URL).
+    items_table: str = Field(default=LOCAL_ITEMS_TABLE, pattern=r"^[a-zA-Z0-9_.-]{3,255}$")
+    # Its region (on ECS, the task's).
+    aws_region: str = "{{ cookiecutter.aws_region }}"
+    # Seconds one DynamoDB call may take to connect and to be answered, per attempt.
+    table_timeout: float = Field(default=2.0, gt=0)
+    # Seconds the readiness probe waits for the table before reporting it down.
+    readiness_timeout: float = Field(default=2.0, gt=0)
+
+    @model_validator(mode="after")
+    def require_table_outside_local(self) -> Self:
+        if self.environment != "local" and "items_table" not in self.model_fields_set:
+            raise ValueError("set ITEMS_TABLE: the items are stored there outside local runs")
+        return self
+{% endif %}
 {% if cookiecutter.events == "yes" %}
 
     # The environment's EventBridge bus, where the items' events go: the service does not start
     # without it outside a local run (events.create_event_publisher), where unset, they are
+{% if "postgresql" in cookiecutter.database %}
     # logged instead. Not required here: the migrations read these settings too.
+{% endif %}
+{% if cookiecutter.database == "dynamodb" %}
+    # logged instead.
+{% endif %}
     event_bus_arn: str | None = Field(
         default=None, pattern=r"^arn:aws[a-z-]*:events:[a-z0-9-]+:[0-9]{12}:event-bus/[\w.-]+$"
     )

@@ -1,8 +1,11 @@
 """How failures become responses.
 
 - 422 for bad input, 405 naming every method the path answers.
-{% if cookiecutter.database != "none" %}
+{% if "postgresql" in cookiecutter.database %}
 - 503 while the database is away or too slow.
+{% endif %}
+{% if cookiecutter.database == "dynamodb" %}
+- 503 while the table throttles, fails or is too slow.
 {% endif %}
 - The last resort, a JSON 500 for anything unexpected, is in the middleware.
 """
@@ -12,24 +15,28 @@ import json
 import logging
 {% endif %}
 import math
-{% if cookiecutter.database != "none" %}
+{% if "postgresql" in cookiecutter.database %}
 import socket
 {% endif %}
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-{% if cookiecutter.database != "none" %}
+{% if "postgresql" in cookiecutter.database %}
 import asyncpg
 {% endif %}
 from fastapi import Request, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-{% if cookiecutter.database != "none" %}
+{% if "postgresql" in cookiecutter.database %}
 from sqlalchemy import exc
 {% endif %}
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
+{% if cookiecutter.database == "dynamodb" %}
+
+from {{ cookiecutter.package_name }}.table import TableUnavailable
+{% endif %}
 
 Handler = Callable[[Request, Any], Coroutine[Any, Any, Response]]
 # How much of a refused input a 422 repeats: enough to recognise it, never the whole body.
@@ -41,6 +48,8 @@ HTTP_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5
+{% endif %}
+{% if "postgresql" in cookiecutter.database %}
 # Connecting failed (refused, reset, name not resolved, timed out), the pool had no connection
 # free in time, or a read found its connection gone (db.reads.ConnectionLost).
 OUTAGES = (ConnectionError, socket.gaierror, TimeoutError, exc.TimeoutError)
@@ -99,7 +108,7 @@ async def method_not_allowed(request: Request, error: HTTPException) -> JSONResp
         status_code=status.HTTP_405_METHOD_NOT_ALLOWED,
         headers={"Allow": ", ".join(allowed)},
     )
-{% if cookiecutter.database != "none" %}
+{% if "postgresql" in cookiecutter.database %}
 
 
 def sqlstate(error: BaseException) -> str | None:
@@ -109,6 +118,8 @@ def sqlstate(error: BaseException) -> str | None:
         if isinstance(code, str):
             return code
     return None
+{% endif %}
+{% if cookiecutter.database != "none" %}
 
 
 def unavailable(message: str) -> JSONResponse:
@@ -117,6 +128,8 @@ def unavailable(message: str) -> JSONResponse:
         status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
         headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
     )
+{% endif %}
+{% if "postgresql" in cookiecutter.database %}
 
 
 async def database_unavailable(request: Request, error: Exception) -> JSONResponse:
@@ -145,16 +158,29 @@ async def database_unavailable(request: Request, error: Exception) -> JSONRespon
     )
     return unavailable("The database is unavailable: retry shortly")
 {% endif %}
+{% if cookiecutter.database == "dynamodb" %}
+
+
+async def table_unavailable(request: Request, error: TableUnavailable) -> JSONResponse:
+    """503 with Retry-After while DynamoDB throttles the table (botocore has retried with
+    backoff already), fails, or does not answer in time: the request was fine and will work
+    again soon."""
+    logger.warning("Table unavailable: %s", error, extra={"path": request.url.path})
+    return unavailable("The database is unavailable: retry shortly")
+{% endif %}
 
 
 # For FastAPI(exception_handlers=...): each error class, and the handler that answers it.
 EXCEPTION_HANDLERS: dict[int | type[Exception], Handler] = {
     RequestValidationError: validation_failed,
     status.HTTP_405_METHOD_NOT_ALLOWED: method_not_allowed,
-{% if cookiecutter.database != "none" %}
+{% if "postgresql" in cookiecutter.database %}
     **{
         error_class: database_unavailable
         for error_class in (*OUTAGES, exc.DBAPIError, asyncpg.PostgresError)
     },
+{% endif %}
+{% if cookiecutter.database == "dynamodb" %}
+    TableUnavailable: table_unavailable,
 {% endif %}
 }

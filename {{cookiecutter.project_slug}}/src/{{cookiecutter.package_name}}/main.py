@@ -15,7 +15,7 @@ from {{ cookiecutter.package_name }}.api.items import uploads
 {% endif %}
 from {{ cookiecutter.package_name }}.body_limit import BodySizeLimitMiddleware
 from {{ cookiecutter.package_name }}.config import Settings, load_settings
-{% if cookiecutter.database != "none" %}
+{% if "postgresql" in cookiecutter.database %}
 from {{ cookiecutter.package_name }}.db.engine import create_engine
 {% endif %}
 from {{ cookiecutter.package_name }}.errors import EXCEPTION_HANDLERS
@@ -27,11 +27,14 @@ from {{ cookiecutter.package_name }}.middleware import RequestContextMiddleware
 {% if cookiecutter.object_storage == "yes" %}
 from {{ cookiecutter.package_name }}.storage import create_asset_store
 {% endif %}
+{% if cookiecutter.database == "dynamodb" %}
+from {{ cookiecutter.package_name }}.table import create_items_table
+{% endif %}
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-{% if cookiecutter.database != "none" %}
+{% if "postgresql" in cookiecutter.database %}
     # The pool connects lazily: the app starts, and reports not ready, while the database is down.
     engine = create_engine(app.state.settings)
     app.state.engine = engine
@@ -42,7 +45,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     gc.collect()
     gc.freeze()
     yield
-{% if cookiecutter.database != "none" %}
+{% if "postgresql" in cookiecutter.database %}
     # Runs after uvicorn has drained in-flight requests on SIGTERM.
     await engine.dispose()
 {% endif %}
@@ -63,6 +66,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+{% if cookiecutter.database == "dynamodb" %}
+    # Its client connects on the first call: the app starts, and reports not ready, without it.
+    app.state.items_table = create_items_table(settings)
+{% endif %}
 {% if cookiecutter.events == "yes" %}
     app.state.event_publisher = create_event_publisher(settings)
 {% endif %}

@@ -26,7 +26,7 @@ locals {
     service       = data.aws_iam_policy_document.deploy_service
     guardrails    = data.aws_iam_policy_document.deploy_guardrails
     monitoring    = data.aws_iam_policy_document.deploy_monitoring
-{% if cookiecutter.database != 'none' %}
+{% if 'postgresql' in cookiecutter.database %}
     database      = data.aws_iam_policy_document.deploy_database
 {% endif %}
 {% if cookiecutter.https == 'acm-route53' %}
@@ -598,7 +598,7 @@ data "aws_iam_policy_document" "deploy_service" {
         "ecs.amazonaws.com",
         "ecs.application-autoscaling.amazonaws.com",
         "elasticloadbalancing.amazonaws.com",
-{% if cookiecutter.database != 'none' %}
+{% if 'postgresql' in cookiecutter.database %}
         "rds.amazonaws.com",
 {% endif %}
       ]
@@ -790,7 +790,7 @@ data "aws_iam_policy_document" "deploy_guardrails" {
       "ec2:ModifyImageAttribute",
       "ec2:ModifySnapshotAttribute",
       "ec2:RunInstances",
-{% if cookiecutter.database != 'none' %}
+{% if 'postgresql' in cookiecutter.database %}
       "rds:ModifyDBClusterSnapshotAttribute",
       "rds:ModifyDBSnapshotAttribute",
 {% endif %}

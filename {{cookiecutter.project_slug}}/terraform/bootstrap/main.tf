@@ -44,7 +44,7 @@ locals {
     kms     = "arn:aws:kms:${var.aws_region}:${local.account_id}"
     logs    = "arn:aws:logs:${var.aws_region}:${local.account_id}"
     secrets = "arn:aws:secretsmanager:${var.aws_region}:${local.account_id}"
-{% if cookiecutter.database != 'none' %}
+{% if 'postgresql' in cookiecutter.database %}
     # The database.
     rds = "arn:aws:rds:${var.aws_region}:${local.account_id}"
 {% endif %}

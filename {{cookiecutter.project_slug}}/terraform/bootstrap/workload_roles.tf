@@ -9,7 +9,7 @@ locals {
     execution = { service = "ecs-tasks.amazonaws.com", source_arn = "${local.arn.ecs}:*" }
     task      = { service = "ecs-tasks.amazonaws.com", source_arn = "${local.arn.ecs}:*" }
     flow_logs = { service = "vpc-flow-logs.amazonaws.com", source_arn = "${local.arn.ec2}:vpc-flow-log/*" }
-{% if cookiecutter.database != 'none' %}
+{% if 'postgresql' in cookiecutter.database %}
     # RDS Enhanced Monitoring, which writes the database host's metrics (no source ARN to check).
     database_monitoring = { service = "monitoring.rds.amazonaws.com", source_arn = null }
 {% endif %}
@@ -92,7 +92,7 @@ data "aws_iam_policy_document" "workload_boundary" {
 
   source_policy_documents = [
     data.aws_iam_policy_document.workload_base[each.key].json,
-{% if cookiecutter.database != 'none' %}
+{% if 'postgresql' in cookiecutter.database %}
     data.aws_iam_policy_document.workload_database[each.key].json,
 {% endif %}
 {% if cookiecutter.events == 'yes' %}
@@ -139,7 +139,7 @@ data "aws_iam_policy_document" "workload_base" {
   }
 
   # Secrets encrypted with the environment's key are decrypted for Secrets Manager only.
-{% if cookiecutter.database != 'none' %}
+{% if 'postgresql' in cookiecutter.database %}
   # The database password's secret is one of them.
 {% endif %}
   statement {

@@ -1,6 +1,6 @@
 # Production: highly available and hard to delete by accident.
 # - two to six tasks over two availability zones, on regular Fargate
-{% if cookiecutter.database != 'none' %}
+{% if 'postgresql' in cookiecutter.database %}
 # - a Multi-AZ database with two weeks of backups and a final snapshot
 {% endif %}
 {% if cookiecutter.waf == 'yes' %}

@@ -7,7 +7,7 @@
 {% if cookiecutter.nat_gateways == 'one-per-az' %}
 # - one NAT gateway: outbound traffic may stop with its zone; production has one per zone
 {% endif %}
-{% if cookiecutter.database != 'none' %}
+{% if 'postgresql' in cookiecutter.database %}
 # - a single-AZ database with a day of backups and no final snapshot
 {% endif %}
 # - tasks on weekdays' office hours only

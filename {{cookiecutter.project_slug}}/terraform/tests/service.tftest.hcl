@@ -44,7 +44,7 @@ variables {
   task_role_arn                   = "arn:aws:iam::123456789012:role/{{ cookiecutter.project_slug }}/test/{{ cookiecutter.project_slug }}-test-task"
   cpu_architecture                = "{{ 'ARM64' if cookiecutter.cpu_architecture == 'arm64' else 'X86_64' }}"
   kms_key_arn                     = "arn:aws:kms:{{ cookiecutter.aws_region }}:123456789012:key/11111111-2222-3333-4444-555555555555"
-{% if cookiecutter.database != 'none' %}
+{% if 'postgresql' in cookiecutter.database %}
   database_host                   = "{{ cookiecutter.project_slug }}-test.cluster-abcdefghijkl.{{ cookiecutter.aws_region }}.rds.amazonaws.com"
   database_port                   = 5432
   database_name                   = "{{ cookiecutter.package_name }}"
@@ -85,8 +85,8 @@ run "task_definition" {
   }
 
   assert {
-    condition     = toset([for container in jsondecode(aws_ecs_task_definition.this.container_definitions) : container.name]) == toset({{ '["migrate", "app"]' if cookiecutter.database != 'none' else '["app"]' }})
-    error_message = "{{ 'Expected the migrate init container and the app container.' if cookiecutter.database != 'none' else 'Expected the app container alone.' }}"
+    condition     = toset([for container in jsondecode(aws_ecs_task_definition.this.container_definitions) : container.name]) == toset({{ '["migrate", "app"]' if 'postgresql' in cookiecutter.database else '["app"]' }})
+    error_message = "{{ 'Expected the migrate init container and the app container.' if 'postgresql' in cookiecutter.database else 'Expected the app container alone.' }}"
   }
 
   assert {
@@ -126,7 +126,7 @@ run "task_definition" {
     condition     = aws_iam_role_policy.execution.role == var.execution_role_name
     error_message = "The policy belongs on bootstrap's execution role."
   }
-{% if cookiecutter.database != 'none' %}
+{% if 'postgresql' in cookiecutter.database %}
 
   assert {
     condition     = aws_iam_role_policy.read_database_secret.role == var.execution_role_name
@@ -134,7 +134,7 @@ run "task_definition" {
   }
 {% endif %}
 }
-{% if cookiecutter.database != 'none' %}
+{% if 'postgresql' in cookiecutter.database %}
 
 run "migrations_run_before_the_app" {
   command = plan

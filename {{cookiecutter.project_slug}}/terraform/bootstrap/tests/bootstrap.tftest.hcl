@@ -249,7 +249,7 @@ run "workload_roles_are_bootstraps" {
   command = plan
 
   assert {
-    condition     = toset(keys(aws_iam_role.workload)) == toset([for pair in setproduct(["staging", "production"], [{{ '"execution", "task", "flow_logs", "database_monitoring"' if cookiecutter.database != 'none' else '"execution", "task", "flow_logs"' }}]) : join("/", pair)])
+    condition     = toset(keys(aws_iam_role.workload)) == toset([for pair in setproduct(["staging", "production"], [{{ '"execution", "task", "flow_logs", "database_monitoring"' if 'postgresql' in cookiecutter.database else '"execution", "task", "flow_logs"' }}]) : join("/", pair)])
     error_message = "Bootstrap creates every role an environment's stack runs as."
   }
 

@@ -108,7 +108,7 @@ variable "service_name" {
   type        = string
 }
 
-{% if cookiecutter.database != 'none' %}
+{% if 'postgresql' in cookiecutter.database %}
 variable "database_alarm_arns" {
   description = "ARNs of the database's alarms, shown with the others on the dashboard."
   type        = list(string)

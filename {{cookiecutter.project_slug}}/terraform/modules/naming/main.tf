@@ -19,7 +19,7 @@ locals {
     execution = "${local.name}-task-execution"
     task      = "${local.name}-task"
     flow_logs = "${local.name}-vpc-flow-logs"
-{% if cookiecutter.database != 'none' %}
+{% if 'postgresql' in cookiecutter.database %}
     # Assumed by RDS Enhanced Monitoring.
     database_monitoring = "${local.name}-rds-monitoring"
 {% endif %}
@@ -81,7 +81,7 @@ locals {
     budget            = local.name
     budget_arn        = "arn:aws:budgets::${var.account_id}:budget/${local.name}"
   }
-{% if cookiecutter.database != 'none' %}
+{% if 'postgresql' in cookiecutter.database %}
 
   # RDS exports each log of the {{ 'cluster' if cookiecutter.database == 'aurora-postgresql' else 'instance' }} to a group of its own: <prefix>/<log>.
   database_log_group_prefix = var.environment == null ? null : "/aws/rds/{{ 'cluster' if cookiecutter.database == 'aurora-postgresql' else 'instance' }}/${local.name}"
@@ -92,7 +92,7 @@ locals {
   # Every log group the environment's key encrypts.
   encrypted_log_group_arns = var.environment == null ? [] : concat(
     values(local.log_group_arns),
-{% if cookiecutter.database != 'none' %}
+{% if 'postgresql' in cookiecutter.database %}
     [local.database_log_groups_arn],
 {% endif %}
 {% if cookiecutter.waf == 'yes' %}

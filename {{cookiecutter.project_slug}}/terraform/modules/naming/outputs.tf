@@ -79,7 +79,7 @@ output "workload_boundary_name" {
 }
 
 output "workload_roles" {
-  description = "Names of the environment's workload roles, by purpose: execution, task, flow_logs{% if cookiecutter.database != 'none' %}, database_monitoring{% endif %}."
+  description = "Names of the environment's workload roles, by purpose: execution, task, flow_logs{% if 'postgresql' in cookiecutter.database %}, database_monitoring{% endif %}."
   value       = local.workload_roles
 }
 
@@ -104,10 +104,10 @@ output "monitoring" {
 }
 
 output "encrypted_log_group_arns" {
-  description = "ARNs (or patterns) of every log group the environment's key encrypts: its own{% if cookiecutter.database != 'none' %}, those the database exports to{% endif %}{% if cookiecutter.waf == 'yes' %}, the firewall's{% endif %}{% if cookiecutter.events == 'yes' %}, the event log{% endif %} (empty without an environment)."
+  description = "ARNs (or patterns) of every log group the environment's key encrypts: its own{% if 'postgresql' in cookiecutter.database %}, those the database exports to{% endif %}{% if cookiecutter.waf == 'yes' %}, the firewall's{% endif %}{% if cookiecutter.events == 'yes' %}, the event log{% endif %} (empty without an environment)."
   value       = local.encrypted_log_group_arns
 }
-{% if cookiecutter.database != 'none' %}
+{% if 'postgresql' in cookiecutter.database %}
 
 output "database_log_group_prefix" {
   description = "Prefix of the log groups the database exports its logs to, one per log (null without an environment)."

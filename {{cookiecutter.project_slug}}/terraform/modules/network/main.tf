@@ -1,4 +1,4 @@
-{% if cookiecutter.database != 'none' %}
+{% if 'postgresql' in cookiecutter.database %}
 # Availability zones, each with a public subnet (the load balancer, and the NAT gateways if
 # any) and a private subnet (the database). The tasks run in the private subnets behind NAT
 # gateways, or without NAT gateways in the public ones with public IPs. The private subnets'

@@ -13,7 +13,7 @@ locals {
   # same probe, GET /health on UVICORN_PORT through the interpreter (no curl in the image).
   # An unhealthy app container stops its task, and the service replaces it. The start period
   # counts from the app container's start; the app answers in about a second.
-{% if cookiecutter.database != 'none' %}
+{% if 'postgresql' in cookiecutter.database %}
   # The app starts once the migrations succeeded (dependsOn), so their time is not in it.
 {% endif %}
   health_check = {

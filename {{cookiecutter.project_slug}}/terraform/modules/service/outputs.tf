@@ -19,7 +19,7 @@ output "image" {
 }
 
 output "log_group_name" {
-  description = "CloudWatch log group of the containers (stream prefixes: app{% if cookiecutter.database != 'none' %}, migrate{% endif %})."
+  description = "CloudWatch log group of the containers (stream prefixes: app{% if 'postgresql' in cookiecutter.database %}, migrate{% endif %})."
   value       = aws_cloudwatch_log_group.this.name
 }
 

@@ -24,7 +24,7 @@ resource "aws_vpc_security_group_ingress_rule" "from_load_balancer" {
   to_port                      = var.container_port
 }
 
-# ECR, CloudWatch Logs{{ ', Secrets Manager' if cookiecutter.database != 'none' else '' }} and any HTTPS API the application calls.
+# ECR, CloudWatch Logs{{ ', Secrets Manager' if 'postgresql' in cookiecutter.database else '' }} and any HTTPS API the application calls.
 resource "aws_vpc_security_group_egress_rule" "https" {
   security_group_id = aws_security_group.this.id
   description       = "HTTPS to AWS APIs and the internet"

@@ -160,7 +160,7 @@ variable "https_only" {
 }
 
 variable "environment_variables" {
-  description = "Extra plain environment variables of the application container{% if cookiecutter.database != 'none' %} and the migrations{% endif %}; never put secrets here."
+  description = "Extra plain environment variables of the application container{% if 'postgresql' in cookiecutter.database %} and the migrations{% endif %}; never put secrets here."
   type        = map(string)
   default     = {}
 
@@ -263,7 +263,7 @@ variable "office_hours" {
 }
 
 variable "health_check_grace_period" {
-  description = "Seconds a new task has before failed load balancer health checks count{% if cookiecutter.database != 'none' %}, including the migrations that run first{% endif %}."
+  description = "Seconds a new task has before failed load balancer health checks count{% if 'postgresql' in cookiecutter.database %}, including the migrations that run first{% endif %}."
   type        = number
   default     = 120
 
@@ -334,10 +334,10 @@ variable "exec_log_group_name" {
 }
 
 variable "kms_key_arn" {
-  description = "ARN of the environment's KMS key: it encrypts the log groups and the ECS Exec sessions{% if cookiecutter.database != 'none' %}, and the database secret the tasks read{% endif %}."
+  description = "ARN of the environment's KMS key: it encrypts the log groups and the ECS Exec sessions{% if 'postgresql' in cookiecutter.database %}, and the database secret the tasks read{% endif %}."
   type        = string
 }
-{% if cookiecutter.database != 'none' %}
+{% if 'postgresql' in cookiecutter.database %}
 
 variable "database_host" {
   description = "Host name of the database, passed to the application as DB_HOST."

@@ -11,7 +11,7 @@ from {{ cookiecutter.package_name }}.api.items.events import events_schema
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.events import EVENT_NOT_PUBLISHED, SOURCE
 from {{ cookiecutter.package_name }}.main import create_app
-from tests.conftest import PROJECT_ROOT, EventBus
+from tests.conftest import PROJECT_ROOT, UNUSED_ITEM_ID, EventBus
 
 pytestmark = pytest.mark.anyio
 
@@ -52,7 +52,7 @@ async def test_writes_that_change_nothing_publish_nothing(
     unchanged = await client.patch(f"/items/{item['id']}", json={})
     taken = await client.post("/items", json={"name": "widget"})
     invalid = await client.post("/items", json={"name": ""})
-    missing = await client.delete("/items/999999")
+    missing = await client.delete(f"/items/{UNUSED_ITEM_ID}")
 
     assert [unchanged.status_code, taken.status_code, invalid.status_code] == [200, 409, 422]
     assert missing.status_code == 404

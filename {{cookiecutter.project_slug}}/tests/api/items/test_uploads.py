@@ -12,7 +12,7 @@ from httpx import AsyncClient
 from {{ cookiecutter.package_name }}.config import Settings
 from {{ cookiecutter.package_name }}.main import create_app
 from {{ cookiecutter.package_name }}.storage import MAX_UPLOAD_BYTES
-from tests.conftest import REGION
+from tests.conftest import REGION, UNUSED_ITEM_ID
 
 pytestmark = pytest.mark.anyio
 
@@ -56,7 +56,7 @@ async def test_each_ticket_is_for_a_new_key(client: AsyncClient) -> None:
 
 
 async def test_no_ticket_for_an_item_that_does_not_exist(client: AsyncClient) -> None:
-    response = await client.post("/items/999999/uploads")
+    response = await client.post(f"/items/{UNUSED_ITEM_ID}/uploads")
 
     assert response.status_code == 404
 

@@ -36,7 +36,12 @@ class ItemEvent(BaseModel):
         default_factory=lambda: request_id_var.get(),
         description="The X-Request-ID of the request that made the change, as in its access log.",
     )
+{% if "postgresql" in cookiecutter.database %}
     item_id: int
+{% endif %}
+{% if cookiecutter.database == "dynamodb" %}
+    item_id: uuid.UUID
+{% endif %}
     item: ItemPublic | None = Field(
         description="The item as GET /items/{item_id} served it after the write; null for "
         "item.deleted."
@@ -49,7 +54,12 @@ def item_changed(
     return ItemEvent(type=event_type, item_id=item.id, item=item)
 
 
+{% if "postgresql" in cookiecutter.database %}
 def item_deleted(item_id: int) -> ItemEvent:
+{% endif %}
+{% if cookiecutter.database == "dynamodb" %}
+def item_deleted(item_id: uuid.UUID | str) -> ItemEvent:
+{% endif %}
     return ItemEvent(type="item.deleted", item_id=item_id, item=None)
 
 

@@ -1,6 +1,9 @@
 """The request and response bodies of the items resource: what the API promises its clients."""
 
 import unicodedata
+{% if cookiecutter.database == "dynamodb" %}
+import uuid
+{% endif %}
 from datetime import datetime
 from typing import Annotated
 
@@ -9,8 +12,9 @@ from pydantic.json_schema import SkipJsonSchema
 
 
 def storable_text(text: str) -> str:
-    """Refuse what a PostgreSQL text column cannot hold, as a 422 rather than a database error,
-    and store text in one normal form (NFC), so that names that look the same are the same."""
+    """Refuse what the database cannot store (text that is not valid Unicode), as a 422 rather
+    than a database error, and store text in one normal form (NFC), so that names that look the
+    same are the same."""
     if text.isascii():
         return text
     try:
@@ -20,7 +24,8 @@ def storable_text(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-# No NUL character: PostgreSQL text cannot hold one (the pattern puts that in the schema too).
+# No NUL character: PostgreSQL text cannot hold one, and the API is the same whatever stores it
+# (the pattern puts that in the schema too).
 NO_NUL = r"^[^\x00]*$"
 ItemName = Annotated[
     str, Field(min_length=1, max_length=100, pattern=NO_NUL), AfterValidator(storable_text)
@@ -57,7 +62,12 @@ class ItemUpdate(BaseModel):
 class ItemPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
+{% if "postgresql" in cookiecutter.database %}
     id: int
+{% endif %}
+{% if cookiecutter.database == "dynamodb" %}
+    id: uuid.UUID
+{% endif %}
     name: str
     description: str | None
     created_at: datetime
@@ -67,4 +77,9 @@ class ItemPublic(BaseModel):
 class ItemPage(BaseModel):
     items: list[ItemPublic]
     # Pass as `after` to get the next page; null on the last page.
+{% if "postgresql" in cookiecutter.database %}
     next_after: int | None
+{% endif %}
+{% if cookiecutter.database == "dynamodb" %}
+    next_after: str | None
+{% endif %}

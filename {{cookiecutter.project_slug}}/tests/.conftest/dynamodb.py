@@ -1,15 +1,12 @@
 """Shared fixtures.
 
-The suite runs on PostgreSQL when DATABASE_URL points at one (`make test` with the compose
-database up, or CI), and on a throwaway SQLite file otherwise. The header pytest prints names
-the backend in use.
+The suite runs against moto's server, an emulated AWS on a loopback port that the tests start
+themselves: the items table{% if cookiecutter.events == "yes" %}, the event bus{% endif %}{% if cookiecutter.object_storage == "yes" %}, the bucket{% endif %} and every call to them stay on this machine.
 """
 
 {% if cookiecutter.events == "yes" %}
 import json
 {% endif %}
-import os
-import tempfile
 from collections.abc import AsyncIterator, Iterator
 {% if cookiecutter.events == "yes" %}
 from dataclasses import dataclass
@@ -20,36 +17,27 @@ from typing import Any
 {% endif %}
 
 import pytest
-from alembic import command
-from alembic.config import Config
-{% if cookiecutter.events == "yes" or cookiecutter.object_storage == "yes" %}
 from botocore.session import get_session
-{% endif %}
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
-{% if cookiecutter.events == "yes" or cookiecutter.object_storage == "yes" %}
 from moto.server import ThreadedMotoServer
-{% endif %}
-from sqlalchemy import delete
 
 from {{ cookiecutter.package_name }}.config import Settings
-from {{ cookiecutter.package_name }}.db.models import Item
 {% if cookiecutter.events == "yes" %}
 from {{ cookiecutter.package_name }}.events import SOURCE
 {% endif %}
+from {{ cookiecutter.package_name }}.local_table import create_local_table
 from {{ cookiecutter.package_name }}.main import create_app
+from {{ cookiecutter.package_name }}.table import KEY
 
-# The database the environment or .env configures; never the developer's local.db: without
-# one, a fresh SQLite file per run.
-_configured = Settings()
-if _configured.database_url is None and _configured.db_host is None:
-    os.environ["DATABASE_URL"] = f"sqlite+aiosqlite:///{tempfile.mkdtemp()}/test.db"
+# The region the emulated resources are in.
+REGION = "{{ cookiecutter.aws_region }}"
+TABLE = "{{ cookiecutter.project_slug }}-test-items"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-def pytest_report_header() -> str:
-    url = Settings().sqlalchemy_url
-    return f"database: {url.get_backend_name()} ({url.render_as_string(hide_password=True)})"
+{% if cookiecutter.events == "yes" or cookiecutter.object_storage == "yes" %}
+# An id no test item has.
+UNUSED_ITEM_ID = "0b6c9f3e-5d1a-4e8b-9c2f-7a4d3e1b6c80"
+{% endif %}
 
 
 @pytest.fixture
@@ -57,15 +45,10 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-{% if cookiecutter.events == "yes" or cookiecutter.object_storage == "yes" %}
-# The region the emulated resources are in.
-REGION = "{{ cookiecutter.aws_region }}"
-
-
 @pytest.fixture(scope="session")
-def aws_emulator() -> Iterator[None]:
+def aws_emulator() -> Iterator[str]:
     """moto's server on a free loopback port, which every AWS client of this process then calls
-    (AWS_ENDPOINT_URL), with made-up credentials: the tests never reach AWS."""
+    (AWS_ENDPOINT_URL, its URL), with made-up credentials: the tests never reach AWS."""
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
     server.start()
     host, port = server.get_host_and_port()
@@ -75,14 +58,20 @@ def aws_emulator() -> Iterator[None]:
         environment.setenv("AWS_SECRET_ACCESS_KEY", "testing")
         environment.delenv("AWS_SESSION_TOKEN", raising=False)
         environment.delenv("AWS_PROFILE", raising=False)
-        yield
+        yield f"http://{host}:{port}"
     server.stop()
-{% endif %}
+
+
+@pytest.fixture(scope="session")
+def items_table(aws_emulator: str) -> str:
+    """The emulated items table, created as local runs create it."""
+    create_local_table(TABLE, REGION)
+    return TABLE
 {% if cookiecutter.object_storage == "yes" %}
 
 
 @pytest.fixture(scope="session")
-def assets_bucket(aws_emulator: None) -> str:
+def assets_bucket(aws_emulator: str) -> str:
     """An emulated bucket for the items' files."""
     bucket = "{{ cookiecutter.project_slug }}-test-assets"
     s3 = get_session().create_client("s3", region_name=REGION)
@@ -119,7 +108,7 @@ class EventBus:
 
 
 @pytest.fixture(scope="session")
-def event_bus(aws_emulator: None) -> EventBus:
+def event_bus(aws_emulator: str) -> EventBus:
     events = get_session().create_client("events", region_name=REGION)
     sqs = get_session().create_client("sqs", region_name=REGION)
     bus_arn = events.create_event_bus(Name="{{ cookiecutter.project_slug }}-test")["EventBusArn"]
@@ -142,61 +131,48 @@ def published(event_bus: EventBus) -> EventBus:
     event_bus.received()
     return event_bus
 {% endif %}
-{% if cookiecutter.events == "yes" and cookiecutter.object_storage == "no" %}
 
 
 @pytest.fixture(scope="session")
-def settings(event_bus: EventBus) -> Settings:
-    return Settings(environment="local", log_level="WARNING", event_bus_arn=event_bus.arn)
-{% endif %}
-{% if cookiecutter.object_storage == "yes" and cookiecutter.events == "no" %}
-
-
-@pytest.fixture(scope="session")
-def settings(assets_bucket: str) -> Settings:
-    return Settings(
-        environment="local", log_level="WARNING", assets_bucket=assets_bucket, aws_region=REGION
-    )
-{% endif %}
 {% if cookiecutter.events == "yes" and cookiecutter.object_storage == "yes" %}
-
-
-@pytest.fixture(scope="session")
-def settings(event_bus: EventBus, assets_bucket: str) -> Settings:
+def settings(items_table: str, event_bus: EventBus, assets_bucket: str) -> Settings:
+{% endif %}
+{% if cookiecutter.events == "yes" and cookiecutter.object_storage == "no" %}
+def settings(items_table: str, event_bus: EventBus) -> Settings:
+{% endif %}
+{% if cookiecutter.events == "no" and cookiecutter.object_storage == "yes" %}
+def settings(items_table: str, assets_bucket: str) -> Settings:
+{% endif %}
+{% if cookiecutter.events == "no" and cookiecutter.object_storage == "no" %}
+def settings(items_table: str) -> Settings:
+{% endif %}
     return Settings(
         environment="local",
         log_level="WARNING",
-        event_bus_arn=event_bus.arn,
-        assets_bucket=assets_bucket,
+        items_table=items_table,
         aws_region=REGION,
+{% if cookiecutter.events == "yes" %}
+        event_bus_arn=event_bus.arn,
+{% endif %}
+{% if cookiecutter.object_storage == "yes" %}
+        assets_bucket=assets_bucket,
+{% endif %}
     )
-{% endif %}
-{% if cookiecutter.events == "no" and cookiecutter.object_storage == "no" %}
-@pytest.fixture(scope="session")
-def settings() -> Settings:
-    return Settings(environment="local", log_level="WARNING")
-{% endif %}
 
 
-@pytest.fixture(scope="session")
-def alembic_config() -> Config:
-    return Config(PROJECT_ROOT / "alembic.ini")
-
-
-@pytest.fixture(scope="session", autouse=True)
-def migrated_database(alembic_config: Config) -> Iterator[None]:
-    command.upgrade(alembic_config, "head")
-    yield
-    command.downgrade(alembic_config, "base")
+def empty(table: str) -> None:
+    dynamodb = get_session().create_client("dynamodb", region_name=REGION)
+    for page in dynamodb.get_paginator("scan").paginate(TableName=table):
+        for record in page["Items"]:
+            dynamodb.delete_item(TableName=table, Key={KEY: record[KEY]})
 
 
 @pytest.fixture
 async def app(settings: Settings, anyio_backend: str) -> AsyncIterator[FastAPI]:
     """A fully started app (lifespan included) on an empty items table."""
+    empty(settings.items_table)
     app = create_app(settings)
     async with app.router.lifespan_context(app):
-        async with app.state.engine.begin() as connection:
-            await connection.execute(delete(Item))
         yield app
 
 
