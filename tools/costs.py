@@ -140,6 +140,7 @@ def paused_note(database: str, combination: Priced) -> list[str]:
     held = {
         "postgresql": "no task, the database stopped",
         "aurora-postgresql": "no task, the database at 0 ACUs with its storage billed as used",
+        "dynamodb": "no task; the table bills its storage as used",
         "none": "no task",
     }[database]
     kept = "; ".join(item.name for item in paused["production"].items)
@@ -185,7 +186,7 @@ def usage_notes(
         return task
 
     logged = ["the service", "VPC flow logs"]
-    if any(database != "none" for database in databases):
+    if any("postgresql" in database for database in databases):
         logged.append("the database's logs")
     usage = [
         "Tasks above the floor, while autoscaling runs them: "
@@ -223,6 +224,15 @@ def usage_notes(
             f"Aurora: storage at {rate(aurora['storage_gb_month'])} per GB-month, I/O at"
             f" {rate(aurora['io_per_million'])} per million requests, ACUs above the floor at"
             f" {rate(aurora['acu_hour'])} per ACU-hour."
+        )
+    if "dynamodb" in databases:  # only a project with DynamoDB has its prices
+        dynamodb = prices["dynamodb"]
+        database_usage.append(
+            f"DynamoDB on demand: {rate(dynamodb['write_per_million'])} per million writes,"
+            f" {rate(dynamodb['read_per_million'])} per million reads (a strongly consistent"
+            " read of up to 4 KB is one; the service's reads are), storage at"
+            f" {rate(dynamodb['storage_gb_month'])} per GB-month and point-in-time recovery at"
+            f" {rate(dynamodb['pitr_gb_month'])} per GB-month."
         )
     usage[-2:-2] = database_usage
     if waf:  # only a project with the firewall has its prices

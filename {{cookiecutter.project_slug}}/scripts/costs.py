@@ -33,9 +33,8 @@ SERVICE_ALARM_METRICS = 10
 DATABASE_ALARM_METRICS = 4
 {% endif %}
 {% if cookiecutter.database == 'dynamodb' %}
-# The table's, in terraform/modules/table: throttled reads and writes (one alarm of two
-# metrics), DynamoDB's own errors.
-TABLE_ALARM_METRICS = 3
+# The table's, in terraform/modules/table: throttled reads and throttled writes, one alarm.
+TABLE_ALARM_METRICS = 2
 {% endif %}
 WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 OFFICE_HOURS_CRON = re.compile(r"^cron\((\d+) (\d+) \? \* (\S+) \*\)$")

@@ -1,5 +1,5 @@
 # One environment of {{ cookiecutter.project_name }}: network, load balancer, Fargate service
-{%- if 'postgresql' in cookiecutter.database %}{{ ', database and event bus' if cookiecutter.events == 'yes' else ' and database' }}{% endif %}.
+{%- if cookiecutter.database != 'none' %}{{ ', database and event bus' if cookiecutter.events == 'yes' else ' and database' }}{% endif %}.
 # Apply with environments/<env>.tfvars; a deploy is an apply with a new image_digest.
 
 data "aws_caller_identity" "current" {}
@@ -137,6 +137,11 @@ module "service" {
 
   database_secret_owner_condition_key = module.names.database_secret_owner_condition_key
 {% endif %}
+{% if cookiecutter.database == 'dynamodb' %}
+
+  items_table_name = module.names.table.name
+  items_table_arn  = module.names.table.arn
+{% endif %}
 {% if cookiecutter.events == 'yes' %}
 
   event_bus_arn = module.names.events.bus_arn
@@ -177,6 +182,19 @@ module "database" {
   monitoring_role_arn      = module.names.workload_role_arns.database_monitoring
   alarm_topic_arn          = module.monitoring.alarm_topic_arn
   alarm_thresholds         = var.database_alarm_thresholds
+}
+{% endif %}
+{% if cookiecutter.database == 'dynamodb' %}
+
+module "table" {
+  source = "./modules/table"
+
+  name                = local.name
+  table_name          = module.names.table.name
+  kms_key_arn         = aws_kms_key.this.arn
+  deletion_protection = var.table_deletion_protection
+  alarm_topic_arn     = module.monitoring.alarm_topic_arn
+  throttle_threshold  = var.table_throttle_alarm_threshold
 }
 {% endif %}
 {% if cookiecutter.waf == 'yes' %}
@@ -259,5 +277,10 @@ module "monitoring" {
 
   database_alarm_arns        = module.database.alarm_arns
   database_dashboard_widgets = module.database.dashboard_widgets
+{% endif %}
+{% if cookiecutter.database == 'dynamodb' %}
+
+  database_alarm_arns        = module.table.alarm_arns
+  database_dashboard_widgets = module.table.dashboard_widgets
 {% endif %}
 }

@@ -86,6 +86,13 @@ output "waf_log_group_name" {
   value       = one(module.waf[*].log_group_name)
 }
 {% endif %}
+{% if cookiecutter.database == 'dynamodb' %}
+
+output "items_table_name" {
+  description = "Name of the items table (the service's ITEMS_TABLE)."
+  value       = module.table.name
+}
+{% endif %}
 {% if 'postgresql' in cookiecutter.database %}
 
 output "database_identifier" {

@@ -383,6 +383,20 @@ variable "database_skip_final_snapshot" {
   default     = false
 }
 {% endif %}
+{% if cookiecutter.database == 'dynamodb' %}
+
+variable "table_deletion_protection" {
+  description = "Whether DynamoDB refuses to delete the items table until this is turned off."
+  type        = bool
+  default     = true
+}
+
+variable "table_throttle_alarm_threshold" {
+  description = "Throttled reads and writes of the items table per minute above which its alarm goes off (3 minutes of 5)."
+  type        = number
+  default     = 0
+}
+{% endif %}
 {% if cookiecutter.events == 'yes' %}
 
 variable "event_archive_retention_days" {

@@ -26,7 +26,7 @@ locals {
     service       = data.aws_iam_policy_document.deploy_service
     guardrails    = data.aws_iam_policy_document.deploy_guardrails
     monitoring    = data.aws_iam_policy_document.deploy_monitoring
-{% if 'postgresql' in cookiecutter.database %}
+{% if cookiecutter.database != 'none' %}
     database      = data.aws_iam_policy_document.deploy_database
 {% endif %}
 {% if cookiecutter.https == 'acm-route53' %}

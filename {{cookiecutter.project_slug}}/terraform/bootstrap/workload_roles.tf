@@ -95,6 +95,9 @@ data "aws_iam_policy_document" "workload_boundary" {
 {% if 'postgresql' in cookiecutter.database %}
     data.aws_iam_policy_document.workload_database[each.key].json,
 {% endif %}
+{% if cookiecutter.database == 'dynamodb' %}
+    data.aws_iam_policy_document.workload_table[each.key].json,
+{% endif %}
 {% if cookiecutter.events == 'yes' %}
     data.aws_iam_policy_document.workload_events[each.key].json,
 {% endif %}

@@ -3,6 +3,9 @@
 {% if 'postgresql' in cookiecutter.database %}
 # - a Multi-AZ database with two weeks of backups and a final snapshot
 {% endif %}
+{% if cookiecutter.database == 'dynamodb' %}
+# - the items table on demand, with point-in-time recovery (as in staging)
+{% endif %}
 {% if cookiecutter.waf == 'yes' %}
 # - a web application firewall in front of the load balancer (modules/waf)
 {% endif %}
@@ -45,4 +48,8 @@ database_multi_az              = true
 database_backup_retention_days = 14
 database_deletion_protection   = true
 database_skip_final_snapshot   = false
+{% endif %}
+{% if cookiecutter.database == 'dynamodb' %}
+
+table_deletion_protection = true
 {% endif %}

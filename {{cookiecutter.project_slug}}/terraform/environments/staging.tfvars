@@ -10,6 +10,9 @@
 {% if 'postgresql' in cookiecutter.database %}
 # - a single-AZ database with a day of backups and no final snapshot
 {% endif %}
+{% if cookiecutter.database == 'dynamodb' %}
+# - the items table on demand, as in production: it bills for what staging uses
+{% endif %}
 # - tasks on weekdays' office hours only
 # - a shell in the app container for whoever holds staging's shell policy (make shell)
 {% if cookiecutter.waf == 'yes' %}
@@ -64,4 +67,8 @@ database_multi_az              = false
 database_backup_retention_days = 1
 database_deletion_protection   = false
 database_skip_final_snapshot   = true
+{% endif %}
+{% if cookiecutter.database == 'dynamodb' %}
+
+table_deletion_protection = false
 {% endif %}

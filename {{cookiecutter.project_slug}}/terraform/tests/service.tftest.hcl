@@ -55,6 +55,11 @@ variables {
 
   database_secret_owner_condition_key = "aws:ResourceTag/aws:rds:primaryDB{{ 'Cluster' if cookiecutter.database == 'aurora-postgresql' else 'Instance' }}Arn"
 {% endif %}
+{% if cookiecutter.database == 'dynamodb' %}
+
+  items_table_name = "{{ cookiecutter.project_slug }}-test-items"
+  items_table_arn  = "arn:aws:dynamodb:{{ cookiecutter.aws_region }}:123456789012:table/{{ cookiecutter.project_slug }}-test-items"
+{% endif %}
 {% if cookiecutter.events == 'yes' %}
 
   event_bus_arn = "arn:aws:events:{{ cookiecutter.aws_region }}:123456789012:event-bus/{{ cookiecutter.project_slug }}-test"
@@ -131,6 +136,18 @@ run "task_definition" {
   assert {
     condition     = aws_iam_role_policy.read_database_secret.role == var.execution_role_name
     error_message = "The execution role must be able to read the database secret."
+  }
+{% endif %}
+{% if cookiecutter.database == 'dynamodb' %}
+
+  assert {
+    condition     = one([for container in jsondecode(aws_ecs_task_definition.this.container_definitions) : { for variable in container.environment : variable.name => variable.value if contains(["ITEMS_TABLE", "AWS_REGION"], variable.name) } if container.name == "app"]) == { ITEMS_TABLE = var.items_table_name, AWS_REGION = var.aws_region }
+    error_message = "The app must be told its table and region."
+  }
+
+  assert {
+    condition     = one([for statement in jsondecode(aws_iam_role_policy.table_access.policy).Statement : statement.Resource if statement.Sid == "ReadAndWriteTheItems"]) == var.items_table_arn
+    error_message = "The task role may read and write the items table, and no other."
   }
 {% endif %}
 }

@@ -5,7 +5,7 @@ locals {
     [for alarm in aws_cloudwatch_metric_alarm.error_rate : alarm.arn],
     [for alarm in aws_cloudwatch_metric_alarm.metric : alarm.arn],
     [aws_cloudwatch_metric_alarm.tasks_below_desired.arn],
-{% if 'postgresql' in cookiecutter.database %}
+{% if cookiecutter.database != 'none' %}
     var.database_alarm_arns,
 {% endif %}
   )
@@ -60,7 +60,7 @@ resource "aws_cloudwatch_dashboard" "this" {
         properties = { title = "Alarms", alarms = local.alarm_arns }
       }],
       [
-{% if 'postgresql' in cookiecutter.database %}
+{% if cookiecutter.database != 'none' %}
         for widget in concat(local.service_widgets, var.database_dashboard_widgets) : {
 {% endif %}
 {% if cookiecutter.database == 'none' %}

@@ -108,7 +108,7 @@ variable "service_name" {
   type        = string
 }
 
-{% if 'postgresql' in cookiecutter.database %}
+{% if cookiecutter.database != 'none' %}
 variable "database_alarm_arns" {
   description = "ARNs of the database's alarms, shown with the others on the dashboard."
   type        = list(string)

@@ -68,6 +68,14 @@ locals {
     bucket_arn = "arn:aws:s3:::${local.name}-assets-${var.account_id}"
   }
 {% endif %}
+{% if cookiecutter.database == 'dynamodb' %}
+
+  # The items table (modules/table).
+  table = var.environment == null ? null : {
+    name = "${local.name}-items"
+    arn  = "arn:aws:dynamodb:${var.aws_region}:${var.account_id}:table/${local.name}-items"
+  }
+{% endif %}
 
   # What tells people the environment is unwell: the topic its alarms notify, the alarms (named
   # <name>-<signal>) and the dashboard.

@@ -155,6 +155,13 @@ output "object_storage" {
   value       = local.object_storage
 }
 {% endif %}
+{% if cookiecutter.database == 'dynamodb' %}
+
+output "table" {
+  description = "Name and ARN of the environment's items table: name, arn (null without an environment)."
+  value       = local.table
+}
+{% endif %}
 {% if cookiecutter.https != 'off' %}
 
 output "service_domain_name" {

@@ -220,6 +220,21 @@ resource "aws_vpc_endpoint" "s3" {
     Name = "${var.name}-s3"
   }
 }
+{% if cookiecutter.database == 'dynamodb' %}
+
+# The items table's every read and write: a gateway endpoint keeps them off the NAT gateways
+# (free, and no per-GB NAT charge on the service's busiest traffic).
+resource "aws_vpc_endpoint" "dynamodb" {
+  vpc_id            = aws_vpc.this.id
+  service_name      = "com.amazonaws.${var.aws_region}.dynamodb"
+  vpc_endpoint_type = "Gateway"
+  route_table_ids   = concat([aws_route_table.public.id], aws_route_table.private[*].id)
+
+  tags = {
+    Name = "${var.name}-dynamodb"
+  }
+}
+{% endif %}
 
 resource "aws_cloudwatch_log_group" "flow_logs" {
   name              = var.flow_log_group_name

@@ -436,6 +436,23 @@ variable "event_source" {
   type        = string
 }
 {% endif %}
+{% if cookiecutter.database == 'dynamodb' %}
+
+variable "items_table_name" {
+  description = "Name of the items table the app reads and writes (its ITEMS_TABLE)."
+  type        = string
+}
+
+variable "items_table_arn" {
+  description = "ARN of that table: the task role may read and write its records, nothing more."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[a-zA-Z0-9_.-]{3,255}$", var.items_table_arn))
+    error_message = "items_table_arn must be a DynamoDB table ARN."
+  }
+}
+{% endif %}
 {% if cookiecutter.object_storage == 'yes' %}
 
 variable "assets_bucket_name" {
