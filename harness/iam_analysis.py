@@ -304,6 +304,7 @@ PROVIDER_SERVICES = {
     "Budgets": "budgets",
     "CloudWatch": "cloudwatch",
     "CloudWatch Logs": "logs",
+    "DynamoDB": "dynamodb",
     "EC2": "ec2",
     "ECR": "ecr",
     "ECS": "ecs",

@@ -31,6 +31,7 @@ import time
 import warnings
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -56,6 +57,7 @@ E2E_COMBINATIONS = [
     Combination("postgresql", "off", "single", "arm64"),
     Combination("aurora-postgresql", "acm-route53", "one-per-az", "x86_64", "yes", "yes", "yes"),
     Combination("none", "acm-existing", "none", "arm64"),
+    Combination("dynamodb", "off", "one-per-az", "arm64", "yes", "yes", "yes"),
 ]
 WHOLE_CYCLE = E2E_COMBINATIONS[0]
 STATE_BUCKET = "orders-api-tfstate-123456789012"
@@ -438,7 +440,7 @@ def assert_environment_matches_options(moto: MotoServer, combination: Combinatio
     assert resources["NAT gateways"] == expected_nat
     assert resources["active ECS clusters"] == 1
     assert resources["load balancers"] == 1
-    assert resources["DB instances"] == (0 if combination.database == "none" else 1)
+    assert resources["DB instances"] == (1 if "postgresql" in combination.database else 0)
     assert resources["DB clusters"] == (1 if combination.database == "aurora-postgresql" else 0)
 
     elbv2 = moto.client("elbv2")
@@ -473,8 +475,10 @@ def assert_environment_matches_options(moto: MotoServer, combination: Combinatio
     assert set(release_health) <= names
     expected = {"p99-response-time", "unhealthy-targets", "tasks-below-desired", "cpu", "memory"}
     assert {f"orders-api-staging-{name}" for name in expected} <= names
-    if combination.database != "none":
+    if "postgresql" in combination.database:
         assert "orders-api-staging-database-cpu" in names
+    if combination.database == "dynamodb":
+        assert "orders-api-staging-table-throttled" in names
     assert all(alarm["AlarmActions"] == [topic] for alarm in alarms["MetricAlarms"])
     task_definition = moto.client("ecs").describe_task_definition(
         taskDefinition=service["taskDefinition"]
@@ -482,7 +486,8 @@ def assert_environment_matches_options(moto: MotoServer, combination: Combinatio
     architecture = {"arm64": "ARM64", "x86_64": "X86_64"}[combination.cpu_architecture]
     assert task_definition["runtimePlatform"]["cpuArchitecture"] == architecture
     containers = {container["name"] for container in task_definition["containerDefinitions"]}
-    assert ("migrate" in containers) == (combination.database != "none")
+    assert ("migrate" in containers) == ("postgresql" in combination.database)
+    assert_table_matches_options(moto, combination, task_definition)
     # ECS Exec, on in staging: sessions encrypted with the environment's key, logged apart.
     assert service["enableExecuteCommand"] is True
     (cluster,) = moto.client("ecs").describe_clusters(clusters=["orders-api-staging"])["clusters"]
@@ -492,6 +497,32 @@ def assert_environment_matches_options(moto: MotoServer, combination: Combinatio
         "cloudWatchLogGroupName": "/ecs/orders-api-staging/exec-sessions",
         "cloudWatchEncryptionEnabled": True,
     }
+
+
+def assert_table_matches_options(
+    moto: MotoServer, combination: Combination, task_definition: dict[str, Any]
+) -> None:
+    """With dynamodb, the items table: on demand, the environment's key, point-in-time
+    recovery, named to the app; staging's without deletion protection."""
+    tables = moto.client("dynamodb").list_tables()["TableNames"]
+    if combination.database != "dynamodb":
+        assert tables == []
+        return
+    assert tables == ["orders-api-staging-items"]
+    dynamodb = moto.client("dynamodb")
+    table = dynamodb.describe_table(TableName="orders-api-staging-items")["Table"]
+    assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    assert table["SSEDescription"]["SSEType"] == "KMS"
+    assert table["SSEDescription"]["KMSMasterKeyArn"].startswith(
+        f"arn:aws:kms:{REGION}:{ACCOUNT_ID}:key/"
+    )
+    assert table["DeletionProtectionEnabled"] is False
+    backups = dynamodb.describe_continuous_backups(TableName="orders-api-staging-items")
+    recovery = backups["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]
+    assert recovery["PointInTimeRecoveryStatus"] == "ENABLED"
+    (app,) = [c for c in task_definition["containerDefinitions"] if c["name"] == "app"]
+    environment = {variable["name"]: variable["value"] for variable in app["environment"]}
+    assert environment["ITEMS_TABLE"] == "orders-api-staging-items"
 
 
 def assert_firewall_matches_options(

@@ -39,7 +39,9 @@ from harness.terraform import (
     terraform_ready,
 )
 
-MODULES = ("naming", "network", "load_balancer", "service", "monitoring", "database")
+MODULES = ("naming", "network", "load_balancer", "service", "monitoring")
+# The module each database answer adds.
+DATABASE_MODULE = {"postgresql": "database", "aurora-postgresql": "database", "dynamodb": "table"}
 PROJECT = "orders-api"
 REGION = "us-east-1"
 
@@ -98,7 +100,8 @@ def module_dirs(combination: Combination) -> list[Path]:
 def test_layout(combination: Combination) -> None:
     root = terraform_dir(combination)
     modules = (
-        *(MODULES if combination.database != "none" else MODULES[:-1]),
+        *MODULES,
+        *((DATABASE_MODULE[combination.database],) if combination.database != "none" else ()),
         *(("waf",) if combination.waf == "yes" else ()),
         *(("events",) if combination.events == "yes" else ()),
         *(("object_storage",) if combination.object_storage == "yes" else ()),
@@ -305,10 +308,11 @@ def test_generated_terraform_tests_pass(
         "tests/service.tftest.hcl::task_definition",
     }
     if combination.database != "none":
-        expected |= {
-            "tests/service.tftest.hcl::migrations_run_before_the_app",
-            "tests/database.tftest.hcl::production_defaults_are_highly_available_and_protected",
-        }
+        expected.add(
+            "tests/database.tftest.hcl::production_defaults_are_highly_available_and_protected"
+        )
+    if combination.database in ("postgresql", "aurora-postgresql"):
+        expected.add("tests/service.tftest.hcl::migrations_run_before_the_app")
     if combination.waf == "yes":
         expected |= {
             "tests/waf.tftest.hcl::rules_limits_then_managed_groups",
@@ -715,8 +719,21 @@ def test_stack_plan_database(
     plan = stack_plan(combination, environment)
     database_types = {t for t in plan.types() if t.startswith(("aws_db_", "aws_rds_"))}
     production = environment == "production"
-    if combination.database == "none":
-        assert not database_types, "database=none must create no database resources"
+    if combination.database in ("none", "dynamodb"):
+        assert not database_types, f"database={combination.database} must create no RDS"
+    if combination.database == "dynamodb":
+        table = plan.one("aws_dynamodb_table")
+        assert (table["name"], table["billing_mode"]) == (
+            f"{PROJECT}-{environment}-items",
+            "PAY_PER_REQUEST",
+        )
+        assert table["deletion_protection_enabled"] is production
+        assert [recovery["enabled"] for recovery in table["point_in_time_recovery"]] == [True]
+        assert [encryption["enabled"] for encryption in table["server_side_encryption"]] == [True]
+        endpoints = [endpoint["service_name"] for endpoint in plan.of_type("aws_vpc_endpoint")]
+        assert f"com.amazonaws.{REGION}.dynamodb" in endpoints
+        assert "migrate" not in json.dumps(plan.one("aws_ecs_task_definition"))
+    if combination.database in ("none", "dynamodb"):
         return
     if combination.database == "postgresql":
         assert database_types == {

@@ -28,7 +28,7 @@ from harness.tree import (
     unparsable_data_files,
     unrendered_leftovers,
 )
-from hooks.post_gen_project import DATABASE_FILES, FILES_KEPT_FOR, whole_file_variants
+from hooks.post_gen_project import FILES_KEPT_FOR, ITEM_FILES, SQL_FILES, whole_file_variants
 
 # What an option value must leave no trace of: the one table, applied to the whole tree. Paths
 # are globs; words are regexes searched in every text file except lock files and the paths in
@@ -36,14 +36,23 @@ from hooks.post_gen_project import DATABASE_FILES, FILES_KEPT_FOR, whole_file_va
 # nat_gateways and cpu_architecture are also Terraform variables that an environment may set
 # differently (e.g. one NAT per AZ in production only), so the Terraform code accepts every
 # value; the choice must still be the only one in the tfvars, image build and workflows.
+# What only the DynamoDB variant has.
+DYNAMODB_FILES = [
+    path.format(package="*")
+    for answer, values, paths in FILES_KEPT_FOR
+    if answer == "database" and values == {"dynamodb"}
+    for path in paths
+]
+DYNAMODB_WORDS = [r"(?i)dynamodb", r"ITEMS_TABLE", r"(?i)\bmoto_?server\b"]
 TERRAFORM_CODE = ["terraform/*.tf", "terraform/modules/**/*", "terraform/tests/*"]
 # The price table of `make cost` prices both architectures, which the tfvars may choose between.
 PRICE_TABLE = ["scripts/prices.toml"]
 ABSENT_WHEN: dict[tuple[str, str], dict[str, list[str]]] = {
     ("database", "none"): {
         # Variants only a database uses: test_every_whole_file_variant_is_chosen_or_gone.
-        "paths": [path.format(package="*") for path in DATABASE_FILES],
+        "paths": [path.format(package="*") for path in ITEM_FILES + SQL_FILES + DYNAMODB_FILES],
         "words": [
+            *DYNAMODB_WORDS,
             r"(?i)database",
             r"(?i)\brds\b",
             r"(?i)postgres",
@@ -58,8 +67,30 @@ ABSENT_WHEN: dict[tuple[str, str], dict[str, list[str]]] = {
             r"5432",
         ],
     },
-    ("database", "postgresql"): {"words": [r"(?i)aurora", r"aws_rds_cluster", r"(?i)\bACUs?\b"]},
-    ("database", "aurora-postgresql"): {"words": [r"aws_db_instance\b", r"multi_az"]},
+    ("database", "postgresql"): {
+        "paths": DYNAMODB_FILES,
+        "words": [*DYNAMODB_WORDS, r"(?i)aurora", r"aws_rds_cluster", r"(?i)\bACUs?\b"],
+    },
+    ("database", "aurora-postgresql"): {
+        "paths": DYNAMODB_FILES,
+        "words": [*DYNAMODB_WORDS, r"aws_db_instance\b", r"multi_az"],
+    },
+    ("database", "dynamodb"): {
+        "paths": [path.format(package="*") for path in SQL_FILES],
+        "words": [
+            r"(?i)\brds\b",
+            r"(?i)postgres",
+            r"(?i)aurora",
+            r"(?i)sqlalchemy",
+            r"(?i)alembic",
+            r"(?i)migrat",
+            r"(?i)sqlite",
+            r"asyncpg",
+            r"DATABASE_URL",
+            r"\bDB_",
+            r"5432",
+        ],
+    },
     ("https", "off"): {
         "words": [
             r"domain_name",

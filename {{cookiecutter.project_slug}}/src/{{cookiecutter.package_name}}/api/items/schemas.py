@@ -24,8 +24,13 @@ def storable_text(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-# No NUL character: PostgreSQL text cannot hold one, and the API is the same whatever stores it
-# (the pattern puts that in the schema too).
+{% if "postgresql" in cookiecutter.database %}
+# No NUL character: PostgreSQL text cannot hold one (the pattern puts that in the schema too).
+{% endif %}
+{% if cookiecutter.database == "dynamodb" %}
+# No NUL character: names and descriptions are text, and a NUL inside one is nearly always an
+# attack or a bug (the pattern puts that in the schema too).
+{% endif %}
 NO_NUL = r"^[^\x00]*$"
 ItemName = Annotated[
     str, Field(min_length=1, max_length=100, pattern=NO_NUL), AfterValidator(storable_text)

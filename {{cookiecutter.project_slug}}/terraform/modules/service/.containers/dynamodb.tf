@@ -1,4 +1,4 @@
-# The task's one container: app, on the environment's DynamoDB table (no migrations).
+# The task's one container: app, on the environment's DynamoDB table.
 
 locals {
   # By digest: what runs is exactly the image the deploy resolved, whatever a tag says later.

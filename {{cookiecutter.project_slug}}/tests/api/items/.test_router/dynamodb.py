@@ -76,7 +76,7 @@ def test_the_schema_says_what_ids_and_pages_the_routes_take(settings: Settings) 
         ({"name": "x" * 101}, "name"),
         ({"name": "ok", "description": "x" * 1001}, "description"),
         ({"name": "ok", "colour": "red"}, "colour"),
-        # What a PostgreSQL text column cannot hold: refused before it reaches the database.
+        # A NUL character: refused before it reaches the table.
         ({"name": "a\u0000b"}, "name"),
         ({"name": "ok", "description": "nul \u0000 inside"}, "description"),
     ],
