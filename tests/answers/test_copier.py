@@ -27,6 +27,7 @@ PARITY_SAMPLE = [
     Combination("postgresql", "off", "single", "arm64"),
     Combination("aurora-postgresql", "acm-route53", "one-per-az", "x86_64", "yes"),
     Combination("none", "acm-existing", "none", "arm64"),
+    Combination("dynamodb", "off", "single", "arm64", "no", "yes", "yes"),
     Combination(
         "postgresql",
         "acm-existing",

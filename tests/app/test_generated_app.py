@@ -25,6 +25,7 @@ from harness.combinations import (
     required_outside_local,
     signable_uploads,
 )
+from harness.emulated_table import emulated_dynamodb, table_settings
 from harness.project import (
     MISSING_TOOLCHAIN,
     TEMPLATE_BIN,
@@ -37,6 +38,7 @@ from harness.project import (
     sync,
 )
 from harness.rendering import Render, copy_project, render
+from hooks.post_gen_project import SQL_DATABASES
 
 # What the service's own code and tests are made of: each distinct content of these runs once
 # (aurora-postgresql and postgresql generate the same app).
@@ -50,7 +52,8 @@ APP_FILES = (
     ".env.example",
 )
 VARIANTS = distinct_trees(THREE_WISE, APP_FILES)
-WITH_DATABASE = [combination for combination in VARIANTS if combination.database != "none"]
+# The variants on PostgreSQL (SQLite locally), and the one on DynamoDB.
+WITH_SQL = [combination for combination in VARIANTS if combination.database in SQL_DATABASES]
 
 needs_toolchain = pytest.mark.skipif(MISSING_TOOLCHAIN is not None, reason=str(MISSING_TOOLCHAIN))
 needs_postgres = pytest.mark.skipif(not postgres.binaries_present(), reason=postgres.MISSING)
@@ -69,6 +72,33 @@ def rendered(combination: Combination, **extra: str) -> Render:
 def package_name(project: Path) -> str:
     (package,) = (project / "src").iterdir()
     return package.name
+
+
+@pytest.fixture
+def dynamodb() -> Iterator[int]:
+    """The port of an emulated DynamoDB on loopback."""
+    with emulated_dynamodb() as port:
+        yield port
+
+
+def with_table(project: Path, port: int) -> dict[str, str]:
+    """The settings of the emulated table on `port`, created by the project's own module."""
+    settings = table_settings(f"http://127.0.0.1:{port}")
+    module = f"{package_name(project)}.local_table"
+    run([str(project / ".venv/bin/python"), "-m", module], project, project_environment(**settings))
+    return settings
+
+
+def data_settings(
+    combination: Combination, project: Path, request: pytest.FixtureRequest
+) -> tuple[str | None, dict[str, str]]:
+    """Where the combination's service keeps its items here: a PostgreSQL URL, or the settings
+    of an emulated table, or neither."""
+    if combination.database in SQL_DATABASES:
+        return request.getfixturevalue("database").url, {}
+    if combination.database == "dynamodb":
+        return None, with_table(project, request.getfixturevalue("dynamodb"))
+    return None, {}
 
 
 @pytest.fixture
@@ -99,10 +129,12 @@ def test_no_database_packages_without_a_database(combination: Combination):
     locked = set(re.findall(r'^name = "([^"]+)"', lock, flags=re.MULTILINE))
 
     database_packages = {"sqlalchemy", "alembic", "asyncpg", "aiosqlite", "greenlet"}
-    if combination.database == "none":
-        assert not locked & database_packages
-    else:
+    if combination.database in SQL_DATABASES:
         assert database_packages <= locked
+    else:
+        assert not locked & database_packages
+    # DynamoDB's client, and its emulator for make run and the tests.
+    assert {"botocore", "moto"} <= locked or combination.database != "dynamodb"
 
 
 # --- the project's own checks ---------------------------------------------------------------------
@@ -111,15 +143,20 @@ def test_no_database_packages_without_a_database(combination: Combination):
 @pytest.mark.slow
 @needs_toolchain
 @pytest.mark.parametrize("combination", VARIANTS, ids=ids(VARIANTS))
-def test_make_lint_typecheck_test_on_sqlite(combination: Combination, tmp_path: Path):
+def test_make_lint_typecheck_test_with_no_database_server(combination: Combination, tmp_path: Path):
+    """As a newcomer runs them: on SQLite, on the emulated DynamoDB the tests start, or with
+    no database at all (lint and types run on PostgreSQL below, for the SQL variants)."""
     project = copy_project(rendered(combination), tmp_path)
     sync(project)
 
-    targets = ["lint", "typecheck", "test"] if combination.database == "none" else ["test"]
+    sql = combination.database in SQL_DATABASES
+    targets = ["test"] if sql else ["lint", "typecheck", "test"]
     output = run(["make", *targets, "PYTEST_ARGS=-rs"], project, project_environment()).stdout
 
-    if combination.database != "none":
+    if sql:
         assert "database: sqlite" in output
+    else:
+        assert "SKIPPED" not in output
     assert " passed" in output
     assert " failed" not in output
 
@@ -127,7 +164,7 @@ def test_make_lint_typecheck_test_on_sqlite(combination: Combination, tmp_path: 
 @pytest.mark.slow
 @needs_toolchain
 @needs_postgres
-@pytest.mark.parametrize("combination", WITH_DATABASE, ids=ids(WITH_DATABASE))
+@pytest.mark.parametrize("combination", WITH_SQL, ids=ids(WITH_SQL))
 def test_make_lint_typecheck_test_on_postgresql(
     combination: Combination, database: postgres.PostgresServer, tmp_path: Path
 ):
@@ -147,8 +184,10 @@ def test_make_lint_typecheck_test_on_postgresql(
 # --- the running server ---------------------------------------------------------------------------
 
 
-def start_server(project: Path, database_url: str | None, **settings: str) -> Server:
-    env = project_environment(LOG_LEVEL="INFO", **settings)
+def start_server(
+    project: Path, database_url: str | None, settings: dict[str, str] | None = None
+) -> Server:
+    env = project_environment(LOG_LEVEL="INFO", **(settings or {}))
     if database_url is not None:
         env["DATABASE_URL"] = database_url
         run([str(project / ".venv/bin/alembic"), "upgrade", "head"], project, env)
@@ -243,8 +282,7 @@ def test_server_serves_items_and_drains_on_sigterm(
     project = copy_project(rendered(combination), tmp_path)
     sync(project)
     with_items = combination.database != "none"
-    database = request.getfixturevalue("database") if with_items else None
-    server = start_server(project, database.url if database else None)
+    server = start_server(project, *data_settings(combination, project, request))
     try:
         start_to_live = server.wait_until_live()
         assert start_to_live < 10, f"{start_to_live:.1f}s from start to the first 200"
@@ -279,7 +317,7 @@ def test_server_serves_items_and_drains_on_sigterm(
 @pytest.mark.slow
 @needs_toolchain
 @needs_postgres
-@pytest.mark.parametrize("combination", WITH_DATABASE, ids=ids(WITH_DATABASE))
+@pytest.mark.parametrize("combination", WITH_SQL, ids=ids(WITH_SQL))
 def test_readiness_follows_the_database(
     combination: Combination, database: postgres.PostgresServer, tmp_path: Path
 ):
@@ -351,7 +389,7 @@ def add_price(package: Path) -> None:
 @pytest.mark.slow
 @needs_toolchain
 @needs_postgres
-@pytest.mark.parametrize("combination", WITH_DATABASE, ids=ids(WITH_DATABASE))
+@pytest.mark.parametrize("combination", WITH_SQL, ids=ids(WITH_SQL))
 def test_the_readme_s_column_example_works_end_to_end(
     combination: Combination, database: postgres.PostgresServer, tmp_path: Path
 ):
@@ -416,7 +454,7 @@ asyncio.run(main())
 @pytest.mark.slow
 @needs_toolchain
 @needs_postgres
-@pytest.mark.parametrize("combination", WITH_DATABASE, ids=ids(WITH_DATABASE))
+@pytest.mark.parametrize("combination", WITH_SQL, ids=ids(WITH_SQL))
 def test_tls_to_the_database_verifies_its_certificate_and_host_name(
     combination: Combination, tmp_path: Path
 ):
@@ -471,18 +509,15 @@ def test_tls_to_the_database_verifies_its_certificate_and_host_name(
 @needs_postgres
 @pytest.mark.parametrize("combination", VARIANTS, ids=ids(VARIANTS))
 def test_a_fuzzer_finds_nothing_the_schema_does_not_allow(
-    combination: Combination, database: postgres.PostgresServer, tmp_path: Path
+    combination: Combination, tmp_path: Path, request: pytest.FixtureRequest
 ):
     """schemathesis with every check, as an independent tester runs it: each response is one
     the schema documents, valid input is accepted, invalid input refused, no 500, and the
     stateful links (create, then read, update, delete) hold. Bounded: 50 examples a route."""
     project = copy_project(rendered(combination), tmp_path)
     sync(project)
-    server = start_server(
-        project,
-        database.url if combination.database != "none" else None,
-        **signable_uploads(combination),
-    )
+    database_url, settings = data_settings(combination, project, request)
+    server = start_server(project, database_url, {**settings, **signable_uploads(combination)})
     try:
         server.wait_until_live()
         result = subprocess.run(
@@ -514,7 +549,7 @@ def test_a_database_shutting_down_is_a_503_not_a_500(
     """The tester's reproducer: one other session keeps the server in a smart shutdown, which
     refuses new connections ("the database system is shutting down", SQLSTATE 57P03), while a
     freshly started service takes its first request."""
-    project = copy_project(rendered(WITH_DATABASE[0]), tmp_path)
+    project = copy_project(rendered(WITH_SQL[0]), tmp_path)
     sync(project)
     server = start_server(project, database.url)
     session = subprocess.Popen(
@@ -559,7 +594,7 @@ def test_a_role_out_of_connections_is_a_503_not_a_500(
 ):
     """The tester's second reproducer: the service's role may open 5 connections, its pool
     wants more under 32 concurrent requests; "too many connections" (53300) is an outage."""
-    project = copy_project(rendered(WITH_DATABASE[0]), tmp_path)
+    project = copy_project(rendered(WITH_SQL[0]), tmp_path)
     sync(project)
     run([str(project / ".venv/bin/alembic"), "upgrade", "head"], project,
         project_environment(DATABASE_URL=database.url))  # fmt: skip
@@ -606,7 +641,7 @@ def test_a_rotated_database_password_is_read_from_secrets_manager(
     """
     from harness.moto_server import MotoServer
 
-    project = copy_project(rendered(WITH_DATABASE[0]), tmp_path)
+    project = copy_project(rendered(WITH_SQL[0]), tmp_path)
     sync(project)
     run([str(project / ".venv/bin/alembic"), "upgrade", "head"], project,
         project_environment(DATABASE_URL=database.url))  # fmt: skip
@@ -751,7 +786,7 @@ def test_dockerfile_command_imports_in_the_runtime_environment(
     script = f"import {module}; {module}.{factory}"
     run([str(bin_dir / "python"), "-c", script], outside, project_environment())
     assert (bin_dir / command[0]).exists()
-    if combination.database != "none":
+    if combination.database in SQL_DATABASES:
         assert (bin_dir / "alembic").exists()
         locked = (project / "uv.lock").read_text()
         assert 'name = "aiosqlite"' in locked
@@ -791,7 +826,21 @@ def test_compose_file_is_valid_and_prod_profile_is_locked_down(combination: Comb
     if combination.database == "none":
         assert set(services) == {"api", "api-prod"}
         assert "volumes" not in compose
-    else:
+    if combination.database == "dynamodb":
+        # The emulator, the table made in it by the image's own module, then the api.
+        assert set(services) == {"aws", "table", "api", "api-prod"}
+        assert re.fullmatch(r"motoserver/moto:\d+\.\d+\.\d+", services["aws"]["image"])
+        assert services["aws"]["ports"] == ["127.0.0.1:5000:5000"]
+        package = package_name(project)
+        assert services["table"]["command"] == ["python", "-m", f"{package}.local_table"]
+        assert services["table"]["depends_on"] == {"aws": {"condition": "service_healthy"}}
+        for api in ("api", "api-prod"):
+            assert services[api]["depends_on"] == {
+                "table": {"condition": "service_completed_successfully"}
+            }
+            assert services[api]["environment"]["AWS_ENDPOINT_URL"] == "http://aws:5000"
+        assert "volumes" not in compose
+    if combination.database in SQL_DATABASES:
         assert re.fullmatch(r"postgres:\d+(-alpine)?", services["db"]["image"])
         assert "healthcheck" in services["db"]
         assert services["db"]["volumes"] == ["db-data:/var/lib/postgresql/data"]

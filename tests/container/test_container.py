@@ -28,8 +28,10 @@ from harness.combinations import (
     distinct_trees,
     required_outside_local,
 )
+from harness.emulated_table import emulated_dynamodb, table_settings
 from harness.project import item_lifecycle
 from harness.rendering import Render, copy_project, render
+from hooks.post_gen_project import SQL_DATABASES
 
 # What the Dockerfile copies: .dockerignore admits these and nothing else.
 CONTEXT = (
@@ -48,7 +50,8 @@ VARIANTS = distinct_trees(
     list(dict.fromkeys(replace(c, cpu_architecture=HOST_ARCHITECTURE) for c in THREE_WISE)),
     [name for name in CONTEXT if name != "README.md"],
 )
-WITH_DATABASE = [combination for combination in VARIANTS if combination.database != "none"]
+WITH_SQL = [combination for combination in VARIANTS if combination.database in SQL_DATABASES]
+ON_DYNAMODB = [combination for combination in VARIANTS if combination.database == "dynamodb"]
 # ECS's default stopTimeout: SIGKILL follows SIGTERM after this many seconds.
 STOP_TIMEOUT = 30
 # The app's own layers (the virtualenv and the code), on top of the base image.
@@ -158,7 +161,7 @@ def task_environment(
         "AWS_DEFAULT_REGION": TASK_REGION,
     }
     if database is None:
-        return environment
+        return environment | required_outside_local(combination)
     environment |= {
         "DB_HOST": containers.HOST_ADDRESS,
         "DB_PORT": str(database.port),
@@ -182,8 +185,19 @@ def task_environment(
 
 
 @pytest.fixture
+def harness_table(combination: Combination) -> Iterator[dict[str, str]]:
+    """With DynamoDB, the settings of an emulated table on the host's loopback, as the
+    container reaches it; nothing otherwise."""
+    if combination.database != "dynamodb":
+        yield {}
+        return
+    with emulated_dynamodb() as port:
+        yield table_settings(f"http://{containers.HOST_ADDRESS}:{port}")
+
+
+@pytest.fixture
 def harness_database(combination: Combination) -> Iterator[postgres.PostgresServer | None]:
-    if combination.database == "none":
+    if combination.database not in SQL_DATABASES:
         yield None
         return
     if not postgres.binaries_present():
@@ -244,9 +258,10 @@ def test_image_runs_as_the_task_does_and_stops_cleanly_on_sigterm(
     combination: Combination,
     image: Image,
     harness_database: postgres.PostgresServer | None,
+    harness_table: dict[str, str],
     record_property: pytest.RecordProperty,
 ) -> None:
-    environment = task_environment(combination, harness_database)
+    environment = task_environment(combination, harness_database) | harness_table
     no_uv = containers.fargate_run(
         image.tag,
         "python",
@@ -267,11 +282,19 @@ def test_image_runs_as_the_task_does_and_stops_cleanly_on_sigterm(
         assert migrate.returncode == 0, migrate.stdout + migrate.stderr
         assert "items" in harness_database.execute("SELECT tablename FROM pg_tables")
         harness_database.execute(f"ALTER ROLE {APP_ROLE} PASSWORD '{APP_ROLE_PASSWORD}'")
+    if harness_table:
+        # As compose's one-shot table service does: the image's own module makes the table.
+        (package,) = (rendered(combination).project / "src").iterdir()
+        table = containers.fargate_run(
+            image.tag, "python", "-m", f"{package.name}.local_table", environment=environment
+        )
+        assert table.returncode == 0, table.stdout + table.stderr
 
     with running(image.tag, environment) as (name, base_url, start_seconds):
         assert httpx.get(f"{base_url}/health/ready", timeout=5).status_code == 200
-        if harness_database is not None:
+        if combination.database != "none":
             item_lifecycle(base_url)
+        if harness_database is not None:
             # Over TLS, verified against the image's bundle, as the service's own role.
             sessions = harness_database.execute(
                 "SELECT DISTINCT usename, ssl FROM pg_stat_ssl JOIN pg_stat_activity USING (pid)"
@@ -294,14 +317,19 @@ def test_image_runs_as_the_task_does_and_stops_cleanly_on_sigterm(
     assert "Finished server process" in log
 
 
-@pytest.mark.parametrize("combination", WITH_DATABASE[:1], ids=lambda c: c.database)
+# What each database's settings check says when the task gives it none.
+MISSING_DATABASE_SETTINGS = {
+    "sql": "Invalid configuration:\n  set DATABASE_URL, or DB_HOST, DB_NAME, DB_USER, DB_PASSWORD",
+    "dynamodb": "Invalid configuration:\n  set ITEMS_TABLE: the items are stored there",
+}
+
+
+@pytest.mark.parametrize("combination", WITH_SQL[:1] + ON_DYNAMODB[:1], ids=lambda c: c.database)
 def test_image_refuses_to_start_without_its_database_settings_and_names_them(
     combination: Combination, image: Image
 ) -> None:
     result = containers.fargate_run(image.tag, environment={"ENVIRONMENT": "production"})
     assert result.returncode == 1, result
     assert "Traceback" not in result.stderr
-    assert (
-        "Invalid configuration:\n  set DATABASE_URL, or DB_HOST, DB_NAME, DB_USER, DB_PASSWORD"
-        in result.stderr
-    )
+    kind = "sql" if combination.database in SQL_DATABASES else combination.database
+    assert MISSING_DATABASE_SETTINGS[kind] in result.stderr

@@ -657,9 +657,10 @@ def test_bootstrap_deploy_redeploy_and_destroy(
         project = deployment.project
         real_image = combination.cpu_architecture == "x86_64" and use_podman(deployment)
 
-        # The generated service, as the load balancer would reach it (SQLite, local settings).
+        # The generated service, as the load balancer would reach it (SQLite, local settings;
+        # with DynamoDB, the table the deploy makes, on the emulated AWS).
         sync(project)
-        server = Server(project, project_environment())
+        server = Server(project, project_environment(**deployed_table(combination, moto)))
         try:
             server.wait_until_live(timeout=60)
             deployment.env["SMOKE_URL"] = server.base_url
@@ -671,6 +672,14 @@ def test_bootstrap_deploy_redeploy_and_destroy(
             for timing in deployment.timings:
                 record_property("timing", timing)
     record_property("timing", f"end to end: {time.monotonic() - started:.0f}s")
+
+
+def deployed_table(combination: Combination, moto: MotoServer) -> dict[str, str]:
+    if combination.database != "dynamodb":
+        return {}
+    names = ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION")
+    endpoint = {name: value for name, value in moto.client_env({}).items() if name in names}
+    return {**endpoint, "ITEMS_TABLE": "orders-api-staging-items"}
 
 
 def use_podman(deployment: Deployment) -> bool:

@@ -526,17 +526,22 @@ def boundary_problems(found: Iam) -> list[str]:
                 for resource in statement.resources
             ):
                 problems.append(f"{environment}: {statement.sid} reads secrets in other regions")
-            # The environment's key, for Secrets Manager or an ECS Exec session's data key.
+            # The environment's key, for Secrets Manager, the items table (through DynamoDB,
+            # which asks the caller's right to the table's key) or an ECS Exec session's data key.
             if "kms:Decrypt" in statement.actions and not (
                 statement.condition_values("aws:ResourceTag/Environment") == {environment}
                 and (
                     statement.condition_values("kms:ViaService")
-                    == {f"secretsmanager.{REGION}.amazonaws.com"}
+                    in (
+                        {f"secretsmanager.{REGION}.amazonaws.com"},
+                        {f"dynamodb.{REGION}.amazonaws.com"},
+                    )
                     or ("Null", SESSION_CONTEXT, ("false",)) in statement.conditions
                 )
             ):
                 problems.append(
-                    f"{environment}: {statement.sid} decrypts beyond secrets and shell sessions"
+                    f"{environment}: {statement.sid} decrypts beyond secrets, the table and shell"
+                    " sessions"
                 )
             database_role = f"arn:aws:rds-db:{REGION}:{TEST_ACCOUNT_ID}:dbuser:*/" + name.replace(
                 "-", "_"
@@ -545,6 +550,11 @@ def boundary_problems(found: Iam) -> list[str]:
                 database_role
             }:
                 problems.append(f"{environment}: {statement.sid} logs in as {statement.resources}")
+            own_table = f"arn:aws:dynamodb:{REGION}:{TEST_ACCOUNT_ID}:table/{name}-items"
+            if any(action.startswith("dynamodb:") for action in statement.actions) and set(
+                statement.resources
+            ) != {own_table}:
+                problems.append(f"{environment}: {statement.sid} reaches {statement.resources}")
             pulls = [action for action in statement.actions if action.startswith("ecr:Batch")]
             if pulls and set(statement.resources) != {f"{ECR}/{PROJECT}"}:
                 problems.append(f"{environment}: {statement.sid} pulls from {statement.resources}")

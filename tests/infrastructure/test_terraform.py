@@ -38,6 +38,7 @@ from harness.terraform import (
     terraform,
     terraform_ready,
 )
+from hooks.post_gen_project import SQL_DATABASES
 
 MODULES = ("naming", "network", "load_balancer", "service", "monitoring")
 # The module each database answer adds.
@@ -261,10 +262,13 @@ def test_environment_settings(combination: Combination) -> None:
     if combination.database == "aurora-postgresql":
         assert staging["database_instance_count"] == 1
         assert production["database_instance_count"] >= 2
-    if combination.database != "none":
+    if combination.database in ("postgresql", "aurora-postgresql"):
         assert production["database_deletion_protection"] is True
         assert production["database_skip_final_snapshot"] is False
         assert staging["database_skip_final_snapshot"] is True
+    if combination.database == "dynamodb":
+        assert production["table_deletion_protection"] is True
+        assert staging["table_deletion_protection"] is False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -341,7 +345,7 @@ def test_generated_terraform_tests_pass(
         combination.object_storage == "yes"
     )
     migrations = "tests/service.tftest.hcl::migrations_run_before_the_app"
-    assert (migrations in runs) == (combination.database != "none")
+    assert (migrations in runs) == (combination.database in SQL_DATABASES)
 
 
 @pairwise
@@ -628,10 +632,14 @@ def test_stack_plan_service(
     # Browsers are told to use HTTPS only where the load balancer serves nothing else.
     https_only = "false" if combination.https == "off" else "true"
     assert {"name": "HTTPS_ONLY", "value": https_only} in app["environment"]
-    if combination.database == "none":
-        assert list(containers) == ["app"], "no database: no migrate init container"
+    if combination.database not in SQL_DATABASES:
+        assert list(containers) == ["app"], "no SQL database: no migrate init container"
         assert "secrets" not in app and "dependsOn" not in app
-    else:
+    if combination.database == "dynamodb":
+        assert {"name": "ITEMS_TABLE", "value": f"{PROJECT}-{environment}-items"} in app[
+            "environment"
+        ]
+    if combination.database in SQL_DATABASES:
         assert set(containers) == {"migrate", "app"}
         migrate = containers["migrate"]
         assert migrate["command"] == ["alembic", "upgrade", "head"]
@@ -679,7 +687,9 @@ def test_stack_plan_creates_no_role_and_uses_bootstraps(
     assert plan.one("aws_flow_log")["iam_role_arn"] == f"{role_arn}-vpc-flow-logs"
     policy_roles = sorted(policy["role"] for policy in plan.of_type("aws_iam_role_policy"))
     expected = [f"{name}-task-execution", f"{name}-vpc-flow-logs"]
-    if combination.database != "none":
+    if combination.database == "dynamodb":
+        expected.append(f"{name}-task")  # it reads and writes the items table
+    if combination.database in SQL_DATABASES:
         expected += [f"{name}-task-execution", f"{name}-task"]
         monitoring = (plan.of_type("aws_db_instance") or plan.of_type("aws_rds_cluster_instance"))[
             0

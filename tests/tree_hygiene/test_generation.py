@@ -50,7 +50,7 @@ PRICE_TABLE = ["scripts/prices.toml"]
 ABSENT_WHEN: dict[tuple[str, str], dict[str, list[str]]] = {
     ("database", "none"): {
         # Variants only a database uses: test_every_whole_file_variant_is_chosen_or_gone.
-        "paths": [path.format(package="*") for path in ITEM_FILES + SQL_FILES + DYNAMODB_FILES],
+        "paths": [path.format(package="*") for path in (*ITEM_FILES, *SQL_FILES, *DYNAMODB_FILES)],
         "words": [
             *DYNAMODB_WORDS,
             r"(?i)database",
