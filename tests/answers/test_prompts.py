@@ -195,8 +195,15 @@ COPIER_SESSIONS: dict[str, tuple[list[Answer], dict[str, str]]] = {
          "route53_zone": ROUTE53_ZONE, "nat_gateways": "one-per-az", "cpu_architecture": "x86_64",
          "waf": "yes", "events": "yes", "object_storage": "yes"},
     ),
+    "dynamodb, events, object storage": (
+        [*NAMING, Answer("Database", choice=2), Answer("HTTPS on the load balancer", choice=0),
+         Answer("NAT gateways", choice=0), Answer("CPU architecture", choice=0),
+         Answer("A web application firewall", choice=0), Answer("Domain events", choice=1),
+         Answer("An S3 bucket for the items' files", choice=1)],
+        {"database": "dynamodb", "events": "yes", "object_storage": "yes"},
+    ),
     "no database, acm-existing, no NAT": (
-        [*NAMING, Answer("Database", choice=2), Answer("HTTPS on the load balancer", choice=2),
+        [*NAMING, Answer("Database", choice=3), Answer("HTTPS on the load balancer", choice=2),
          Answer("Domain name of the service", DOMAIN_NAME),
          Answer("ACM certificate ARN", CERTIFICATE_ARN),
          Answer("NAT gateways", choice=2), Answer("CPU architecture", choice=0),

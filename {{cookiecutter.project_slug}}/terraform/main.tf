@@ -273,14 +273,9 @@ module "monitoring" {
   target_group_arn_suffix  = module.load_balancer.target_group_arn_suffix
   cluster_name             = local.name
   service_name             = local.name
-{% if 'postgresql' in cookiecutter.database %}
+{% if cookiecutter.database != 'none' %}
 
-  database_alarm_arns        = module.database.alarm_arns
-  database_dashboard_widgets = module.database.dashboard_widgets
-{% endif %}
-{% if cookiecutter.database == 'dynamodb' %}
-
-  database_alarm_arns        = module.table.alarm_arns
-  database_dashboard_widgets = module.table.dashboard_widgets
+  database_alarm_arns        = module.{{ 'table' if cookiecutter.database == 'dynamodb' else 'database' }}.alarm_arns
+  database_dashboard_widgets = module.{{ 'table' if cookiecutter.database == 'dynamodb' else 'database' }}.dashboard_widgets
 {% endif %}
 }
