@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 {% endif %}
 from pathlib import Path
+from threading import Thread
 {% if cookiecutter.events == "yes" %}
 from typing import Any
 {% endif %}
@@ -20,7 +21,12 @@ import pytest
 from botocore.session import get_session
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
-from moto.server import ThreadedMotoServer
+from moto.moto_server.werkzeug_app import (
+    DomainDispatcherApplication,
+    MotoRequestHandler,
+    create_backend_app,
+)
+from werkzeug.serving import make_server
 
 from {{ cookiecutter.package_name }}.config import Settings
 {% if cookiecutter.events == "yes" %}
@@ -48,10 +54,21 @@ def anyio_backend() -> str:
 @pytest.fixture(scope="session")
 def aws_emulator() -> Iterator[str]:
     """moto's server on a free loopback port, which every AWS client of this process then calls
-    (AWS_ENDPOINT_URL, its URL), with made-up credentials: the tests never reach AWS."""
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
-    server.start()
-    host, port = server.get_host_and_port()
+    (AWS_ENDPOINT_URL, its URL), with made-up credentials: the tests never reach AWS.
+
+    It serves one request at a time. moto writes a transaction's parts one by one and, when one
+    fails, puts back a copy of the whole table taken before: two transactions at once would undo
+    each other's writes, where DynamoDB isolates them (the name race below would be moto's).
+    """
+    server = make_server(
+        "127.0.0.1",
+        0,
+        DomainDispatcherApplication(create_backend_app),
+        threaded=False,
+        request_handler=MotoRequestHandler,
+    )
+    Thread(target=server.serve_forever, daemon=True).start()
+    host, port = server.server_address[:2]
     with pytest.MonkeyPatch.context() as environment:
         environment.setenv("AWS_ENDPOINT_URL", f"http://{host}:{port}")
         environment.setenv("AWS_ACCESS_KEY_ID", "testing")
@@ -59,7 +76,7 @@ def aws_emulator() -> Iterator[str]:
         environment.delenv("AWS_SESSION_TOKEN", raising=False)
         environment.delenv("AWS_PROFILE", raising=False)
         yield f"http://{host}:{port}"
-    server.stop()
+    server.shutdown()
 
 
 @pytest.fixture(scope="session")
