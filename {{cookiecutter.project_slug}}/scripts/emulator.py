@@ -13,11 +13,35 @@ import logging
 import os
 import subprocess
 import sys
+from threading import Thread
 
-from moto.server import ThreadedMotoServer
+from moto.moto_server.werkzeug_app import (
+    DomainDispatcherApplication,
+    MotoRequestHandler,
+    create_backend_app,
+)
+from werkzeug.serving import BaseWSGIServer, make_server
 
 from {{ cookiecutter.package_name }}.config import load_settings
 from {{ cookiecutter.package_name }}.local_table import create_local_table
+
+
+def serve_one_request_at_a_time() -> BaseWSGIServer:
+    """moto's server on a free loopback port, in a thread of its own, one request at a time.
+
+    moto writes a transaction's parts one by one and, when one fails, puts back a copy of the
+    whole table taken before: two transactions at once would undo each other's writes, where
+    DynamoDB isolates them. The tests (conftest.py) use this server too.
+    """
+    server = make_server(
+        "127.0.0.1",
+        0,
+        DomainDispatcherApplication(create_backend_app),
+        threaded=False,
+        request_handler=MotoRequestHandler,
+    )
+    Thread(target=server.serve_forever, daemon=True).start()
+    return server
 
 
 def main(command: list[str]) -> int:
@@ -25,9 +49,8 @@ def main(command: list[str]) -> int:
         sys.exit("usage: python scripts/emulator.py <command> [arguments]")
     # The emulator's access log would bury the service's own.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0)
-    server.start()
-    host, port = server.get_host_and_port()
+    server = serve_one_request_at_a_time()
+    host, port = server.server_address[:2]
     os.environ.update(
         AWS_ENDPOINT_URL=f"http://{host}:{port}",
         AWS_ACCESS_KEY_ID="emulator",
@@ -47,7 +70,7 @@ def main(command: list[str]) -> int:
     except KeyboardInterrupt:
         return 130
     finally:
-        server.stop()
+        server.shutdown()
 
 
 if __name__ == "__main__":

@@ -12,7 +12,6 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 {% endif %}
 from pathlib import Path
-from threading import Thread
 {% if cookiecutter.events == "yes" %}
 from typing import Any
 {% endif %}
@@ -21,12 +20,6 @@ import pytest
 from botocore.session import get_session
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
-from moto.moto_server.werkzeug_app import (
-    DomainDispatcherApplication,
-    MotoRequestHandler,
-    create_backend_app,
-)
-from werkzeug.serving import make_server
 
 from {{ cookiecutter.package_name }}.config import Settings
 {% if cookiecutter.events == "yes" %}
@@ -35,6 +28,7 @@ from {{ cookiecutter.package_name }}.events import SOURCE
 from {{ cookiecutter.package_name }}.local_table import create_local_table
 from {{ cookiecutter.package_name }}.main import create_app
 from {{ cookiecutter.package_name }}.table import KEY
+from scripts.emulator import serve_one_request_at_a_time
 
 # The region the emulated resources are in.
 REGION = "{{ cookiecutter.aws_region }}"
@@ -54,20 +48,10 @@ def anyio_backend() -> str:
 @pytest.fixture(scope="session")
 def aws_emulator() -> Iterator[str]:
     """moto's server on a free loopback port, which every AWS client of this process then calls
-    (AWS_ENDPOINT_URL, its URL), with made-up credentials: the tests never reach AWS.
-
-    It serves one request at a time. moto writes a transaction's parts one by one and, when one
-    fails, puts back a copy of the whole table taken before: two transactions at once would undo
-    each other's writes, where DynamoDB isolates them (the name race below would be moto's).
-    """
-    server = make_server(
-        "127.0.0.1",
-        0,
-        DomainDispatcherApplication(create_backend_app),
-        threaded=False,
-        request_handler=MotoRequestHandler,
-    )
-    Thread(target=server.serve_forever, daemon=True).start()
+    (AWS_ENDPOINT_URL, its URL), with made-up credentials: the tests never reach AWS. The one
+    `make run` starts: one request at a time, so that moto's transactions do not undo each
+    other (the name race tests would otherwise test moto's)."""
+    server = serve_one_request_at_a_time()
     host, port = server.server_address[:2]
     with pytest.MonkeyPatch.context() as environment:
         environment.setenv("AWS_ENDPOINT_URL", f"http://{host}:{port}")
