@@ -81,6 +81,28 @@ FILES_KEPT_FOR = (
             # The deploy roles' certificate and DNS permissions, and the certificate itself.
             "terraform/bootstrap/deploy_dns.tf",
             "terraform/modules/load_balancer/acm_certificate.tf",
+            # CloudFront's certificate in us-east-1, made the same way.
+            "terraform/modules/cdn/certificate.tf",
+        ),
+    ),
+    # With CloudFront in front, the load balancer's listener admits only CloudFront.
+    (
+        "cdn",
+        {"no"},
+        (
+            "terraform/modules/load_balancer/http_only.tf",
+            "terraform/modules/load_balancer/https.tf",
+        ),
+    ),
+    (
+        "cdn",
+        {"yes"},
+        (
+            "terraform/modules/cdn",
+            "terraform/tests/cdn.tftest.hcl",
+            "terraform/modules/load_balancer/cloudfront_only.tf",
+            # The deploy roles' CloudFront permissions.
+            "terraform/bootstrap/deploy_cdn.tf",
         ),
     ),
     (

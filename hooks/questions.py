@@ -175,6 +175,18 @@ def unused_with(name: str, https: str, why: str) -> Rule:
     return Rule(f"https == '{https}' and {name}", f"{name} is set {why}")
 
 
+def certificate_arn_rule(name: str) -> Rule:
+    return Rule(
+        f"{name} | regex_search('^arn:aws:acm:[a-z0-9-]+:[0-9]{{12}}:certificate/"
+        "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$') is none",
+        f"{name} {shown(name)} is not an ACM certificate ARN: use "
+        "arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>.",
+    )
+
+
+# CloudFront takes its certificates from this region only, wherever the service runs.
+CLOUDFRONT_CERTIFICATE_REGION = "us-east-1"
+
 OFF_BUT_SET = (
     "but https is 'off': leave it empty, or choose https=acm-route53 or https=acm-existing."
 )
@@ -401,12 +413,7 @@ QUESTIONS: tuple[Question, ...] = (
                 "certificate_arn is required with https=acm-existing: the ARN of an ACM "
                 "certificate in the chosen region.",
             ),
-            Rule(
-                "certificate_arn | regex_search('^arn:aws:acm:[a-z0-9-]+:[0-9]{12}:certificate/"
-                "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$') is none",
-                f"certificate_arn {shown('certificate_arn')} is not an ACM certificate ARN: use "
-                "arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>.",
-            ),
+            certificate_arn_rule("certificate_arn"),
             Rule(
                 "certificate_arn.split(':')[3] != aws_region",
                 "certificate_arn is in {{ certificate_arn.split(':')[3] }} but aws_region is "
@@ -472,6 +479,47 @@ QUESTIONS: tuple[Question, ...] = (
                 "object_storage == 'yes' and database == 'none'",
                 "object_storage=yes stores files of the items, and database 'none' has no items: "
                 "choose a database, or object_storage=no.",
+            ),
+        ),
+    ),
+    Question(
+        "cdn",
+        "CloudFront in front of the load balancer",
+        choices={
+            "no": "No",
+            "yes": "Yes: a CDN edge; the load balancer then admits only CloudFront, and "
+            "responses are cached only when they say so (usage-priced: about $0.085 per GB "
+            "and $0.01 per 10,000 requests past CloudFront's monthly free tier)",
+        },
+    ),
+    Question(
+        "cdn_certificate_arn",
+        f"ACM certificate ARN in {CLOUDFRONT_CERTIFICATE_REGION} for CloudFront",
+        default=(
+            "{% if cdn == 'yes' and https == 'acm-existing' and aws_region == "
+            f"'{CLOUDFRONT_CERTIFICATE_REGION}' %}}{{{{ certificate_arn }}}}{{% endif %}}"
+        ),
+        asked_when="cdn == 'yes' and https == 'acm-existing'",
+        unasked_hint="only with cdn and acm-existing",
+        rules=(
+            Rule(
+                "cdn_certificate_arn and (cdn != 'yes' or https != 'acm-existing')",
+                "cdn_certificate_arn is set but only cdn=yes with https=acm-existing uses it "
+                "(acm-route53 makes CloudFront's certificate itself): leave it empty.",
+            ),
+            Rule("cdn != 'yes' or https != 'acm-existing'"),
+            Rule(
+                "not cdn_certificate_arn",
+                "cdn_certificate_arn is required with cdn=yes and https=acm-existing: the ARN of "
+                f"an ACM certificate in {CLOUDFRONT_CERTIFICATE_REGION} covering domain_name "
+                "(CloudFront takes certificates from there only).",
+            ),
+            certificate_arn_rule("cdn_certificate_arn"),
+            Rule(
+                f"cdn_certificate_arn.split(':')[3] != '{CLOUDFRONT_CERTIFICATE_REGION}'",
+                "cdn_certificate_arn is in {{ cdn_certificate_arn.split(':')[3] }}: CloudFront "
+                f"takes certificates from {CLOUDFRONT_CERTIFICATE_REGION} only; request or "
+                "import one for domain_name there.",
             ),
         ),
     ),

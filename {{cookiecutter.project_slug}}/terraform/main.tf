@@ -62,6 +62,11 @@ module "load_balancer" {
 {% if cookiecutter.https == 'acm-existing' %}
   certificate_arn     = var.certificate_arn
 {% endif %}
+{% if cookiecutter.cdn == 'yes' %}
+
+  origin_secret_header = module.cdn.origin_secret_header
+  origin_secrets       = module.cdn.origin_secrets
+{% endif %}
 
   health_check_path                = var.health_check_path
   health_check_interval            = var.health_check_interval
@@ -202,14 +207,48 @@ module "table" {
 module "waf" {
   source = "./modules/waf"
   count  = var.waf_enabled ? 1 : 0
+{% if cookiecutter.cdn == 'yes' %}
+  # CloudFront's web ACLs live in us-east-1.
+  providers = {
+    aws = aws.us_east_1
+  }
+{% endif %}
 
   name               = local.name
+{% if cookiecutter.cdn == 'no' %}
   load_balancer_arn  = module.load_balancer.arn
+{% endif %}
   rate_limit         = var.waf_rate_limit
   max_body_bytes     = var.waf_max_body_bytes
   log_group_name     = module.names.waf.log_group
   log_retention_days = var.log_retention_days
-  kms_key_arn        = aws_kms_key.this.arn
+  kms_key_arn        = {{ 'var.aws_region == "us-east-1" ? aws_kms_key.this.arn : null' if cookiecutter.cdn == 'yes' else 'aws_kms_key.this.arn' }}
+}
+{% endif %}
+{% if cookiecutter.cdn == 'yes' %}
+
+module "cdn" {
+  source = "./modules/cdn"
+  # CloudFront's certificate is made and read in us-east-1.
+  providers = {
+    aws = aws.us_east_1
+  }
+
+  name                   = local.name
+  load_balancer_dns_name = module.load_balancer.cloudfront_origin_dns_name
+  price_class            = var.cdn_price_class
+{% if cookiecutter.https != 'off' %}
+  domain_name            = module.names.service_domain_name
+{% endif %}
+{% if cookiecutter.https == 'acm-route53' %}
+  route53_zone           = var.route53_zone
+{% endif %}
+{% if cookiecutter.https == 'acm-existing' %}
+  certificate_arn        = var.cdn_certificate_arn
+{% endif %}
+{% if cookiecutter.waf == 'yes' %}
+  web_acl_arn            = var.waf_enabled ? module.waf[0].web_acl_arn : null
+{% endif %}
 }
 {% endif %}
 {% if cookiecutter.events == 'yes' %}

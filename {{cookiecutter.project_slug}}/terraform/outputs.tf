@@ -37,13 +37,25 @@ output "log_group_name" {
 
 output "service_url" {
   description = "Base URL of the service, for the smoke test after a deploy."
-  value       = module.load_balancer.url
+  value       = module.{{ 'cdn' if cookiecutter.cdn == 'yes' else 'load_balancer' }}.url
 }
 
 output "load_balancer_dns_name" {
-  description = "DNS name of the load balancer{% if cookiecutter.https == 'acm-existing' %}: point domain_name at it{% endif %}."
+  description = "DNS name of the load balancer{% if cookiecutter.https == 'acm-existing' and cookiecutter.cdn == 'no' %}: point domain_name at it{% endif %}."
   value       = module.load_balancer.dns_name
 }
+{% if cookiecutter.cdn == 'yes' %}
+
+output "cloudfront_domain_name" {
+  description = "CloudFront's DNS name of the distribution{% if cookiecutter.https == 'acm-existing' %}: point domain_name at it{% endif %}."
+  value       = module.cdn.domain_name
+}
+
+output "cloudfront_distribution_id" {
+  description = "ID of the CloudFront distribution, for invalidations."
+  value       = module.cdn.distribution_id
+}
+{% endif %}
 
 output "paused" {
   description = "Whether the tfvars pause the service (desired_count = 0): `make resume` then refuses."

@@ -1,14 +1,30 @@
+locals {
+  # Every resource is tagged with where it comes from, for cost reports and for whoever finds
+  # it in the console.
+  default_tags = {
+    Project     = var.project
+    Environment = var.environment
+    Repository  = var.repository
+    ManagedBy   = "terraform"
+  }
+}
+
 provider "aws" {
   region = var.aws_region
 
-  # Every resource is tagged with where it comes from, for cost reports and for whoever finds
-  # it in the console.
   default_tags {
-    tags = {
-      Project     = var.project
-      Environment = var.environment
-      Repository  = var.repository
-      ManagedBy   = "terraform"
-    }
+    tags = local.default_tags
   }
 }
+{% if cookiecutter.cdn == 'yes' %}
+
+# CloudFront takes its certificates and web ACLs from us-east-1 only, whatever the region.
+provider "aws" {
+  alias  = "us_east_1"
+  region = "us-east-1"
+
+  default_tags {
+    tags = local.default_tags
+  }
+}
+{% endif %}

@@ -285,7 +285,7 @@ variable "load_balancer_access_logs_bucket" {
 {% if cookiecutter.waf == 'yes' %}
 
 variable "waf_enabled" {
-  description = "Whether a web application firewall (modules/waf) protects the load balancer: about $10 a month plus $0.60 per million requests."
+  description = "Whether a web application firewall (modules/waf) protects the {{ 'CloudFront distribution' if cookiecutter.cdn == 'yes' else 'load balancer' }}: about $10 a month plus $0.60 per million requests."
   type        = bool
   default     = false
 }
@@ -323,6 +323,21 @@ variable "certificate_arn" {
   description = "ARN of the issued ACM certificate for domain_name, in aws_region."
   type        = string
 }
+{% endif %}
+{% if cookiecutter.cdn == 'yes' %}
+
+variable "cdn_price_class" {
+  description = "Edge locations of the CloudFront distribution: PriceClass_100 (North America, Europe, Israel: the cheapest), PriceClass_200 or PriceClass_All."
+  type        = string
+  default     = "PriceClass_100"
+}
+{% if cookiecutter.https == 'acm-existing' %}
+
+variable "cdn_certificate_arn" {
+  description = "ARN of the issued ACM certificate for domain_name in us-east-1, which CloudFront serves."
+  type        = string
+}
+{% endif %}
 {% endif %}
 {% if 'postgresql' in cookiecutter.database %}
 

@@ -1,7 +1,7 @@
 # What the deploy roles need for HTTPS with a certificate validated in Route 53: the
 # certificate, and in the hosted zone the environment's own records only. The zone holds more
 # than this service (the apex, mail, other services): each environment may write its host name
-# (an alias A record) and its certificate's validation record (a CNAME named _<32 characters>.
+# (alias records) and its certificates' validation record (a CNAME named _<32 characters>.
 # <host name>), nothing else.
 
 data "aws_route53_zone" "service" {
@@ -30,7 +30,7 @@ data "aws_iam_policy_document" "deploy_dns" {
     condition {
       test     = "StringEquals"
       variable = "aws:RequestedRegion"
-      values   = [var.aws_region]
+      values   = {{ 'distinct([var.aws_region, "us-east-1"])' if cookiecutter.cdn == 'yes' else '[var.aws_region]' }}
     }
   }
 
@@ -43,7 +43,7 @@ data "aws_iam_policy_document" "deploy_dns" {
       "acm:ListTagsForCertificate",
       "acm:RemoveTagsFromCertificate",
     ]
-    resources = ["arn:aws:acm:${var.aws_region}:${local.account_id}:certificate/*"]
+    resources = {{ '[for region in distinct([var.aws_region, "us-east-1"]) : "arn:aws:acm:${region}:${local.account_id}:certificate/*"]' if cookiecutter.cdn == 'yes' else '["arn:aws:acm:${var.aws_region}:${local.account_id}:certificate/*"]' }}
 
     condition {
       test     = "StringEquals"
@@ -69,7 +69,7 @@ data "aws_iam_policy_document" "deploy_dns" {
     condition {
       test     = "ForAllValues:StringEquals"
       variable = "route53:ChangeResourceRecordSetsRecordTypes"
-      values   = ["A", "CNAME"]
+      values   = [{{ '"A", "AAAA", "CNAME"' if cookiecutter.cdn == 'yes' else '"A", "CNAME"' }}]
     }
   }
 

@@ -35,6 +35,9 @@ locals {
 {% if cookiecutter.waf == 'yes' %}
     waf           = data.aws_iam_policy_document.deploy_waf
 {% endif %}
+{% if cookiecutter.cdn == 'yes' %}
+    cdn           = data.aws_iam_policy_document.deploy_cdn
+{% endif %}
 {% if cookiecutter.events == 'yes' %}
     events        = data.aws_iam_policy_document.deploy_events
 {% endif %}

@@ -1,6 +1,6 @@
 # What the deploy roles need for an environment's web application firewall (modules/waf): its
-# web ACL, held to the environment by name, on its own load balancer only, and the log group of
-# what it blocks. AWS's managed rule groups are read by the web ACL that uses them.
+# web ACL, held to the environment by name, in front of the environment's own service only,
+# and the log group of what it blocks. AWS's managed rule groups are read by the web ACL that uses them.
 
 data "aws_iam_policy_document" "deploy_waf" {
   for_each = module.environment_names
@@ -33,6 +33,7 @@ data "aws_iam_policy_document" "deploy_waf" {
     resources = [each.value.waf.web_acl_arns]
   }
 
+{% if cookiecutter.cdn == 'no' %}
   # Its own web ACL on its own load balancer, both by name.
   statement {
     sid = "PutTheWebAclOnTheLoadBalancer"
@@ -61,7 +62,16 @@ data "aws_iam_policy_document" "deploy_waf" {
     }
   }
 
+{% endif %}
+{% if cookiecutter.cdn == 'yes' %}
+  # CloudFront checks that the caller may associate the web ACL it is given: its own only.
   statement {
+    sid       = "PutTheWebAclOnTheDistribution"
+    actions   = ["wafv2:AssociateWebACL", "wafv2:DisassociateWebACL", "wafv2:GetWebACLForResource"]
+    resources = [each.value.waf.web_acl_arns]
+  }
+
+{% endif %}  statement {
     sid       = "CreateTheFirewallLogGroupTaggedForThisEnvironment"
     actions   = ["logs:CreateLogGroup", "logs:TagResource"]
     resources = [each.value.waf.log_group_arn, "${each.value.waf.log_group_arn}:*"]
@@ -91,7 +101,7 @@ data "aws_iam_policy_document" "deploy_waf" {
     condition {
       test     = "StringEquals"
       variable = "aws:RequestedRegion"
-      values   = [var.aws_region]
+      values   = [{{ '"us-east-1"' if cookiecutter.cdn == 'yes' else 'var.aws_region' }}]
     }
   }
 }

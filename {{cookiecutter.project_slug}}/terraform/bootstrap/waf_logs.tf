@@ -23,12 +23,17 @@ data "aws_iam_policy_document" "waf_logs" {
     condition {
       test     = "ArnLike"
       variable = "aws:SourceArn"
-      values   = ["${local.arn.logs}:*"]
+      values   = [{{ '"arn:aws:logs:us-east-1:${local.account_id}:*"' if cookiecutter.cdn == 'yes' else '"${local.arn.logs}:*"' }}]
     }
   }
 }
 
 resource "aws_cloudwatch_log_resource_policy" "waf_logs" {
+{% if cookiecutter.cdn == 'yes' %}
+  # Where CloudFront's web ACLs and their log groups are.
+  provider = aws.us_east_1
+
+{% endif %}
   policy_name     = "${var.project}-waf-logs"
   policy_document = data.aws_iam_policy_document.waf_logs.json
 }

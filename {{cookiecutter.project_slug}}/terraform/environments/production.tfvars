@@ -6,8 +6,11 @@
 {% if cookiecutter.database == 'dynamodb' %}
 # - the items table on demand, with point-in-time recovery (as in staging)
 {% endif %}
-{% if cookiecutter.waf == 'yes' %}
+{% if cookiecutter.waf == 'yes' and cookiecutter.cdn == 'no' %}
 # - a web application firewall in front of the load balancer (modules/waf)
+{% endif %}
+{% if cookiecutter.waf == 'yes' and cookiecutter.cdn == 'yes' %}
+# - a web application firewall in front of CloudFront (modules/waf)
 {% endif %}
 # - deletion protection, a year of logs
 # - no shell in the tasks: set enable_execute_command = true to allow make shell ENV=production
@@ -17,6 +20,11 @@ vpc_cidr_block = "10.20.0.0/16"
 {% if cookiecutter.https == 'acm-existing' %}
 
 certificate_arn = "{{ cookiecutter.certificate_arn }}"
+{% if cookiecutter.cdn == 'yes' %}
+
+# CloudFront's certificate of the same name, in us-east-1: the only region it takes them from.
+cdn_certificate_arn = "{{ cookiecutter.cdn_certificate_arn }}"
+{% endif %}
 {% endif %}
 
 task_cpu         = 512

@@ -30,6 +30,11 @@ nat_gateways   = "single"
 # Staging is served at staging.{{ cookiecutter.domain_name }}: the certificate must cover that name too (a
 # wildcard or a SAN), or give staging a certificate of its own here.
 certificate_arn = "{{ cookiecutter.certificate_arn }}"
+{% if cookiecutter.cdn == 'yes' %}
+
+# CloudFront's certificate of the same names, in us-east-1: the only region it takes them from.
+cdn_certificate_arn = "{{ cookiecutter.cdn_certificate_arn }}"
+{% endif %}
 {% endif %}
 
 task_cpu         = 256

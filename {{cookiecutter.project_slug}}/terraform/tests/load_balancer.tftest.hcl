@@ -18,6 +18,11 @@ variables {
 {% if cookiecutter.https == 'acm-existing' %}
   certificate_arn   = "{{ cookiecutter.certificate_arn }}"
 {% endif %}
+{% if cookiecutter.cdn == 'yes' %}
+
+  origin_secret_header = "X-Origin-Secret"
+  origin_secrets       = ["{{ 'a' * 64 }}", "{{ 'b' * 64 }}"]
+{% endif %}
 }
 
 run "hardened_load_balancer_and_target_group" {
@@ -63,7 +68,61 @@ run "hardened_load_balancer_and_target_group" {
   }
 }
 
-{% if cookiecutter.https == 'off' %}
+{% if cookiecutter.cdn == 'yes' %}
+run "only_cloudfront_with_the_origin_secret_reaches_the_tasks" {
+  command = plan
+
+  module {
+    source = "./modules/load_balancer"
+  }
+
+  assert {
+    condition     = data.aws_ec2_managed_prefix_list.cloudfront.name == "com.amazonaws.global.cloudfront.origin-facing"
+    error_message = "The load balancer admits CloudFront's origin-facing addresses."
+  }
+
+  assert {
+    condition     = aws_vpc_security_group_ingress_rule.cloudfront.prefix_list_id == data.aws_ec2_managed_prefix_list.cloudfront.id && aws_vpc_security_group_ingress_rule.cloudfront.cidr_ipv4 == null && aws_vpc_security_group_ingress_rule.cloudfront.from_port == {{ 80 if cookiecutter.https == 'off' else 443 }} && aws_vpc_security_group_ingress_rule.cloudfront.to_port == {{ 80 if cookiecutter.https == 'off' else 443 }}
+    error_message = "Only CloudFront may reach the listener's port, and nothing else may reach any port."
+  }
+
+  assert {
+    condition     = aws_lb_listener.{{ 'http' if cookiecutter.https == 'off' else 'https' }}.default_action[0].type == "fixed-response" && aws_lb_listener.{{ 'http' if cookiecutter.https == 'off' else 'https' }}.default_action[0].fixed_response[0].status_code == "403"
+    error_message = "A request without the origin secret gets a 403."
+  }
+
+  assert {
+    condition     = one(one(aws_lb_listener_rule.cloudfront.condition).http_header).http_header_name == "X-Origin-Secret" && toset(one(one(aws_lb_listener_rule.cloudfront.condition).http_header).values) == toset(["{{ 'a' * 64 }}", "{{ 'b' * 64 }}"])
+    error_message = "Only the origin secrets, in its header, open the way to the tasks."
+  }
+
+  assert {
+    condition     = one(aws_lb_listener_rule.cloudfront.action).type == "forward" && aws_lb_listener_rule.cloudfront.priority == 1
+    error_message = "A request with the origin secret goes to the tasks."
+  }
+{% if cookiecutter.https != 'off' %}
+
+  assert {
+    condition     = aws_lb_listener.https.protocol == "HTTPS" && aws_lb_listener.https.ssl_policy == "ELBSecurityPolicy-TLS13-1-2-2021-06"
+    error_message = "CloudFront's hop to the load balancer stays on TLS 1.2 or 1.3."
+  }
+{% endif %}
+}
+
+run "a_short_origin_secret_is_refused" {
+  command = plan
+
+  module {
+    source = "./modules/load_balancer"
+  }
+
+  variables {
+    origin_secrets = ["guessable"]
+  }
+
+  expect_failures = [var.origin_secrets]
+}
+{% elif cookiecutter.https == 'off' %}
 run "http_listener_forwards_to_the_tasks" {
   command = plan
 
@@ -146,7 +205,7 @@ run "https_listener_with_tls13" {
 {% endif %}
 {% if cookiecutter.https == 'acm-route53' %}
 
-run "certificate_validated_in_route53_and_alias_record" {
+run "certificate_validated_in_route53{{ '' if cookiecutter.cdn == 'yes' else '_and_alias_record' }}" {
   command = plan
 
   module {
@@ -163,10 +222,13 @@ run "certificate_validated_in_route53_and_alias_record" {
     error_message = "The certificate must be validated in the public zone {{ cookiecutter.route53_zone }}."
   }
 
+{% if cookiecutter.cdn == 'no' %}
+
   assert {
     condition     = aws_route53_record.alias.name == "{{ cookiecutter.domain_name }}" && aws_route53_record.alias.type == "A"
     error_message = "{{ cookiecutter.domain_name }} must be an alias of the load balancer."
   }
+{% endif %}
 }
 {% endif %}
 

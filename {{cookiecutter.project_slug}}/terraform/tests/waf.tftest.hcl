@@ -6,7 +6,9 @@ mock_provider "aws" {
 
 variables {
   name               = "{{ cookiecutter.project_slug }}-test"
+{% if cookiecutter.cdn == 'no' %}
   load_balancer_arn  = "arn:aws:elasticloadbalancing:{{ cookiecutter.aws_region }}:123456789012:loadbalancer/app/{{ cookiecutter.project_slug }}-test/0123456789abcdef"
+{% endif %}
   rate_limit         = 2000
   max_body_bytes     = 8192
   log_group_name     = "aws-waf-logs-{{ cookiecutter.project_slug }}-test"
@@ -22,8 +24,8 @@ run "rules_limits_then_managed_groups" {
   }
 
   assert {
-    condition     = aws_wafv2_web_acl.this.scope == "REGIONAL" && length(aws_wafv2_web_acl.this.default_action[0].allow) == 1
-    error_message = "A regional web ACL (a load balancer's) that allows what no rule blocks."
+    condition     = aws_wafv2_web_acl.this.scope == "{{ 'CLOUDFRONT' if cookiecutter.cdn == 'yes' else 'REGIONAL' }}" && length(aws_wafv2_web_acl.this.default_action[0].allow) == 1
+    error_message = "{{ "A CloudFront-scope web ACL (the distribution's)" if cookiecutter.cdn == 'yes' else "A regional web ACL (a load balancer's)" }} that allows what no rule blocks."
   }
 
   assert {
@@ -102,11 +104,13 @@ run "rules_limits_then_managed_groups" {
     error_message = "Every rule must have its metric and sampled requests."
   }
 
+{% if cookiecutter.cdn == 'no' %}
   assert {
     condition     = aws_wafv2_web_acl_association.load_balancer.resource_arn == var.load_balancer_arn
     error_message = "The web ACL must protect the load balancer it is given."
   }
 
+{% endif %}
   assert {
     condition     = aws_cloudwatch_log_group.this.name == var.log_group_name && aws_cloudwatch_log_group.this.kms_key_id == var.kms_key_arn && aws_cloudwatch_log_group.this.retention_in_days == 30
     error_message = "The firewall's log group must be encrypted with the environment's key and keep its logs log_retention_days."

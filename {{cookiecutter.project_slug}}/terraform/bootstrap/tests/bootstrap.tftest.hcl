@@ -12,6 +12,18 @@ provider "aws" {
   skip_metadata_api_check     = true
   skip_requesting_account_id  = true
 }
+{% if cookiecutter.cdn == 'yes' and cookiecutter.waf == 'yes' %}
+
+provider "aws" {
+  alias                       = "us_east_1"
+  region                      = "us-east-1"
+  access_key                  = "offline"
+  secret_key                  = "offline"
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  skip_requesting_account_id  = true
+}
+{% endif %}
 
 override_data {
   target          = data.aws_caller_identity.current
@@ -323,11 +335,11 @@ run "dns_changes_only_the_environments_records" {
         Resource = "arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ"
         Condition = {
           "ForAllValues:StringLike"   = { "route53:ChangeResourceRecordSetsNormalizedRecordNames" = [domain, "_????????????????????????????????.${domain}"] }
-          "ForAllValues:StringEquals" = { "route53:ChangeResourceRecordSetsRecordTypes" = ["A", "CNAME"] }
+          "ForAllValues:StringEquals" = { "route53:ChangeResourceRecordSetsRecordTypes" = [{{ '"A", "AAAA", "CNAME"' if cookiecutter.cdn == 'yes' else '"A", "CNAME"' }}] }
         }
       }
     ])
-    error_message = "Each environment may change only its own host name and its certificate's validation record in the zone."
+    error_message = "Each environment may change only its own host name and its certificates' validation record in the zone."
   }
 }
 {% endif %}
@@ -340,7 +352,7 @@ run "the_firewall_logs_only_where_its_environments_log" {
     condition = [for statement in jsondecode(aws_cloudwatch_log_resource_policy.waf_logs.policy_document).Statement : [statement.Principal, toset(statement.Action), toset(statement.Resource)]] == [[
       { Service = "delivery.logs.amazonaws.com" },
       toset(["logs:CreateLogStream", "logs:PutLogEvents"]),
-      toset([for environment in ["staging", "production"] : "arn:aws:logs:{{ cookiecutter.aws_region }}:123456789012:log-group:aws-waf-logs-{{ cookiecutter.project_slug }}-${environment}:log-stream:*"]),
+      toset([for environment in ["staging", "production"] : "arn:aws:logs:{{ 'us-east-1' if cookiecutter.cdn == 'yes' else cookiecutter.aws_region }}:123456789012:log-group:aws-waf-logs-{{ cookiecutter.project_slug }}-${environment}:log-stream:*"]),
     ]]
     error_message = "Log delivery may write the environments' firewall log groups and no other."
   }
@@ -349,7 +361,7 @@ run "the_firewall_logs_only_where_its_environments_log" {
     condition = alltrue([
       for environment in ["staging", "production"] : alltrue([
         for statement in jsondecode(aws_iam_policy.deploy["${environment}/waf"].policy).Statement :
-        contains(flatten([statement.Resource]), "arn:aws:wafv2:{{ cookiecutter.aws_region }}:123456789012:regional/webacl/{{ cookiecutter.project_slug }}-${environment}/*") || statement.Resource == "*" || startswith(flatten([statement.Resource])[0], "arn:aws:logs:")
+        contains(flatten([statement.Resource]), "arn:aws:wafv2:{{ 'us-east-1:123456789012:global' if cookiecutter.cdn == 'yes' else cookiecutter.aws_region ~ ':123456789012:regional' }}/webacl/{{ cookiecutter.project_slug }}-${environment}/*") || statement.Resource == "*" || startswith(flatten([statement.Resource])[0], "arn:aws:logs:")
       ])
     ])
     error_message = "Each deploy role's firewall permissions name its own environment's web ACL."
@@ -460,3 +472,31 @@ run "existing_oidc_provider_is_reused" {
     error_message = "Only the environments listed get a deploy role."
   }
 }
+{% if cookiecutter.cdn == 'yes' %}
+
+run "each_deploy_role_changes_only_its_own_distribution" {
+  command = plan
+
+  assert {
+    condition = alltrue([
+      for environment in ["staging", "production"] : alltrue([
+        for statement in jsondecode(aws_iam_policy.deploy["${environment}/cdn"].policy).Statement :
+        try(statement.Condition.StringEquals["aws:RequestTag/Environment"], statement.Condition.StringEquals["aws:ResourceTag/Environment"]) == environment
+        if length([for action in flatten([statement.Action]) : action if startswith(action, "cloudfront:")]) > 0
+      ])
+    ])
+    error_message = "Each deploy role may create only distributions tagged with its environment, and change only those."
+  }
+
+  assert {
+    condition = alltrue([
+      for environment in ["staging", "production"] :
+      one([for statement in jsondecode(aws_iam_policy.deploy["${environment}/cdn"].policy).Statement : statement.Resource if statement.Sid == "ChangeTheRuleThatAdmitsCloudFront"]) == [
+        "arn:aws:elasticloadbalancing:{{ cookiecutter.aws_region }}:123456789012:listener/app/{{ cookiecutter.project_slug }}-${environment}/*",
+        "arn:aws:elasticloadbalancing:{{ cookiecutter.aws_region }}:123456789012:listener-rule/app/{{ cookiecutter.project_slug }}-${environment}/*",
+      ]
+    ])
+    error_message = "Each deploy role may change the listener rules of its own load balancer only."
+  }
+}
+{% endif %}

@@ -27,6 +27,7 @@ resource "aws_acm_certificate_validation" "this" {
   certificate_arn         = aws_acm_certificate.this.arn
   validation_record_fqdns = [aws_route53_record.certificate_validation.fqdn]
 }
+{% if cookiecutter.cdn == 'no' %}
 
 resource "aws_route53_record" "alias" {
   zone_id = data.aws_route53_zone.this.zone_id
@@ -39,3 +40,4 @@ resource "aws_route53_record" "alias" {
     evaluate_target_health = true
   }
 }
+{% endif %}

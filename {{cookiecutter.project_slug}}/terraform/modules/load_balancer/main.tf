@@ -1,6 +1,6 @@
 # A public Application Load Balancer in front of the tasks: its security group, the load
 # balancer and the target group the service registers in. The listeners and the ingress they
-# need are in {{ 'http_only.tf' if cookiecutter.https == 'off' else 'https.tf' }}.
+# need are in {{ 'cloudfront_only.tf' if cookiecutter.cdn == 'yes' else 'http_only.tf' if cookiecutter.https == 'off' else 'https.tf' }}.
 
 resource "aws_security_group" "this" {
   # A prefix, not a name: create_before_destroy needs the replacement to have another name.

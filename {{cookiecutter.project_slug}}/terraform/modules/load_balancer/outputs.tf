@@ -41,7 +41,17 @@ output "target_group_arn_suffix" {
   value       = aws_lb_target_group.this.arn_suffix
 }
 
+{% if cookiecutter.cdn == 'no' %}
 output "url" {
   description = "Base URL of the service."
   value       = local.url
 }
+{% endif %}
+{% if cookiecutter.cdn == 'yes' %}
+output "cloudfront_origin_dns_name" {
+  description = "DNS name of the load balancer once its listener accepts the origin secrets: CloudFront sends a new secret only after the load balancer takes it."
+  value       = aws_lb.this.dns_name
+
+  depends_on = [aws_lb_listener_rule.cloudfront]
+}
+{% endif %}

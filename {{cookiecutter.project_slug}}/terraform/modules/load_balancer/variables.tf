@@ -173,3 +173,21 @@ variable "certificate_arn" {
   }
 }
 {% endif %}
+{% if cookiecutter.cdn == 'yes' %}
+
+variable "origin_secret_header" {
+  description = "Name of the header CloudFront adds to every request it forwards (modules/cdn)."
+  type        = string
+}
+
+variable "origin_secrets" {
+  description = "Values of that header the listener forwards; any other request gets a 403."
+  type        = list(string)
+  sensitive   = true
+
+  validation {
+    condition     = length(var.origin_secrets) >= 1 && length(var.origin_secrets) <= 3 && alltrue([for secret in var.origin_secrets : length(secret) >= 32])
+    error_message = "origin_secrets must be 1 to 3 values of at least 32 characters (a listener rule matches at most 5 values in all)."
+  }
+}
+{% endif %}

@@ -34,13 +34,16 @@ locals {
   log_group_arns = { for purpose, group in local.log_groups : purpose => "${local.logs_arn_prefix}:${group}" }
 {% if cookiecutter.waf == 'yes' %}
 
-  # The web application firewall in front of the load balancer: WAF logs only to groups named
-  # aws-waf-logs-*, which the account's log delivery writes (not the workloads).
+  # The web application firewall: WAF logs only to groups named aws-waf-logs-*, which the
+  # account's log delivery writes (not the workloads).
+{% if cookiecutter.cdn == 'yes' %}
+  # CloudFront's web ACLs, and so their log groups, are in us-east-1 whatever the region.
+{% endif %}
   waf = var.environment == null ? null : {
     web_acl       = local.name
-    web_acl_arns  = "arn:aws:wafv2:${var.aws_region}:${var.account_id}:regional/webacl/${local.name}/*"
+    web_acl_arns  = "arn:aws:wafv2:{{ 'us-east-1' if cookiecutter.cdn == 'yes' else '${var.aws_region}' }}:${var.account_id}:{{ 'global' if cookiecutter.cdn == 'yes' else 'regional' }}/webacl/${local.name}/*"
     log_group     = "aws-waf-logs-${local.name}"
-    log_group_arn = "${local.logs_arn_prefix}:aws-waf-logs-${local.name}"
+    log_group_arn = "{{ 'arn:aws:logs:us-east-1:${var.account_id}:log-group' if cookiecutter.cdn == 'yes' else '${local.logs_arn_prefix}' }}:aws-waf-logs-${local.name}"
   }
 {% endif %}
 {% if cookiecutter.events == 'yes' %}

@@ -1,4 +1,4 @@
-# A web application firewall in front of the load balancer. In order: a rate limit per client
+# A web application firewall in front of the service. In order: a rate limit per client
 # address, a limit on request body size, then AWS's managed rules for addresses with a bad
 # reputation, known bad inputs (Log4Shell and the like) and common exploits (the OWASP top ten).
 # Anything no rule blocks is allowed. Blocked and counted requests are logged; allowed ones are
@@ -6,8 +6,8 @@
 
 resource "aws_wafv2_web_acl" "this" {
   name        = var.name
-  description = "Protects the load balancer of ${var.name}"
-  scope       = "REGIONAL"
+  description = "Protects the {{ 'CloudFront distribution' if cookiecutter.cdn == 'yes' else 'load balancer' }} of ${var.name}"
+  scope       = "{{ 'CLOUDFRONT' if cookiecutter.cdn == 'yes' else 'REGIONAL' }}"
 
   default_action {
     allow {}
@@ -75,7 +75,8 @@ resource "aws_wafv2_web_acl" "this" {
 
         field_to_match {
           body {
-            # A load balancer hands WAF the first 8 KB of a body: a longer one is over the limit.
+            # WAF sees only the first 8 KB of a body from a load balancer (16 KB from
+            # CloudFront), and max_body_bytes is at most 8192: a longer body is over the limit.
             oversize_handling = "MATCH"
           }
         }
@@ -179,10 +180,15 @@ resource "aws_wafv2_web_acl" "this" {
   }
 }
 
+{% if cookiecutter.cdn == 'no' %}
 resource "aws_wafv2_web_acl_association" "load_balancer" {
   resource_arn = var.load_balancer_arn
   web_acl_arn  = aws_wafv2_web_acl.this.arn
 }
+{% endif %}
+{% if cookiecutter.cdn == 'yes' %}
+# The distribution names this web ACL itself (modules/cdn): CloudFront has no association.
+{% endif %}
 
 # WAF logs only to groups named aws-waf-logs-*. The account's log delivery writes to it under
 # the resource policy terraform/bootstrap made (waf_logs.tf).

@@ -7,11 +7,13 @@ variable "name" {
     error_message = "name must be 1 to 128 letters, digits and hyphens."
   }
 }
+{% if cookiecutter.cdn == 'no' %}
 
 variable "load_balancer_arn" {
   description = "ARN of the Application Load Balancer the web ACL protects."
   type        = string
 }
+{% endif %}
 
 variable "rate_limit" {
   description = "Requests one client address may send in any 5 minutes before the next are blocked."
@@ -49,6 +51,6 @@ variable "log_retention_days" {
 }
 
 variable "kms_key_arn" {
-  description = "ARN of the environment's KMS key, which encrypts the log group."
+  description = "ARN of the environment's KMS key, which encrypts the log group{{ "; null when the key is in another region than the log group (CloudWatch Logs uses keys of its own region only): AWS's own key then encrypts it" if cookiecutter.cdn == 'yes' }}."
   type        = string
 }
