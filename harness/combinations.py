@@ -21,6 +21,7 @@ CPU_ARCHITECTURES = CHOICES["cpu_architecture"]
 WAF = CHOICES["waf"]
 EVENTS = CHOICES["events"]
 OBJECT_STORAGE = CHOICES["object_storage"]
+CDN = CHOICES["cdn"]
 
 DOMAIN_NAME = "api.acme.com"
 ROUTE53_ZONE = "acme.com"
@@ -47,6 +48,7 @@ class Combination:
     waf: str = "no"
     events: str = "no"
     object_storage: str = "no"
+    cdn: str = "no"
     # Answers beyond the options (a region, say): named, never positional.
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False, kw_only=True)
 
@@ -55,9 +57,10 @@ class Combination:
         waf = "-waf" if self.waf == "yes" else ""
         events = "-events" if self.events == "yes" else ""
         storage = "-storage" if self.object_storage == "yes" else ""
+        cdn = "-cdn" if self.cdn == "yes" else ""
         return (
             f"{self.database}-https_{self.https}-nat_{self.nat_gateways}-{self.cpu_architecture}"
-            f"{waf}{events}{storage}"
+            f"{waf}{events}{storage}{cdn}"
         )
 
     @property
@@ -73,6 +76,7 @@ class Combination:
             "nat_gateways": self.nat_gateways,
             "cpu_architecture": self.cpu_architecture,
             "waf": self.waf,
+            "cdn": self.cdn,
             # Asked only with a database (as the https mode's own questions are only with it).
             **(
                 {"events": self.events, "object_storage": self.object_storage}
@@ -84,8 +88,17 @@ class Combination:
         }
 
 
-OPTIONS = (DATABASES, HTTPS_MODES, NAT_GATEWAYS, CPU_ARCHITECTURES, WAF, EVENTS, OBJECT_STORAGE)
-DEFAULT = Combination("postgresql", "off", "single", "arm64", "no", "no", "no")
+OPTIONS = (
+    DATABASES,
+    HTTPS_MODES,
+    NAT_GATEWAYS,
+    CPU_ARCHITECTURES,
+    WAF,
+    EVENTS,
+    OBJECT_STORAGE,
+    CDN,
+)
+DEFAULT = Combination("postgresql", "off", "single", "arm64", "no", "no", "no", "no")
 # The options that need the items of a database (the hook refuses them with database none).
 ITEM_OPTIONS = slice(5, 7)
 
@@ -96,7 +109,7 @@ def accepted(values: tuple[str, ...]) -> bool:
     return not (values[0] == "none" and "yes" in values[ITEM_OPTIONS])
 
 
-# Every combination the hook accepts. Too many to render each (324, each a cookiecutter run of
+# Every combination the hook accepts. Too many to render each (936, each a cookiecutter run of
 # about 1.5 s): the checks run over the covering samples below.
 COMBINATIONS: list[Combination] = [
     Combination(*values) for values in itertools.product(*OPTIONS) if accepted(values)

@@ -163,6 +163,35 @@ BAD_ANSWERS: list[tuple[str, dict[str, str], str]] = [
     ("object-storage-without-a-database", {"database": "none", "object_storage": "yes"},
      "object_storage=yes stores files of the items, and database 'none' has no items: choose a "
      "database, or object_storage=no."),
+    ("cdn-certificate-missing-outside-us-east-1", {
+        **EXISTING,
+        "aws_region": "eu-west-1",
+        "certificate_arn": CERTIFICATE_ARN.replace("us-east-1", "eu-west-1"),
+        "cdn": "yes",
+    }, "cdn_certificate_arn is required with cdn=yes and https=acm-existing: the ARN of an ACM "
+       "certificate in us-east-1 covering domain_name (CloudFront takes certificates from there "
+       "only)."),
+    ("cdn-certificate-in-the-services-region", {
+        **EXISTING,
+        "aws_region": "eu-west-1",
+        "certificate_arn": CERTIFICATE_ARN.replace("us-east-1", "eu-west-1"),
+        "cdn": "yes",
+        "cdn_certificate_arn": CERTIFICATE_ARN.replace("us-east-1", "eu-west-1"),
+    }, "cdn_certificate_arn is in eu-west-1: CloudFront takes certificates from us-east-1 only; "
+       "request or import one for domain_name there."),
+    ("cdn-certificate-not-acm", {
+        **EXISTING, "cdn": "yes", "cdn_certificate_arn": "arn:aws:iam::123456789012:role/x"
+    },
+     "cdn_certificate_arn 'arn:aws:iam::123456789012:role/x' is not an ACM certificate ARN: use "
+     "arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>."),
+    ("cdn-certificate-without-cdn", {**EXISTING, "cdn_certificate_arn": CERTIFICATE_ARN},
+     "cdn_certificate_arn is set but only cdn=yes with https=acm-existing uses it (acm-route53 "
+     "makes CloudFront's certificate itself): leave it empty."),
+    ("cdn-certificate-with-route53", {
+        **ROUTE53, "cdn": "yes", "cdn_certificate_arn": CERTIFICATE_ARN
+    },
+     "cdn_certificate_arn is set but only cdn=yes with https=acm-existing uses it (acm-route53 "
+     "makes CloudFront's certificate itself): leave it empty."),
 ]  # fmt: skip
 
 # (id, answers that differ from the defaults): each must generate a project.
@@ -187,6 +216,13 @@ GOOD_EDGE_CASES: list[tuple[str, dict[str, str]]] = [
         "certificate_arn": CERTIFICATE_ARN.replace("us-east-1", "eu-west-1"),
     }),
     ("last-region", {"aws_region": "sa-east-1"}),
+    ("cdn-certificate-of-its-own-outside-us-east-1", {
+        **EXISTING,
+        "aws_region": "eu-west-1",
+        "certificate_arn": CERTIFICATE_ARN.replace("us-east-1", "eu-west-1"),
+        "cdn": "yes",
+        "cdn_certificate_arn": CERTIFICATE_ARN,
+    }),
 ]  # fmt: skip
 
 # (project_name, the project_slug both tools derive from it): any name a person would type

@@ -54,6 +54,8 @@ def answers_with(overrides: dict[str, str]) -> dict[str, str]:
         "waf": "no",
         "events": "no",
         "object_storage": "no",
+        "cdn": "no",
+        "cdn_certificate_arn": "",
     }
     return {**answers, **overrides}
 

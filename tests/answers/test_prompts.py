@@ -90,14 +90,15 @@ def type_cookiecutter_answers(child: pexpect.spawn, answers: dict[str, str]) -> 
 
 COOKIECUTTER_SESSIONS = {
     "defaults": {},
-    "aurora, acm-route53, one NAT per zone, x86_64, waf, events, object storage": {
+    "aurora, acm-route53, one NAT per zone, x86_64, waf, events, object storage, cdn": {
         "database": "aurora-postgresql", "https": "acm-route53", "domain_name": DOMAIN_NAME,
         "nat_gateways": "one-per-az", "cpu_architecture": "x86_64", "waf": "yes", "events": "yes",
-        "object_storage": "yes",
+        "object_storage": "yes", "cdn": "yes",
     },
-    "no database, acm-existing, no NAT": {
+    # cdn_certificate_arn: Enter takes the offered default, the same certificate (us-east-1).
+    "no database, acm-existing, no NAT, cdn": {
         "database": "none", "https": "acm-existing", "domain_name": DOMAIN_NAME,
-        "certificate_arn": CERTIFICATE_ARN, "nat_gateways": "none",
+        "certificate_arn": CERTIFICATE_ARN, "nat_gateways": "none", "cdn": "yes",
     },
 }  # fmt: skip
 
@@ -181,35 +182,42 @@ COPIER_SESSIONS: dict[str, tuple[list[Answer], dict[str, str]]] = {
         [*NAMING, Answer("Database", choice=0), Answer("HTTPS on the load balancer", choice=0),
          Answer("NAT gateways", choice=0), Answer("CPU architecture", choice=0),
          Answer("A web application firewall", choice=0), Answer("Domain events", choice=0),
-         Answer("An S3 bucket for the items' files", choice=0)],
+         Answer("An S3 bucket for the items' files", choice=0),
+         Answer("CloudFront in front of the load balancer", choice=0)],
         {},
     ),
     "aurora, acm-route53 with the zone it offers, one NAT per zone, x86_64, waf, events, "
-    "object storage": (
+    "object storage, cdn": (
         [*NAMING, Answer("Database", choice=1), Answer("HTTPS on the load balancer", choice=1),
          Answer("Domain name of the service", DOMAIN_NAME), Answer("Route 53 hosted zone"),
          Answer("NAT gateways", choice=1), Answer("CPU architecture", choice=1),
          Answer("A web application firewall", choice=1), Answer("Domain events", choice=1),
-         Answer("An S3 bucket for the items' files", choice=1)],
+         Answer("An S3 bucket for the items' files", choice=1),
+         Answer("CloudFront in front of the load balancer", choice=1)],
         {"database": "aurora-postgresql", "https": "acm-route53", "domain_name": DOMAIN_NAME,
          "route53_zone": ROUTE53_ZONE, "nat_gateways": "one-per-az", "cpu_architecture": "x86_64",
-         "waf": "yes", "events": "yes", "object_storage": "yes"},
+         "waf": "yes", "events": "yes", "object_storage": "yes", "cdn": "yes"},
     ),
     "dynamodb, events, object storage": (
         [*NAMING, Answer("Database", choice=2), Answer("HTTPS on the load balancer", choice=0),
          Answer("NAT gateways", choice=0), Answer("CPU architecture", choice=0),
          Answer("A web application firewall", choice=0), Answer("Domain events", choice=1),
-         Answer("An S3 bucket for the items' files", choice=1)],
+         Answer("An S3 bucket for the items' files", choice=1),
+         Answer("CloudFront in front of the load balancer", choice=0)],
         {"database": "dynamodb", "events": "yes", "object_storage": "yes"},
     ),
-    "no database, acm-existing, no NAT": (
+    # The certificate copier offers for CloudFront is the one given (us-east-1): Enter takes it.
+    "no database, acm-existing, no NAT, cdn with the certificate it offers": (
         [*NAMING, Answer("Database", choice=3), Answer("HTTPS on the load balancer", choice=2),
          Answer("Domain name of the service", DOMAIN_NAME),
-         Answer("ACM certificate ARN", CERTIFICATE_ARN),
+         Answer("ACM certificate ARN in the chosen region", CERTIFICATE_ARN),
          Answer("NAT gateways", choice=2), Answer("CPU architecture", choice=0),
-         Answer("A web application firewall", choice=0)],
+         Answer("A web application firewall", choice=0),
+         Answer("CloudFront in front of the load balancer", choice=1),
+         Answer("ACM certificate ARN in us-east-1 for CloudFront")],
         {"database": "none", "https": "acm-existing", "domain_name": DOMAIN_NAME,
-         "certificate_arn": CERTIFICATE_ARN, "nat_gateways": "none"},
+         "certificate_arn": CERTIFICATE_ARN, "nat_gateways": "none", "cdn": "yes",
+         "cdn_certificate_arn": CERTIFICATE_ARN},
     ),
 }  # fmt: skip
 

@@ -55,7 +55,9 @@ pytestmark = [
 
 E2E_COMBINATIONS = [
     Combination("postgresql", "off", "single", "arm64"),
-    Combination("aurora-postgresql", "acm-route53", "one-per-az", "x86_64", "yes", "yes", "yes"),
+    Combination(
+        "aurora-postgresql", "acm-route53", "one-per-az", "x86_64", "yes", "yes", "yes", cdn="yes"
+    ),
     Combination("none", "acm-existing", "none", "arm64"),
     Combination("dynamodb", "off", "one-per-az", "arm64", "yes", "yes", "yes"),
 ]
