@@ -17,6 +17,9 @@ MOTO_IAM_LOAD_MANAGED_POLICIES) are set by the caller; this module only adds beh
   security group rule that references another group.
 - ELBv2 CreateLoadBalancer: the balancer is active at once (moto would report "provisioning"
   once, which costs a minute of the provider's polling).
+- CloudFront: a cache behaviour with a cache policy has no legacy ForwardedValues, and the
+  default certificate no SSLSupportMethod, as in AWS (moto adds both, which the next plan would
+  show as changes).
 - ECR: an image's digest is the SHA-256 of its manifest, as a registry computes it (moto hashes
   the layer digests, so two images without layers would share one).
 - S3 bucket policies: requests are judged as the HTTPS requests they stand for (the emulator is
@@ -191,6 +194,26 @@ def patch_ec2() -> None:
     )
 
 
+def patch_cloudfront() -> None:
+    from moto.cloudfront import models
+
+    cache_behaviour_init = models.DefaultCacheBehaviour.__init__
+    certificate_init = models.ViewerCertificate.__init__
+
+    def without_legacy_forwarding(self: Any, config: dict[str, Any]) -> None:
+        cache_behaviour_init(self, config)
+        if config.get("CachePolicyId"):
+            self.forwarded_values = None
+
+    def without_unasked_sni(self: Any, config: dict[str, Any]) -> None:
+        certificate_init(self, config)
+        if not config.get("SSLSupportMethod"):
+            self.ssl_support_method = None
+
+    models.DefaultCacheBehaviour.__init__ = without_legacy_forwarding
+    models.ViewerCertificate.__init__ = without_unasked_sni
+
+
 def patch_s3_bucket_policies() -> None:
     from moto.iam.access_control import IAMPolicyStatement, PermissionResult
     from moto.s3.models import FakeBucket
@@ -250,6 +273,7 @@ def serve(port: int) -> None:
     patch_rds()
     patch_ec2()
     patch_elbv2()
+    patch_cloudfront()
     patch_s3_bucket_policies()
     patch_ecr()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)

@@ -415,7 +415,13 @@ def environment_resources(moto: MotoServer) -> dict[str, int]:
         "firewall log groups": len(
             moto.client("logs").describe_log_groups(logGroupNamePrefix="aws-waf-logs-")["logGroups"]
         ),
-        "web ACLs": len(moto.client("wafv2").list_web_acls(Scope="REGIONAL")["WebACLs"]),
+        "web ACLs": sum(
+            len(moto.client("wafv2").list_web_acls(Scope=scope)["WebACLs"])
+            for scope in ("REGIONAL", "CLOUDFRONT")
+        ),
+        "distributions": len(
+            moto.client("cloudfront").list_distributions()["DistributionList"].get("Items", [])
+        ),
         "event buses": len(
             moto.client("events").list_event_buses(NamePrefix="orders-api-")["EventBuses"]
         ),
@@ -453,7 +459,12 @@ def assert_environment_matches_options(moto: MotoServer, combination: Combinatio
             "Listeners"
         ]
     }
-    assert ports == ({80} if combination.https == "off" else {80, 443})
+    if combination.cdn == "yes":
+        # Only CloudFront reaches the load balancer: nothing to redirect on port 80.
+        assert ports == ({80} if combination.https == "off" else {443})
+    else:
+        assert ports == ({80} if combination.https == "off" else {80, 443})
+    assert_cdn_matches_options(moto, combination, balancer)
     assert_firewall_matches_options(moto, combination, balancer["LoadBalancerArn"])
     assert_events_match_options(moto, combination)
     assert_object_storage_matches_options(moto, combination)
@@ -527,6 +538,71 @@ def assert_table_matches_options(
     assert environment["ITEMS_TABLE"] == "orders-api-staging-items"
 
 
+def assert_cdn_matches_options(
+    moto: MotoServer, combination: Combination, balancer: dict[str, Any]
+) -> None:
+    """With cdn, CloudFront sends every request to the load balancer with the origin secret;
+    the load balancer admits CloudFront's addresses only and forwards only with the secret."""
+    distributions = moto.client("cloudfront").list_distributions()["DistributionList"]
+    if combination.cdn == "no":
+        assert distributions.get("Items", []) == []
+        return
+    (summary,) = distributions["Items"]
+    config = moto.client("cloudfront").get_distribution_config(Id=summary["Id"])
+    config = config["DistributionConfig"]
+    (origin,) = config["Origins"]["Items"]
+    assert origin["DomainName"] == balancer["DNSName"]
+    (header,) = origin["CustomHeaders"]["Items"]
+    assert header["HeaderName"] == "X-Origin-Secret"
+    assert re.fullmatch(r"[0-9a-f]{64}", header["HeaderValue"])
+    behaviour = config["DefaultCacheBehavior"]
+    assert behaviour["CachePolicyId"] == "4cc15a8a-d715-48a4-82b8-cc0b614638fe"
+    assert behaviour["ViewerProtocolPolicy"] == "redirect-to-https"
+    if combination.https != "off":
+        assert config["Aliases"]["Items"] == [f"staging.{DOMAIN_NAME}"]
+        assert config["ViewerCertificate"]["ACMCertificateArn"].startswith(
+            f"arn:aws:acm:us-east-1:{ACCOUNT_ID}:certificate/"
+        )
+
+    elbv2, ec2 = moto.client("elbv2"), moto.client("ec2")
+    (listener,) = elbv2.describe_listeners(LoadBalancerArn=balancer["LoadBalancerArn"])["Listeners"]
+    (default,) = listener["DefaultActions"]
+    assert default["Type"] == "fixed-response"
+    assert default["FixedResponseConfig"]["StatusCode"] == "403"
+    rules = elbv2.describe_rules(ListenerArn=listener["ListenerArn"])["Rules"]
+    (rule,) = [rule for rule in rules if not rule["IsDefault"]]
+    (condition,) = rule["Conditions"]
+    assert condition["HttpHeaderConfig"]["HttpHeaderName"] == "X-Origin-Secret"
+    assert header["HeaderValue"] in condition["HttpHeaderConfig"]["Values"]
+    assert rule["Actions"][0]["Type"] == "forward"
+    cloudfront_addresses = "com.amazonaws.global.cloudfront.origin-facing"
+    (prefix_list,) = ec2.describe_managed_prefix_lists(
+        Filters=[{"Name": "prefix-list-name", "Values": [cloudfront_addresses]}]
+    )["PrefixLists"]
+    (group_id,) = balancer["SecurityGroups"]
+    ingress = [
+        rule
+        for rule in ec2.describe_security_group_rules(
+            Filters=[{"Name": "group-id", "Values": [group_id]}]
+        )["SecurityGroupRules"]
+        if not rule["IsEgress"]
+    ]
+    assert [(rule.get("PrefixListId"), rule.get("CidrIpv4")) for rule in ingress] == [
+        (prefix_list["PrefixListId"], None)
+    ]
+    if combination.https == "acm-route53":
+        zone_id = moto.client("route53").list_hosted_zones_by_name(DNSName=ROUTE53_ZONE)[
+            "HostedZones"
+        ][0]["Id"]
+        records = moto.client("route53").list_resource_record_sets(HostedZoneId=zone_id)
+        aliases = {
+            record["Type"]: record["AliasTarget"]["DNSName"].rstrip(".")
+            for record in records["ResourceRecordSets"]
+            if record["Name"].rstrip(".") == f"staging.{DOMAIN_NAME}" and "AliasTarget" in record
+        }
+        assert aliases == {"A": summary["DomainName"], "AAAA": summary["DomainName"]}
+
+
 def assert_firewall_matches_options(
     moto: MotoServer, combination: Combination, load_balancer_arn: str
 ) -> None:
@@ -537,6 +613,18 @@ def assert_firewall_matches_options(
     if combination.waf == "no":
         assert guard is None
         return
+    if combination.cdn == "yes":
+        # In front of CloudFront instead, at its scope (us-east-1, where REGION is here too).
+        assert guard is None
+        (summary,) = wafv2.list_web_acls(Scope="CLOUDFRONT")["WebACLs"]
+        (distribution,) = moto.client("cloudfront").list_distributions()["DistributionList"][
+            "Items"
+        ]
+        assert distribution["WebACLId"] == summary["ARN"]
+        assert ":global/webacl/orders-api-staging/" in summary["ARN"]
+        guard = wafv2.get_web_acl(Name=summary["Name"], Scope="CLOUDFRONT", Id=summary["Id"])[
+            "WebACL"
+        ]
     assert guard["Name"] == "orders-api-staging"
     assert {rule["Name"] for rule in guard["Rules"]} == {
         "rate-limit-per-client",

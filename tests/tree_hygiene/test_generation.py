@@ -120,6 +120,25 @@ ABSENT_WHEN: dict[tuple[str, str], dict[str, list[str]]] = {
         # The load balancer's checkov skip says why it has no web ACL.
         "except": ["terraform/modules/load_balancer/main.tf"],
     },
+    ("cdn", "no"): {
+        "paths": [
+            path
+            for answer, values, paths in FILES_KEPT_FOR
+            if answer == "cdn" and values == {"yes"}
+            for path in paths
+        ],
+        "words": [r"(?i)cloudfront", r"(?i)origin.secret", r"us_east_1", r"\bcdn"],
+    },
+    # Nothing but CloudFront reaches the load balancer, which redirects nothing itself.
+    ("cdn", "yes"): {
+        "paths": [
+            path
+            for answer, values, paths in FILES_KEPT_FOR
+            if answer == "cdn" and values == {"no"}
+            for path in paths
+        ],
+        "words": [r"HTTP_301", r"(?i)HTTPS? from the internet"],
+    },
     ("events", "no"): {
         "paths": [
             path.format(package="*")

@@ -75,8 +75,8 @@ resource "aws_wafv2_web_acl" "this" {
 
         field_to_match {
           body {
-            # WAF sees only the first 8 KB of a body from a load balancer (16 KB from
-            # CloudFront), and max_body_bytes is at most 8192: a longer body is over the limit.
+            # WAF sees at least the first 8 KB of a body, and max_body_bytes is at most
+            # 8192: a body longer than what WAF sees is over the limit.
             oversize_handling = "MATCH"
           }
         }
