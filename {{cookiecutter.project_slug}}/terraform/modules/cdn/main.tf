@@ -21,6 +21,8 @@ resource "aws_cloudfront_distribution" "this" {
   # checkov:skip=CKV_AWS_86: standard logs need an S3 bucket with ACLs enabled; the load balancer's access logs (load_balancer_access_logs_bucket) record every request that reaches the origin
   # checkov:skip=CKV_AWS_305: an API has no default root object to serve
   # checkov:skip=CKV_AWS_310: one origin: the load balancer spreads requests over the tasks and zones behind it
+  # checkov:skip=CKV_AWS_374: an API for the world; restrict countries in restrictions.geo_restriction where the business must
+  # checkov:skip=CKV2_AWS_32: the managed SecurityHeadersPolicy is attached by its ID (response_headers_policy_id); checkov looks for a policy resource of this configuration
 {% if cookiecutter.waf == 'yes' %}
   # checkov:skip=CKV_AWS_68: the web ACL is modules/waf's, attached where waf_enabled is true (production's example): a scan of this module cannot see it
   # checkov:skip=CKV2_AWS_47: modules/waf's web ACL has AWSManagedRulesKnownBadInputsRuleSet (Log4j); a scan of this module cannot see it

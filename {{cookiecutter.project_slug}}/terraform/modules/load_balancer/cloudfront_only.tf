@@ -8,6 +8,9 @@ data "aws_ec2_managed_prefix_list" "cloudfront" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "cloudfront" {
+{% if cookiecutter.https == 'off' %}
+  # checkov:skip=CKV_AWS_260: port 80 admits CloudFront's origin-facing addresses only, not the internet
+{% endif %}
   # The prefix list counts as about 55 rules against the security group's quota of 60.
   security_group_id = aws_security_group.this.id
   description       = "{{ 'HTTP' if cookiecutter.https == 'off' else 'HTTPS' }} from CloudFront's origin-facing servers"

@@ -62,6 +62,9 @@ resource "aws_lb_target_group" "this" {
 {% if cookiecutter.https == 'off' %}
   # checkov:skip=CKV_AWS_378: HTTPS is off, so the whole path is plain HTTP; the hop to the targets never leaves the VPC
 {% endif %}
+{% if cookiecutter.https != 'off' and cookiecutter.cdn == 'yes' %}
+  # checkov:skip=CKV_AWS_378: TLS ends at the load balancer; the hop to the targets never leaves the VPC
+{% endif %}
   name        = var.name
   vpc_id      = var.vpc_id
   target_type = "ip"
