@@ -14,12 +14,12 @@ MOTO_IAM_LOAD_MANAGED_POLICIES) are set by the caller; this module only adds beh
   rollout can be followed to the task definition it deploys.
 - RDS CreateDBInstance: keep the Performance Insights settings; DescribeDBClusters: no
   Serverless v1 scaling configuration on other clusters. EC2: keep the description of a
-  security group rule that references another group.
+  security group rule that references another group or a prefix list.
 - ELBv2 CreateLoadBalancer: the balancer is active at once (moto would report "provisioning"
   once, which costs a minute of the provider's polling).
-- CloudFront: a cache behaviour with a cache policy has no legacy ForwardedValues, and the
-  default certificate no SSLSupportMethod, as in AWS (moto adds both, which the next plan would
-  show as changes).
+- CloudFront: a cache behaviour with a cache policy has no legacy ForwardedValues, the default
+  certificate no SSLSupportMethod, and an ACM certificate is not the default one, as in AWS
+  (moto answers otherwise, which the next plan would show as changes).
 - ECR: an image's digest is the SHA-256 of its manifest, as a registry computes it (moto hashes
   the layer digests, so two images without layers would share one).
 - S3 bucket policies: requests are judged as the HTTPS requests they stand for (the emulator is
@@ -31,6 +31,7 @@ MOTO_IAM_LOAD_MANAGED_POLICIES) are set by the caller; this module only adds beh
 from __future__ import annotations
 
 import copy
+import inspect
 import json
 import sys
 import threading
@@ -188,9 +189,23 @@ def patch_elbv2() -> None:
 def patch_ec2() -> None:
     from moto.ec2.models.security_groups import SecurityGroupRule
 
-    # A rule that references another security group keeps its description with that group.
+    rule_init = SecurityGroupRule.__init__
+    rule_parameters = inspect.signature(rule_init)
+
+    def keeping_the_prefix_lists_description(self: Any, *args: Any, **kwargs: Any) -> None:
+        rule_init(self, *args, **kwargs)
+        prefix_list = rule_parameters.bind(self, *args, **kwargs).arguments.get("prefix_list_id")
+        self.prefix_list_description = (prefix_list or {}).get("Description")
+
+    # A rule that references another security group or a prefix list keeps its description
+    # with that group or list.
+    SecurityGroupRule.__init__ = keeping_the_prefix_lists_description
     SecurityGroupRule.description = property(
-        lambda self: self.ip_range.get("Description") or self.source_group.get("Description")
+        lambda self: (
+            self.ip_range.get("Description")
+            or self.source_group.get("Description")
+            or self.prefix_list_description
+        )
     )
 
 
@@ -205,13 +220,15 @@ def patch_cloudfront() -> None:
         if config.get("CachePolicyId"):
             self.forwarded_values = None
 
-    def without_unasked_sni(self: Any, config: dict[str, Any]) -> None:
+    def as_configured(self: Any, config: dict[str, Any]) -> None:
         certificate_init(self, config)
         if not config.get("SSLSupportMethod"):
             self.ssl_support_method = None
+        if config.get("ACMCertificateArn") and "CloudFrontDefaultCertificate" not in config:
+            self.cloud_front_default_certificate = False
 
     models.DefaultCacheBehaviour.__init__ = without_legacy_forwarding
-    models.ViewerCertificate.__init__ = without_unasked_sni
+    models.ViewerCertificate.__init__ = as_configured
 
 
 def patch_s3_bucket_policies() -> None:
