@@ -310,7 +310,7 @@ def test_generated_terraform_tests_pass(
     expected = {
         f"tests/network.tftest.hcl::{nat_run}",
         f"tests/load_balancer.tftest.hcl::{listener_run}",
-        "tests/service.tftest.hcl::task_definition",
+        "tests/service.tftest.hcl::with_the_default_variables",
     }
     if combination.database != "none":
         expected.add(
