@@ -414,9 +414,11 @@ def stack_plan_file(terraform_dir: Path) -> str:
     )
 
 
-# The runs whose plans are kept: the harness's stack plans, and bootstrap's plan with its
-# default variables (what `make bootstrap` applies).
-KEPT_PLANS = (STACK_PLAN_FILE, "tests/bootstrap.tftest.hcl::state_bucket")
+# bootstrap's run of its default variables (what `make bootstrap` applies): every assert on that
+# plan is in it, and its plan is the one the IAM and settings checks read.
+BOOTSTRAP_DEFAULT_RUN = "with_the_default_variables"
+# The runs whose plans are kept: the harness's stack plans, and bootstrap's default plan.
+KEPT_PLANS = (STACK_PLAN_FILE, f"tests/bootstrap.tftest.hcl::{BOOTSTRAP_DEFAULT_RUN}")
 
 
 def parse_test_json(lines: Iterable[str]) -> dict[str, Any]:

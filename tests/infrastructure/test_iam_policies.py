@@ -27,6 +27,7 @@ from harness import iam_analysis as iam
 from harness.combinations import DATABASES, DOMAIN_NAME, PAIRWISE, Combination, distinct_trees
 from harness.rendering import render
 from harness.terraform import (
+    BOOTSTRAP_DEFAULT_RUN,
     ENVIRONMENTS,
     TEST_ACCOUNT_ID,
     ToolMissing,
@@ -209,7 +210,7 @@ def bootstrap_iam(combination: Combination) -> Iam:
     result = check_bootstrap(rendered)
     assert result.step("test").ok, result.report()
     found = Iam()
-    for change in result.run_plan("state_bucket").resource_changes.values():
+    for change in result.run_plan(BOOTSTRAP_DEFAULT_RUN).resource_changes.values():
         after = change["change"]["after"]
         key = change.get("index")
         if change["type"] == "aws_iam_policy" and change["name"] == "deploy":
@@ -823,7 +824,9 @@ def test_checkov_finds_nothing_in_the_resolved_policies() -> None:
     plans = {}
     for combination in COMBINATIONS:
         rendered = render(combination.answers)
-        plans[f"bootstrap-{combination.id}"] = check_bootstrap(rendered).run_plan("state_bucket")
+        plans[f"bootstrap-{combination.id}"] = check_bootstrap(rendered).run_plan(
+            BOOTSTRAP_DEFAULT_RUN
+        )
         for environment in ENVIRONMENTS:
             plans[f"stack-{environment}-{combination.id}"] = check_root(rendered).plan(environment)
     scan = checkov_plan_scan(plans)
@@ -847,7 +850,7 @@ def test_checkov_catches_a_policy_that_escalates() -> None:
         checkov_binary()
     except ToolMissing as missing:
         pytest.skip(str(missing))
-    plan = check_bootstrap(render(COMBINATIONS[0].answers)).run_plan("state_bucket")
+    plan = check_bootstrap(render(COMBINATIONS[0].answers)).run_plan(BOOTSTRAP_DEFAULT_RUN)
     raw = copy.deepcopy(plan._raw)
     (deploy,) = [
         change

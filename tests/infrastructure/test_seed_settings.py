@@ -14,7 +14,13 @@ import pytest
 
 from harness.combinations import Combination
 from harness.rendering import Render, render
-from harness.terraform import ToolMissing, check_bootstrap, check_root, terraform_ready
+from harness.terraform import (
+    BOOTSTRAP_DEFAULT_RUN,
+    ToolMissing,
+    check_bootstrap,
+    check_root,
+    terraform_ready,
+)
 
 from .test_terraform import PROJECT, Plan
 
@@ -150,7 +156,7 @@ def test_the_seeds_account_settings_plan(name: str, seed_render: Callable[[Seed]
     result = check_bootstrap(seed_render(seed))
     for step in ("init", "validate", "test"):
         assert result.step(step).ok, result.report()
-    plan = Plan(result.run_plan("state_bucket"))
+    plan = Plan(result.run_plan(BOOTSTRAP_DEFAULT_RUN))
 
     (policy,) = plan.named("aws_ecr_lifecycle_policy", "app")
     rules = json.loads(policy["policy"])["rules"]

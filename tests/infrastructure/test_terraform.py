@@ -25,6 +25,7 @@ from harness.combinations import (
 )
 from harness.rendering import Render, render
 from harness.terraform import (
+    BOOTSTRAP_DEFAULT_RUN,
     CHECKOV_FRAMEWORKS,
     ENVIRONMENTS,
     TEST_ACCOUNT_ID,
@@ -309,7 +310,7 @@ def test_generated_terraform_tests_pass(
     expected = {
         f"tests/network.tftest.hcl::{nat_run}",
         f"tests/load_balancer.tftest.hcl::{listener_run}",
-        "tests/service.tftest.hcl::task_definition",
+        "tests/service.tftest.hcl::with_the_default_variables",
     }
     if combination.database != "none":
         expected.add(
@@ -356,10 +357,16 @@ def test_bootstrap_validates_and_its_tests_pass(
     for step in ("init", "validate", "test"):
         assert result.step(step).ok, result.report()
     assert set(result.runs.values()) == {"pass"}, result.runs
-    assert (
-        "tests/bootstrap.tftest.hcl::deploy_roles_trust_only_their_github_environment"
-        in result.runs
-    )
+    assert set(result.runs) == {
+        f"tests/bootstrap.tftest.hcl::{name}"
+        for name in (
+            BOOTSTRAP_DEFAULT_RUN,
+            "the_repository_keeps_as_many_images_as_asked",
+            "too_few_images_to_roll_back_to_are_refused",
+            "with_the_repository_id_the_roles_trust_it_and_the_deploy_workflow",
+            "existing_oidc_provider_is_reused",
+        )
+    }, sorted(result.runs)
 
 
 # ---------------------------------------------------------------------------------------------

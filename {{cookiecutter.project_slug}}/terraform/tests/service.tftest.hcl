@@ -72,13 +72,17 @@ variables {
 {% endif %}
 }
 
-run "task_definition" {
+# Every assert on the plan of the default variables, in one run: each run plans anew and
+# starts the provider again. The runs after it set variables of their own, or hold the asserts
+# of one option.
+run "with_the_default_variables" {
   command = plan
 
   module {
     source = "./modules/service"
   }
 
+  # The task definition.
   assert {
     condition     = aws_ecs_task_definition.this.runtime_platform[0].cpu_architecture == "{{ 'ARM64' if cookiecutter.cpu_architecture == 'arm64' else 'X86_64' }}" && aws_ecs_task_definition.this.runtime_platform[0].operating_system_family == "LINUX"
     error_message = "The tasks must run on Linux/{{ 'ARM64' if cookiecutter.cpu_architecture == 'arm64' else 'X86_64' }}, the architecture the image is built for."
@@ -150,6 +154,85 @@ run "task_definition" {
     error_message = "The task role may read and write the items table, and no other."
   }
 {% endif %}
+
+  # A rolling deployment with a circuit breaker.
+  assert {
+    condition     = aws_ecs_service.this.deployment_circuit_breaker[0].enable && aws_ecs_service.this.deployment_circuit_breaker[0].rollback
+    error_message = "A failing deployment must be stopped and rolled back."
+  }
+
+  assert {
+    condition     = aws_ecs_service.this.deployment_minimum_healthy_percent == 100 && aws_ecs_service.this.health_check_grace_period_seconds == 120
+    error_message = "Old tasks must keep serving until new ones are healthy, with a grace period covering the start."
+  }
+
+  assert {
+    condition     = aws_ecs_service.this.network_configuration[0].assign_public_ip == {{ 'true' if cookiecutter.nat_gateways == 'none' else 'false' }}
+    error_message = "{{ 'Without NAT gateways the tasks need public IPs to reach ECR.' if cookiecutter.nat_gateways == 'none' else 'Tasks behind NAT gateways must not get public IPs.' }}"
+  }
+
+  assert {
+    condition     = one(aws_ecs_service.this.capacity_provider_strategy[*].capacity_provider) == "FARGATE"
+    error_message = "Tasks run on regular Fargate unless use_fargate_spot is set."
+  }
+
+  assert {
+    condition     = aws_vpc_security_group_ingress_rule.from_load_balancer.referenced_security_group_id == var.load_balancer_security_group_id && aws_vpc_security_group_ingress_rule.from_load_balancer.from_port == 8000
+    error_message = "The tasks must accept connections only from the load balancer, on port 8000."
+  }
+
+  assert {
+    condition     = one([for setting in aws_ecs_cluster.this.setting : setting.value if setting.name == "containerInsights"]) == "enabled"
+    error_message = "Container Insights must be on."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.this.retention_in_days == 365 && aws_cloudwatch_log_group.this.kms_key_id == var.kms_key_arn
+    error_message = "Logs must be kept a year by default and encrypted with the environment's key."
+  }
+
+  # The app container serves and is health-checked as the image says.
+  assert {
+    condition = local.app_container.healthCheck == {
+      command     = ["CMD", "python", "-m", "{{ cookiecutter.package_name }}.health_probe"]
+      interval    = 10
+      timeout     = 5
+      retries     = 3
+      startPeriod = 30
+    }
+    error_message = "ECS must run the image's health probe in the app container: it ignores the Dockerfile's HEALTHCHECK."
+  }
+
+  assert {
+    condition = alltrue([
+      contains(local.app_container.environment, { name = "UVICORN_PORT", value = "8000" }),
+      contains(local.app_container.environment, { name = "UVICORN_TIMEOUT_KEEP_ALIVE", value = "65" }),
+      contains(local.app_container.environment, { name = "APP_VERSION", value = var.app_version }),
+    ])
+    error_message = "The app must listen on port 8000, keep idle connections 5 s past the load balancer's 60 s, and report the deployed version."
+  }
+
+  # Without secrets the app gets none, and no policy reads any.
+  assert {
+    condition     = !contains(keys(local.app_container), "secrets") && length(aws_iam_role_policy.read_app_secrets) == 0
+    error_message = "Without secrets the app container gets none, and the execution role no policy to read any."
+  }
+
+  # ECS Exec is off unless asked for.
+  assert {
+    condition     = !aws_ecs_service.this.enable_execute_command && length(aws_ecs_cluster.this.configuration) == 0
+    error_message = "ECS Exec must be off by default, with no session configuration on the cluster."
+  }
+
+  assert {
+    condition     = length(aws_cloudwatch_log_group.exec_sessions) == 0 && length(aws_iam_role_policy.exec_sessions) == 0
+    error_message = "Without ECS Exec there is no session log group, and the task role may answer no session."
+  }
+
+  assert {
+    condition     = [for volume in aws_ecs_task_definition.this.volume : volume.name] == ["tmp"] && local.app_container.mountPoints == [local.tmp_mount]
+    error_message = "Without ECS Exec the app container's one writable path is /tmp."
+  }
 }
 {% if 'postgresql' in cookiecutter.database %}
 
@@ -368,49 +451,6 @@ run "the_app_signs_uploads_under_items_only" {
 }
 {% endif %}
 
-run "rolling_deployment_with_circuit_breaker" {
-  command = plan
-
-  module {
-    source = "./modules/service"
-  }
-
-  assert {
-    condition     = aws_ecs_service.this.deployment_circuit_breaker[0].enable && aws_ecs_service.this.deployment_circuit_breaker[0].rollback
-    error_message = "A failing deployment must be stopped and rolled back."
-  }
-
-  assert {
-    condition     = aws_ecs_service.this.deployment_minimum_healthy_percent == 100 && aws_ecs_service.this.health_check_grace_period_seconds == 120
-    error_message = "Old tasks must keep serving until new ones are healthy, with a grace period covering the start."
-  }
-
-  assert {
-    condition     = aws_ecs_service.this.network_configuration[0].assign_public_ip == {{ 'true' if cookiecutter.nat_gateways == 'none' else 'false' }}
-    error_message = "{{ 'Without NAT gateways the tasks need public IPs to reach ECR.' if cookiecutter.nat_gateways == 'none' else 'Tasks behind NAT gateways must not get public IPs.' }}"
-  }
-
-  assert {
-    condition     = one(aws_ecs_service.this.capacity_provider_strategy[*].capacity_provider) == "FARGATE"
-    error_message = "Tasks run on regular Fargate unless use_fargate_spot is set."
-  }
-
-  assert {
-    condition     = aws_vpc_security_group_ingress_rule.from_load_balancer.referenced_security_group_id == var.load_balancer_security_group_id && aws_vpc_security_group_ingress_rule.from_load_balancer.from_port == 8000
-    error_message = "The tasks must accept connections only from the load balancer, on port 8000."
-  }
-
-  assert {
-    condition     = one([for setting in aws_ecs_cluster.this.setting : setting.value if setting.name == "containerInsights"]) == "enabled"
-    error_message = "Container Insights must be on."
-  }
-
-  assert {
-    condition     = aws_cloudwatch_log_group.this.retention_in_days == 365 && aws_cloudwatch_log_group.this.kms_key_id == var.kms_key_arn
-    error_message = "Logs must be kept a year by default and encrypted with the environment's key."
-  }
-}
-
 run "autoscaling_on_cpu_memory_and_requests" {
   command = plan
 
@@ -477,34 +517,6 @@ run "fargate_spot_refuses_arm64_tasks" {
   }
 
   expect_failures = [var.use_fargate_spot]
-}
-
-run "the_app_container_serves_and_is_health_checked_as_the_image_says" {
-  command = plan
-
-  module {
-    source = "./modules/service"
-  }
-
-  assert {
-    condition = local.app_container.healthCheck == {
-      command     = ["CMD", "python", "-m", "{{ cookiecutter.package_name }}.health_probe"]
-      interval    = 10
-      timeout     = 5
-      retries     = 3
-      startPeriod = 30
-    }
-    error_message = "ECS must run the image's health probe in the app container: it ignores the Dockerfile's HEALTHCHECK."
-  }
-
-  assert {
-    condition = alltrue([
-      contains(local.app_container.environment, { name = "UVICORN_PORT", value = "8000" }),
-      contains(local.app_container.environment, { name = "UVICORN_TIMEOUT_KEEP_ALIVE", value = "65" }),
-      contains(local.app_container.environment, { name = "APP_VERSION", value = var.app_version }),
-    ])
-    error_message = "The app must listen on port 8000, keep idle connections 5 s past the load balancer's 60 s, and report the deployed version."
-  }
 }
 
 run "the_container_port_and_idle_timeout_reach_uvicorn_and_the_security_group" {
@@ -674,19 +686,6 @@ run "secrets_reach_the_app_through_the_execution_role" {
   }
 }
 
-run "without_secrets_the_app_gets_none_and_no_policy_reads_any" {
-  command = plan
-
-  module {
-    source = "./modules/service"
-  }
-
-  assert {
-    condition     = !contains(keys(local.app_container), "secrets") && length(aws_iam_role_policy.read_app_secrets) == 0
-    error_message = "Without secrets the app container gets none, and the execution role no policy to read any."
-  }
-}
-
 run "a_secret_from_another_region_is_refused" {
   command = plan
 
@@ -800,29 +799,6 @@ run "a_time_zone_that_is_no_time_zone_is_refused" {
   }
 
   expect_failures = [var.office_hours]
-}
-
-run "ecs_exec_is_off_unless_asked_for" {
-  command = plan
-
-  module {
-    source = "./modules/service"
-  }
-
-  assert {
-    condition     = !aws_ecs_service.this.enable_execute_command && length(aws_ecs_cluster.this.configuration) == 0
-    error_message = "ECS Exec must be off by default, with no session configuration on the cluster."
-  }
-
-  assert {
-    condition     = length(aws_cloudwatch_log_group.exec_sessions) == 0 && length(aws_iam_role_policy.exec_sessions) == 0
-    error_message = "Without ECS Exec there is no session log group, and the task role may answer no session."
-  }
-
-  assert {
-    condition     = [for volume in aws_ecs_task_definition.this.volume : volume.name] == ["tmp"] && local.app_container.mountPoints == [local.tmp_mount]
-    error_message = "Without ECS Exec the app container's one writable path is /tmp."
-  }
 }
 
 run "ecs_exec_sessions_are_encrypted_logged_and_answered_by_the_task_role" {

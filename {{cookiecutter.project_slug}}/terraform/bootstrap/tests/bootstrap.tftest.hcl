@@ -44,9 +44,12 @@ override_data {
 }
 {% endif %}
 
-run "state_bucket" {
+# Every assert on the plan of the default variables, in one run: each run plans anew and
+# starts the provider again. The runs after it set variables of their own.
+run "with_the_default_variables" {
   command = plan
 
+  # The state bucket.
   assert {
     condition     = aws_s3_bucket.state.bucket == "{{ cookiecutter.project_slug }}-tfstate-123456789012"
     error_message = "The state bucket name must carry the account ID, which makes it globally unique."
@@ -76,11 +79,8 @@ run "state_bucket" {
     condition     = jsondecode(aws_s3_bucket_policy.state.policy).Statement[0].Effect == "Deny" && jsondecode(aws_s3_bucket_policy.state.policy).Statement[0].Condition.Bool["aws:SecureTransport"] == "false"
     error_message = "The state bucket must refuse requests without TLS."
   }
-}
 
-run "image_repositories" {
-  command = plan
-
+  # The image repositories.
   assert {
     condition     = aws_ecr_repository.app.name == "{{ cookiecutter.project_slug }}" && aws_ecr_repository.app.image_tag_mutability == "IMMUTABLE"
     error_message = "The image repository must have immutable tags."
@@ -117,34 +117,8 @@ run "image_repositories" {
     condition     = aws_ecr_repository.build_cache.name == "{{ cookiecutter.project_slug }}-build-cache" && aws_ecr_repository.build_cache.image_tag_mutability == "MUTABLE"
     error_message = "The build cache needs its own repository with a tag every build can overwrite."
   }
-}
 
-run "the_repository_keeps_as_many_images_as_asked" {
-  command = plan
-
-  variables {
-    ecr_images_to_keep = 10
-  }
-
-  assert {
-    condition     = jsondecode(aws_ecr_lifecycle_policy.app.policy).rules[2].selection.countNumber == 10
-    error_message = "ecr_images_to_keep must set how many images no environment ran the repository keeps."
-  }
-}
-
-run "too_few_images_to_roll_back_to_are_refused" {
-  command = plan
-
-  variables {
-    ecr_images_to_keep = 4
-  }
-
-  expect_failures = [var.ecr_images_to_keep]
-}
-
-run "only_the_build_job_on_main_publishes_images" {
-  command = plan
-
+  # Only the build job on main publishes images.
   assert {
     condition = jsondecode(aws_iam_role.image_publisher.assume_role_policy).Statement == [{
       Sid       = "TheBuildJobOnMain"
@@ -165,11 +139,8 @@ run "only_the_build_job_on_main_publishes_images" {
     condition     = toset(one([for statement in jsondecode(aws_iam_role_policy.image_publisher.policy).Statement : statement.Resource if contains(flatten([statement.Action]), "ecr:PutImage")])) == toset(["arn:aws:ecr:{{ cookiecutter.aws_region }}:123456789012:repository/{{ cookiecutter.project_slug }}", "arn:aws:ecr:{{ cookiecutter.aws_region }}:123456789012:repository/{{ cookiecutter.project_slug }}-build-cache"])
     error_message = "The publisher pushes to the image repository and the build cache, nowhere else."
   }
-}
 
-run "deploy_roles_trust_only_their_github_environment" {
-  command = plan
-
+  # Deploy roles trust only their GitHub environment.
   assert {
     condition     = length(aws_iam_openid_connect_provider.github) == 1 && one(aws_iam_openid_connect_provider.github).url == "https://token.actions.githubusercontent.com"
     error_message = "Expected the GitHub Actions OIDC provider."
@@ -198,39 +169,8 @@ run "deploy_roles_trust_only_their_github_environment" {
     ])
     error_message = "Each deploy role must trust exactly one subject: repo:{{ cookiecutter.github_repository }}:environment:<its environment>."
   }
-}
 
-# Once `make github` has recorded the repository's ID (github.auto.tfvars) and set its subject
-# template, the roles trust the ID and the deploy workflow, not a name anyone could take.
-run "with_the_repository_id_the_roles_trust_it_and_the_deploy_workflow" {
-  command = plan
-
-  variables {
-    github_repository_id = 123456789
-  }
-
-  assert {
-    condition     = jsondecode(aws_iam_role.image_publisher.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == "repository_id:123456789:ref:refs/heads/main:job_workflow_ref:{{ cookiecutter.github_repository }}/.github/workflows/deploy.yml@refs/heads/main"
-    error_message = "The publisher must trust the deploy workflow's build job on main of the repository with that ID."
-  }
-
-  assert {
-    condition     = jsondecode(aws_iam_role.deploy["staging"].assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == "repository_id:123456789:environment:staging:job_workflow_ref:{{ cookiecutter.github_repository }}/.github/workflows/deploy.yml@refs/heads/main"
-    error_message = "Staging must trust the deploy workflow on main, in the staging environment, of the repository with that ID."
-  }
-
-  assert {
-    condition = jsondecode(aws_iam_role.deploy["production"].assume_role_policy).Statement[0].Condition == {
-      StringEquals = { "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com" }
-      StringLike   = { "token.actions.githubusercontent.com:sub" = "repository_id:123456789:environment:production:job_workflow_ref:{{ cookiecutter.github_repository }}/.github/workflows/deploy.yml@refs/tags/v*" }
-    }
-    error_message = "Production must trust the deploy workflow on a v* tag, in the production environment, of the repository with that ID."
-  }
-}
-
-run "deploy_roles_push_no_images_and_create_no_roles" {
-  command = plan
-
+  # Deploy roles push no images and create no roles.
   assert {
     condition = alltrue(flatten([
       for policy in aws_iam_policy.deploy : [
@@ -255,11 +195,8 @@ run "deploy_roles_push_no_images_and_create_no_roles" {
     ])
     error_message = "Creating roles and changing trust must be denied outright."
   }
-}
 
-run "workload_roles_are_bootstraps" {
-  command = plan
-
+  # The workload roles are bootstrap's.
   assert {
     condition     = toset(keys(aws_iam_role.workload)) == toset([for pair in setproduct(["staging", "production"], [{{ '"execution", "task", "flow_logs", "database_monitoring"' if 'postgresql' in cookiecutter.database else '"execution", "task", "flow_logs"' }}]) : join("/", pair)])
     error_message = "Bootstrap creates every role an environment's stack runs as."
@@ -282,11 +219,8 @@ run "workload_roles_are_bootstraps" {
     condition     = !strcontains(aws_iam_policy.workload_boundary["staging"].policy, "\"logs:*\"") && !strcontains(aws_iam_policy.workload_boundary["staging"].policy, "log-group:*")
     error_message = "The boundary names the environment's log groups, not all of them."
   }
-}
 
-run "an_environment_cannot_reach_another" {
-  command = plan
-
+  # An environment cannot reach another.
   assert {
     condition = alltrue(flatten([
       for environment, policy in merge(
@@ -319,12 +253,9 @@ run "an_environment_cannot_reach_another" {
     ])
     error_message = "Deploy roles may only use the shared key: tagging it, granting on it or changing it would let one environment lock out the other."
   }
-}
 {% if cookiecutter.https == 'acm-route53' %}
 
-run "dns_changes_only_the_environments_records" {
-  command = plan
-
+  # DNS: each environment changes only its own records.
   assert {
     condition = alltrue([
       for environment, domain in { staging = "staging.{{ cookiecutter.domain_name }}", production = "{{ cookiecutter.domain_name }}" } :
@@ -341,13 +272,10 @@ run "dns_changes_only_the_environments_records" {
     ])
     error_message = "Each environment may change only its own host name and its certificates' validation record in the zone."
   }
-}
 {% endif %}
 {% if cookiecutter.waf == 'yes' %}
 
-run "the_firewall_logs_only_where_its_environments_log" {
-  command = plan
-
+  # The firewall logs only where its environments log.
   assert {
     condition = [for statement in jsondecode(aws_cloudwatch_log_resource_policy.waf_logs.policy_document).Statement : [statement.Principal, toset(statement.Action), toset(statement.Resource)]] == [[
       { Service = "delivery.logs.amazonaws.com" },
@@ -376,13 +304,10 @@ run "the_firewall_logs_only_where_its_environments_log" {
     ])
     error_message = "No deploy role may change the account's log resource policies (the firewall's is bootstrap's)."
   }
-}
 {% endif %}
 {% if cookiecutter.events == 'yes' %}
 
-run "the_event_logs_only_from_their_environments_rules" {
-  command = plan
-
+  # The event logs take events only from their environment's rules.
   assert {
     condition = toset([for statement in jsondecode(aws_cloudwatch_log_resource_policy.event_logs.policy_document).Statement : [statement.Principal, toset(statement.Action), flatten([statement.Resource]), flatten([statement.Condition.ArnEquals["aws:SourceArn"]])]]) == toset([
       for environment in ["staging", "production"] : [
@@ -415,13 +340,10 @@ run "the_event_logs_only_from_their_environments_rules" {
     ])
     error_message = "The workload roles may publish on their own environment's bus only."
   }
-}
 {% endif %}
 {% if cookiecutter.object_storage == 'yes' %}
 
-run "each_environment_keeps_and_fills_its_own_bucket_only" {
-  command = plan
-
+  # Each environment keeps and fills its own bucket only.
   assert {
     condition = alltrue([
       for environment in ["staging", "production"] : alltrue([
@@ -451,31 +373,8 @@ run "each_environment_keeps_and_fills_its_own_bucket_only" {
     ])
     error_message = "The deploy roles tag their own bucket, never the state bucket."
   }
-}
 {% endif %}
-
-run "existing_oidc_provider_is_reused" {
-  command = plan
-
-  variables {
-    github_oidc_provider_arn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
-    environments             = ["staging"]
-  }
-
-  assert {
-    condition     = length(aws_iam_openid_connect_provider.github) == 0
-    error_message = "An account has one GitHub OIDC provider: reuse the one given."
-  }
-
-  assert {
-    condition     = keys(aws_iam_role.deploy) == ["staging"]
-    error_message = "Only the environments listed get a deploy role."
-  }
-}
 {% if cookiecutter.cdn == 'yes' %}
-
-run "each_deploy_role_changes_only_its_own_distribution" {
-  command = plan
 
   assert {
     condition = alltrue([
@@ -498,5 +397,75 @@ run "each_deploy_role_changes_only_its_own_distribution" {
     ])
     error_message = "Each deploy role may change the listener rules of its own load balancer only."
   }
-}
 {% endif %}
+}
+
+run "the_repository_keeps_as_many_images_as_asked" {
+  command = plan
+
+  variables {
+    ecr_images_to_keep = 10
+  }
+
+  assert {
+    condition     = jsondecode(aws_ecr_lifecycle_policy.app.policy).rules[2].selection.countNumber == 10
+    error_message = "ecr_images_to_keep must set how many images no environment ran the repository keeps."
+  }
+}
+
+run "too_few_images_to_roll_back_to_are_refused" {
+  command = plan
+
+  variables {
+    ecr_images_to_keep = 4
+  }
+
+  expect_failures = [var.ecr_images_to_keep]
+}
+
+# Once `make github` has recorded the repository's ID (github.auto.tfvars) and set its subject
+# template, the roles trust the ID and the deploy workflow, not a name anyone could take.
+run "with_the_repository_id_the_roles_trust_it_and_the_deploy_workflow" {
+  command = plan
+
+  variables {
+    github_repository_id = 123456789
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.image_publisher.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == "repository_id:123456789:ref:refs/heads/main:job_workflow_ref:{{ cookiecutter.github_repository }}/.github/workflows/deploy.yml@refs/heads/main"
+    error_message = "The publisher must trust the deploy workflow's build job on main of the repository with that ID."
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.deploy["staging"].assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == "repository_id:123456789:environment:staging:job_workflow_ref:{{ cookiecutter.github_repository }}/.github/workflows/deploy.yml@refs/heads/main"
+    error_message = "Staging must trust the deploy workflow on main, in the staging environment, of the repository with that ID."
+  }
+
+  assert {
+    condition = jsondecode(aws_iam_role.deploy["production"].assume_role_policy).Statement[0].Condition == {
+      StringEquals = { "token.actions.githubusercontent.com:aud" = "sts.amazonaws.com" }
+      StringLike   = { "token.actions.githubusercontent.com:sub" = "repository_id:123456789:environment:production:job_workflow_ref:{{ cookiecutter.github_repository }}/.github/workflows/deploy.yml@refs/tags/v*" }
+    }
+    error_message = "Production must trust the deploy workflow on a v* tag, in the production environment, of the repository with that ID."
+  }
+}
+
+run "existing_oidc_provider_is_reused" {
+  command = plan
+
+  variables {
+    github_oidc_provider_arn = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+    environments             = ["staging"]
+  }
+
+  assert {
+    condition     = length(aws_iam_openid_connect_provider.github) == 0
+    error_message = "An account has one GitHub OIDC provider: reuse the one given."
+  }
+
+  assert {
+    condition     = keys(aws_iam_role.deploy) == ["staging"]
+    error_message = "Only the environments listed get a deploy role."
+  }
+}
