@@ -302,6 +302,7 @@ PROVIDER_SERVICES = {
     "ACM": "acm",
     "Application Auto Scaling": "application-autoscaling",
     "Budgets": "budgets",
+    "CloudFront": "cloudfront",
     "CloudWatch": "cloudwatch",
     "CloudWatch Logs": "logs",
     "DynamoDB": "dynamodb",
@@ -323,6 +324,8 @@ PROVIDER_SERVICES = {
 }
 # API operations whose IAM action has another name.
 ACTION_OF_OPERATION = {
+    # Authorized as CreateDistribution and TagResource, which a policy must both grant.
+    "cloudfront:CreateDistributionWithTags": "cloudfront:CreateDistribution",
     "ecr:GetLoginPassword": "ecr:GetAuthorizationToken",
     "s3:DeleteBucketEncryption": "s3:PutEncryptionConfiguration",
     "s3:DeleteBucketLifecycle": "s3:PutLifecycleConfiguration",
