@@ -40,6 +40,8 @@ TEST_ACCOUNT_ID = "123456789012"
 TEST_SECRET_NAME = "rds!db-0a1b2c3d-AbCdEf"
 TEST_DATABASE_RESOURCE_ID = "db-ABCDEFGHIJKLMNOPQRSTUVWXY0"
 TEST_ZONE_ID = "Z0123456789ABCDEFGHIJ"
+# CloudFront's origin-facing prefix list, as AWS would name it.
+TEST_CLOUDFRONT_PREFIX_LIST_ID = "pl-3b927c52"
 
 # Added to a private copy of the root module: one plan of the whole stack per environment,
 # with that environment's tfvars pasted in as the run's variables (test-file variables win
@@ -60,6 +62,10 @@ provider "aws" {
   skip_requesting_account_id  = true
 }
 """
+# With CloudFront, the root module has a second provider, in us-east-1: offline too.
+OFFLINE_US_EAST_1_PROVIDER = OFFLINE_PROVIDER.replace(
+    'provider "aws" {\n', 'provider "aws" {\n  alias                       = "us_east_1"\n'
+)
 OVERRIDE_TEMPLATE = """
 {kind} {{
   target          = {target}
@@ -109,6 +115,22 @@ def stack_overrides(terraform_dir: Path, region: str, project: str) -> str:
             (
                 "override_data",
                 "module.load_balancer.data.aws_route53_zone.this",
+                {"zone_id": TEST_ZONE_ID, "arn": f"arn:aws:route53:::hostedzone/{TEST_ZONE_ID}"},
+            )
+        )
+    if (modules / "load_balancer" / "cloudfront_only.tf").exists():
+        overrides.append(
+            (
+                "override_data",
+                "module.load_balancer.data.aws_ec2_managed_prefix_list.cloudfront",
+                {"id": TEST_CLOUDFRONT_PREFIX_LIST_ID},
+            )
+        )
+    if (modules / "cdn" / "certificate.tf").exists():
+        overrides.append(
+            (
+                "override_data",
+                "module.cdn.data.aws_route53_zone.this",
                 {"zone_id": TEST_ZONE_ID, "arn": f"arn:aws:route53:::hostedzone/{TEST_ZONE_ID}"},
             )
         )
@@ -542,7 +564,10 @@ def check_root(render: Render, *, wait: bool = True) -> TreeResult:
             work = scratch_copy(scratch, sources)
             (work / STACK_PLAN_FILE).parent.mkdir(exist_ok=True)
             (work / STACK_PLAN_FILE).write_text(stack_plan_file(work))
-            (work / OFFLINE_PROVIDER_FILE).write_text(OFFLINE_PROVIDER)
+            cloudfront = (work / "modules" / "cdn").is_dir()
+            (work / OFFLINE_PROVIDER_FILE).write_text(
+                OFFLINE_PROVIDER + ("\n" + OFFLINE_US_EAST_1_PROVIDER if cloudfront else "")
+            )
             return run_tests(work, validate=True, test_args=("-verbose",))
 
     variables = (terraform_dir / "variables.tf").read_text()

@@ -93,7 +93,8 @@ ABSENT_WHEN: dict[tuple[str, str], dict[str, list[str]]] = {
     },
     ("https", "off"): {
         "words": [
-            r"domain_name",
+            # Not CloudFront's own names: its distribution's, its origin's.
+            r"(?<![\w])(?<!this\.)(?<!\)\.)domain_name(?!\s*=\s*var\.load_balancer_dns_name)",
             # Not "certificate" alone: TLS to the database verifies one whatever HTTPS is.
             r"certificate_arn",
             r"(?i)\bHTTPS certificate",
@@ -117,8 +118,8 @@ ABSENT_WHEN: dict[tuple[str, str], dict[str, list[str]]] = {
     ("waf", "no"): {
         "paths": [path for answer, _, paths in FILES_KEPT_FOR if answer == "waf" for path in paths],
         "words": [r"(?i)\bwaf", r"(?i)web application firewall", r"(?i)\bweb ACL"],
-        # The load balancer's checkov skip says why it has no web ACL.
-        "except": ["terraform/modules/load_balancer/main.tf"],
+        # The load balancer's and the distribution's checkov skips say why they have no web ACL.
+        "except": ["terraform/modules/load_balancer/main.tf", "terraform/modules/cdn/main.tf"],
     },
     ("cdn", "no"): {
         "paths": [

@@ -48,7 +48,7 @@ output "load_balancer_dns_name" {
 
 output "cloudfront_domain_name" {
   description = "CloudFront's DNS name of the distribution{% if cookiecutter.https == 'acm-existing' %}: point domain_name at it{% endif %}."
-  value       = module.cdn.domain_name
+  value       = module.cdn.distribution_domain_name
 }
 
 output "cloudfront_distribution_id" {

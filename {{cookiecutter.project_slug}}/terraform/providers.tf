@@ -18,7 +18,12 @@ provider "aws" {
 }
 {% if cookiecutter.cdn == 'yes' %}
 
+{% if cookiecutter.waf == 'yes' %}
 # CloudFront takes its certificates and web ACLs from us-east-1 only, whatever the region.
+{% endif %}
+{% if cookiecutter.waf == 'no' %}
+# CloudFront takes its certificates from us-east-1 only, whatever the region.
+{% endif %}
 provider "aws" {
   alias  = "us_east_1"
   region = "us-east-1"

@@ -46,9 +46,10 @@ data "aws_iam_policy_document" "deploy_cdn" {
       "elasticloadbalancing:DeleteRule",
       "elasticloadbalancing:ModifyRule",
     ]
+    # Its load balancer's by name (an application load balancer's: "app"; "*" names no other).
     resources = [
-      "${local.arn.elb}:listener/app/${each.value.name}/*",
-      "${local.arn.elb}:listener-rule/app/${each.value.name}/*",
+      "${local.arn.elb}:listener/*/${each.value.name}/*",
+      "${local.arn.elb}:listener-rule/*/${each.value.name}/*",
     ]
 
     condition {

@@ -221,7 +221,6 @@ run "certificate_validated_in_route53{{ '' if cookiecutter.cdn == 'yes' else '_a
     condition     = data.aws_route53_zone.this.name == "{{ cookiecutter.route53_zone }}" && !data.aws_route53_zone.this.private_zone
     error_message = "The certificate must be validated in the public zone {{ cookiecutter.route53_zone }}."
   }
-
 {% if cookiecutter.cdn == 'no' %}
 
   assert {

@@ -391,8 +391,8 @@ run "with_the_default_variables" {
     condition = alltrue([
       for environment in ["staging", "production"] :
       one([for statement in jsondecode(aws_iam_policy.deploy["${environment}/cdn"].policy).Statement : statement.Resource if statement.Sid == "ChangeTheRuleThatAdmitsCloudFront"]) == [
-        "arn:aws:elasticloadbalancing:{{ cookiecutter.aws_region }}:123456789012:listener/app/{{ cookiecutter.project_slug }}-${environment}/*",
-        "arn:aws:elasticloadbalancing:{{ cookiecutter.aws_region }}:123456789012:listener-rule/app/{{ cookiecutter.project_slug }}-${environment}/*",
+        "arn:aws:elasticloadbalancing:{{ cookiecutter.aws_region }}:123456789012:listener/*/{{ cookiecutter.project_slug }}-${environment}/*",
+        "arn:aws:elasticloadbalancing:{{ cookiecutter.aws_region }}:123456789012:listener-rule/*/{{ cookiecutter.project_slug }}-${environment}/*",
       ]
     ])
     error_message = "Each deploy role may change the listener rules of its own load balancer only."

@@ -3,7 +3,7 @@ output "distribution_id" {
   value       = aws_cloudfront_distribution.this.id
 }
 
-output "domain_name" {
+output "distribution_domain_name" {
   description = "CloudFront's DNS name of the distribution{% if cookiecutter.https == 'acm-existing' %}: point domain_name at it{% endif %}."
   value       = aws_cloudfront_distribution.this.domain_name
 }
