@@ -29,6 +29,7 @@ from harness.terraform import (
     CHECKOV_FRAMEWORKS,
     ENVIRONMENTS,
     TEST_ACCOUNT_ID,
+    TEST_CLOUDFRONT_PREFIX_LIST_ID,
     TEST_IMAGE_DIGEST,
     ToolMissing,
     check_bootstrap,
@@ -467,32 +468,88 @@ def test_stack_plan_load_balancer(
         + plan.named("aws_vpc_security_group_ingress_rule", "https")
     )
     domain = DOMAIN_NAME if environment == "production" else f"staging.{DOMAIN_NAME}"
-    if combination.https == "off":
-        assert sorted(listeners) == [80], "HTTPS off: no 443 listener"
-        assert listeners[80]["default_action"][0]["type"] == "forward"
-        assert ingress_ports == [80]
-        assert not plan.of_type("aws_acm_certificate") and not plan.of_type("aws_route53_record")
+    if combination.cdn == "yes":
+        assert_only_cloudfront_reaches_the_load_balancer(plan, combination, domain)
     else:
-        assert sorted(listeners) == [80, 443]
-        redirect = listeners[80]["default_action"][0]
-        assert redirect["type"] == "redirect"
-        expected = {"protocol": "HTTPS", "port": "443", "status_code": "HTTP_301"}
-        assert expected.items() <= redirect["redirect"][0].items()
-        assert listeners[443]["protocol"] == "HTTPS"
-        assert listeners[443]["ssl_policy"].startswith("ELBSecurityPolicy-TLS13-")
-        assert listeners[443]["default_action"][0]["type"] == "forward"
-        assert ingress_ports == [80, 443]
-        assert plan.output("service_url") == f"https://{domain}"
-    if combination.https == "acm-route53":
-        assert plan.one("aws_acm_certificate")["domain_name"] == domain
-        assert [record["name"] for record in plan.named("aws_route53_record", "alias")] == [domain]
-        assert len(plan.of_type("aws_route53_record")) == 2
-    if combination.https == "acm-existing":
-        assert listeners[443]["certificate_arn"] == CERTIFICATE_ARN
-        assert not plan.of_type("aws_acm_certificate") and not plan.of_type("aws_route53_record")
+        if combination.https == "off":
+            assert sorted(listeners) == [80], "HTTPS off: no 443 listener"
+            assert listeners[80]["default_action"][0]["type"] == "forward"
+            assert ingress_ports == [80]
+            assert not plan.of_type("aws_acm_certificate") and not plan.of_type(
+                "aws_route53_record"
+            )
+        else:
+            assert sorted(listeners) == [80, 443]
+            redirect = listeners[80]["default_action"][0]
+            assert redirect["type"] == "redirect"
+            expected = {"protocol": "HTTPS", "port": "443", "status_code": "HTTP_301"}
+            assert expected.items() <= redirect["redirect"][0].items()
+            assert listeners[443]["protocol"] == "HTTPS"
+            assert listeners[443]["ssl_policy"].startswith("ELBSecurityPolicy-TLS13-")
+            assert listeners[443]["default_action"][0]["type"] == "forward"
+            assert ingress_ports == [80, 443]
+            assert plan.output("service_url") == f"https://{domain}"
+        if combination.https == "acm-route53":
+            assert plan.one("aws_acm_certificate")["domain_name"] == domain
+            assert [record["name"] for record in plan.named("aws_route53_record", "alias")] == [
+                domain
+            ]
+            assert len(plan.of_type("aws_route53_record")) == 2
+        if combination.https == "acm-existing":
+            assert listeners[443]["certificate_arn"] == CERTIFICATE_ARN
+            assert not plan.of_type("aws_acm_certificate") and not plan.of_type(
+                "aws_route53_record"
+            )
     load_balancer = plan.one("aws_lb")
     assert load_balancer["drop_invalid_header_fields"] is True
     assert load_balancer["enable_deletion_protection"] is (environment == "production")
+
+
+def assert_only_cloudfront_reaches_the_load_balancer(
+    plan: Plan, combination: Combination, domain: str
+) -> None:
+    """Behind CloudFront: one listener, 403 unless the origin secret's header comes, CloudFront's
+    prefix list the only way in, the distribution on the domain with its us-east-1 certificate."""
+    listeners = {listener["port"]: listener for listener in plan.of_type("aws_lb_listener")}
+    port = 80 if combination.https == "off" else 443
+    assert sorted(listeners) == [port], "behind CloudFront: one listener, nothing to redirect"
+    assert listeners[port]["default_action"][0]["type"] == "fixed-response"
+    assert listeners[port]["default_action"][0]["fixed_response"][0]["status_code"] == "403"
+    (rule,) = plan.of_type("aws_lb_listener_rule")
+    (condition,) = rule["condition"]
+    assert condition["http_header"][0]["http_header_name"] == "X-Origin-Secret"
+    assert rule["action"][0]["type"] == "forward"
+    ingress = [
+        (rule["from_port"], rule["cidr_ipv4"], rule["prefix_list_id"])
+        for name in ("http", "https", "cloudfront")
+        for rule in plan.named("aws_vpc_security_group_ingress_rule", name)
+    ]
+    assert ingress == [(port, None, TEST_CLOUDFRONT_PREFIX_LIST_ID)]
+    distribution = plan.one("aws_cloudfront_distribution")
+    (origin,) = distribution["origin"]
+    assert origin["custom_origin_config"][0]["origin_protocol_policy"] == (
+        "http-only" if combination.https == "off" else "https-only"
+    )
+    certificate = distribution["viewer_certificate"][0]
+    if combination.https == "off":
+        assert certificate["cloudfront_default_certificate"] is True
+        return
+    assert distribution["aliases"] == [domain]
+    assert plan.output("service_url") == f"https://{domain}"
+    assert listeners[443]["ssl_policy"].startswith("ELBSecurityPolicy-TLS13-")
+    if combination.https == "acm-route53":
+        # The load balancer's, in the region, and CloudFront's, in us-east-1: both for the domain.
+        assert [c["domain_name"] for c in plan.of_type("aws_acm_certificate")] == [domain, domain]
+        aliases = plan.named("aws_route53_record", "alias")
+        assert sorted((record["name"], record["type"]) for record in aliases) == [
+            (domain, "A"),
+            (domain, "AAAA"),
+        ]
+    if combination.https == "acm-existing":
+        assert listeners[443]["certificate_arn"] == CERTIFICATE_ARN
+        # The default of cdn_certificate_arn in us-east-1: the same certificate.
+        assert certificate["acm_certificate_arn"] == CERTIFICATE_ARN
+        assert not plan.of_type("aws_acm_certificate") and not plan.of_type("aws_route53_record")
 
 
 @pairwise
@@ -505,7 +562,9 @@ def test_stack_plan_firewall(
     plan = stack_plan(combination, environment)
     on = combination.waf == "yes" and environment == "production"
     assert len(plan.of_type("aws_wafv2_web_acl")) == int(on)
-    assert len(plan.of_type("aws_wafv2_web_acl_association")) == int(on)
+    # Behind CloudFront, the distribution names the web ACL: there is no association.
+    associated = on and combination.cdn == "no"
+    assert len(plan.of_type("aws_wafv2_web_acl_association")) == int(associated)
     assert len(plan.of_type("aws_wafv2_web_acl_logging_configuration")) == int(on)
     firewall_groups = [
         group
@@ -522,7 +581,7 @@ def test_stack_plan_firewall(
     if on:
         web_acl = plan.one("aws_wafv2_web_acl")
         assert web_acl["name"] == f"{PROJECT}-{environment}"
-        assert web_acl["scope"] == "REGIONAL"
+        assert web_acl["scope"] == ("CLOUDFRONT" if combination.cdn == "yes" else "REGIONAL")
         (group,) = firewall_groups
         assert group["retention_in_days"] == 365
 
@@ -651,7 +710,8 @@ def test_stack_plan_service(
     assert app["portMappings"][0]["containerPort"] == 8000
     assert {"sourceVolume": "tmp", "containerPath": "/tmp", "readOnly": False} in app["mountPoints"]
     # Browsers are told to use HTTPS only where the load balancer serves nothing else.
-    https_only = "false" if combination.https == "off" else "true"
+    # CloudFront redirects its viewers to HTTPS whatever the load balancer serves.
+    https_only = "false" if combination.https == "off" and combination.cdn == "no" else "true"
     assert {"name": "HTTPS_ONLY", "value": https_only} in app["environment"]
     if combination.database not in SQL_DATABASES:
         assert list(containers) == ["app"], "no SQL database: no migrate init container"

@@ -302,7 +302,16 @@ def test_the_readme_says_what_a_first_deploy_needs(combination: Combination) -> 
     assert "tonistiigi/binfmt --install" in readme
     https = combination.answers["https"]
     assert ("**The hosted zone.**" in readme) == (https == "acm-route53")
-    assert ("**The certificate and DNS.**" in readme) == (https == "acm-existing")
+    # With CloudFront, two certificates: the load balancer's and CloudFront's (us-east-1).
+    existing = (
+        "**The certificates and DNS.**"
+        if combination.cdn == "yes"
+        else "**The certificate and DNS.**"
+    )
+    assert (existing in readme) == (https == "acm-existing")
+    assert ("cloudfront_domain_name" in readme) == (
+        https == "acm-existing" and combination.cdn == "yes"
+    )
 
 
 @combinations

@@ -64,10 +64,11 @@ data "aws_iam_policy_document" "deploy_waf" {
 
 {% endif %}
 {% if cookiecutter.cdn == 'yes' %}
-  # CloudFront checks that the caller may associate the web ACL it is given: its own only.
+  # The distribution names its web ACL (deploy_cdn.tf's UpdateDistribution); CloudFront checks
+  # that the caller may associate that one: its own environment's only.
   statement {
     sid       = "PutTheWebAclOnTheDistribution"
-    actions   = ["wafv2:AssociateWebACL", "wafv2:DisassociateWebACL", "wafv2:GetWebACLForResource"]
+    actions   = ["wafv2:AssociateWebACL"]
     resources = [each.value.waf.web_acl_arns]
   }
 
