@@ -36,13 +36,20 @@ from hooks.post_gen_project import FILES_KEPT_FOR, ITEM_FILES, SQL_FILES, whole_
 # nat_gateways and cpu_architecture are also Terraform variables that an environment may set
 # differently (e.g. one NAT per AZ in production only), so the Terraform code accepts every
 # value; the choice must still be the only one in the tfvars, image build and workflows.
+
+
+def kept_only_when(answer: str, value: str) -> list[str]:
+    """The patterns of the files the hook keeps only when `answer` is `value` (any package)."""
+    return [
+        path.format(package="*")
+        for name, values, paths in FILES_KEPT_FOR
+        if name == answer and values == {value}
+        for path in paths
+    ]
+
+
 # What only the DynamoDB variant has.
-DYNAMODB_FILES = [
-    path.format(package="*")
-    for answer, values, paths in FILES_KEPT_FOR
-    if answer == "database" and values == {"dynamodb"}
-    for path in paths
-]
+DYNAMODB_FILES = kept_only_when("database", "dynamodb")
 DYNAMODB_WORDS = [r"(?i)dynamodb", r"ITEMS_TABLE", r"(?i)\bmoto_?server\b"]
 TERRAFORM_CODE = ["terraform/*.tf", "terraform/modules/**/*", "terraform/tests/*"]
 # The price table of `make cost` prices both architectures, which the tfvars may choose between.
@@ -116,37 +123,22 @@ ABSENT_WHEN: dict[tuple[str, str], dict[str, list[str]]] = {
         "except": ["terraform/environments/staging.tfvars"],
     },
     ("waf", "no"): {
-        "paths": [path for answer, _, paths in FILES_KEPT_FOR if answer == "waf" for path in paths],
+        "paths": kept_only_when("waf", "yes"),
         "words": [r"(?i)\bwaf", r"(?i)web application firewall", r"(?i)\bweb ACL"],
         # The load balancer's and the distribution's checkov skips say why they have no web ACL.
         "except": ["terraform/modules/load_balancer/main.tf", "terraform/modules/cdn/main.tf"],
     },
     ("cdn", "no"): {
-        "paths": [
-            path
-            for answer, values, paths in FILES_KEPT_FOR
-            if answer == "cdn" and values == {"yes"}
-            for path in paths
-        ],
+        "paths": kept_only_when("cdn", "yes"),
         "words": [r"(?i)cloudfront", r"(?i)origin.secret", r"us_east_1", r"\bcdn"],
     },
     # Nothing but CloudFront reaches the load balancer, which redirects nothing itself.
     ("cdn", "yes"): {
-        "paths": [
-            path
-            for answer, values, paths in FILES_KEPT_FOR
-            if answer == "cdn" and values == {"no"}
-            for path in paths
-        ],
+        "paths": kept_only_when("cdn", "no"),
         "words": [r"HTTP_301", r"(?i)HTTPS? from the internet"],
     },
     ("events", "no"): {
-        "paths": [
-            path.format(package="*")
-            for answer, _, paths in FILES_KEPT_FOR
-            if answer == "events"
-            for path in paths
-        ],
+        "paths": kept_only_when("events", "yes"),
         "words": [
             r"(?i)event ?bus",
             r"(?i)eventbridge",
@@ -158,12 +150,7 @@ ABSENT_WHEN: dict[tuple[str, str], dict[str, list[str]]] = {
         ],
     },
     ("object_storage", "no"): {
-        "paths": [
-            path.format(package="*")
-            for answer, _, paths in FILES_KEPT_FOR
-            if answer == "object_storage"
-            for path in paths
-        ],
+        "paths": kept_only_when("object_storage", "yes"),
         "words": [
             r"ASSETS_BUCKET",
             r"(?i)assets?.bucket",
