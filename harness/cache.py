@@ -13,8 +13,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import resource
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +27,8 @@ from filelock import FileLock, Timeout
 TEMPLATE_ROOT = Path(__file__).resolve().parent.parent
 CACHE_ROOT = Path(os.environ.get("TEMPLATE_TEST_CACHE", TEMPLATE_ROOT / ".cache")).resolve()
 COMPLETE = ".complete"
+# One line per entry built: what it was and what it cost, to see where a run's time goes.
+BUILD_LOG = CACHE_ROOT / "builds.jsonl"
 
 _read: dict[Path, Any] = {}
 
@@ -58,7 +62,8 @@ def cached_folder(kind: str, key: str, build: Callable[[Path], None], *, wait: b
         if not (folder / COMPLETE).exists():
             scratch = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{key}-"))
             try:
-                build(scratch)
+                with _logged_build(kind, key):
+                    build(scratch)
                 (scratch / COMPLETE).touch()
                 shutil.rmtree(folder, ignore_errors=True)
                 scratch.rename(folder)
@@ -67,6 +72,28 @@ def cached_folder(kind: str, key: str, build: Callable[[Path], None], *, wait: b
     finally:
         lock.release()
     return folder
+
+
+def _cpu_seconds() -> float:
+    own, children = (
+        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+@contextmanager
+def _logged_build(kind: str, key: str) -> Iterator[None]:
+    """Append the build's wall and CPU seconds (this process and the children it waited for)."""
+    wall, cpu = time.monotonic(), _cpu_seconds()
+    yield
+    line = {
+        "kind": kind,
+        "key": key,
+        "wall": round(time.monotonic() - wall, 1),
+        "cpu": round(_cpu_seconds() - cpu, 1),
+    }
+    with BUILD_LOG.open("a") as log:
+        log.write(json.dumps(line) + "\n")
 
 
 def cached_json(kind: str, key: str, compute: Callable[[], Any], *, wait: bool = True) -> Any:
