@@ -52,10 +52,11 @@ $(CHECKOV_VENV)/bin/checkov: | python
 install: $(BIN)/pytest $(CHECKOV_VENV)/bin/checkov ## Create the virtualenvs the tests use
 
 # The end-to-end deploys spend most of their time in the AWS provider's waiters, not on a core:
-# they run in a pytest session of their own, one worker each, beside the session of all the
-# other checks (PYTEST_WORKERS, one per core), so that their waits overlap that work.
+# they run in a pytest session of their own, a worker for each of the four, beside the session of
+# all the other checks (PYTEST_WORKERS, one per core), so that their waits overlap that work.
+# (With fewer workers than deploys, xdist hands two of them to one worker from the start.)
 E2E_TESTS := tests/delivery/test_deploy_e2e.py
-E2E_WORKERS := 3
+E2E_WORKERS := 4
 
 .PHONY: test
 test: install ## Render every option combination and check each generated project (PYTEST_ARGS go to both sessions)

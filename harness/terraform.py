@@ -16,9 +16,10 @@ import re
 import shutil
 import subprocess
 import tempfile
+import textwrap
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
 from typing import Any
@@ -80,7 +81,6 @@ run "{name}" {{
   variables {{
     image_digest = "{image_digest}"
     app_version  = "{app_version}"
-{options}
 {tfvars}
   }}
 }}
@@ -176,15 +176,6 @@ def hcl_value(value: Any) -> str:
     return json.dumps(value)
 
 
-# Root variables whose default is the only trace an answer leaves in the root module (tests/ and
-# READMEs aside). Root trees that differ only there share one check, whose stack plans set each
-# of these values explicitly. The cpu_architecture answer also decides staging's use of Fargate
-# Spot (x86_64 only), so each architecture's trees are checked on their own.
-OPTION_VARIABLES = {
-    "nat_gateways": ("single", "one-per-az", "none"),
-}
-
-
 def option_default_pattern(name: str) -> re.Pattern[str]:
     return re.compile(rf'(variable "{name}" {{[^}}]*?default\s*=\s*)"([^"]*)"', re.S)
 
@@ -195,42 +186,19 @@ def variable_default(variables_tf: str, name: str) -> str:
     return match.group(2)
 
 
-def stack_run_name(environment: str, nat_gateways: str, cpu_architecture: str) -> str:
-    return f"stack_{environment}_{nat_gateways.replace('-', '_')}_{cpu_architecture.lower()}"
-
-
-def option_setting_pattern(name: str) -> re.Pattern[str]:
-    """An option variable set in a tfvars file (staging's one NAT gateway, say)."""
-    return re.compile(rf'^\s*{name}\s*=\s*"([^"]*)"\s*$', re.MULTILINE)
-
-
-def tfvars_without_options(text: str) -> str:
-    """A tfvars file as the stack plans use it: the option variables are the runs' to set, and
-    comments change no plan."""
-    return "\n".join(
-        line
-        for line in text.splitlines()
-        if not line.lstrip().startswith("#")
-        and not any(option_setting_pattern(name).fullmatch(line) for name in OPTION_VARIABLES)
-    )
+def stack_run_name(environment: str) -> str:
+    return f"stack_{environment}"
 
 
 def root_key(terraform_dir: Path) -> str:
-    """Content hash of the root module as its stack plans see it: the option-only defaults
-    blanked out, and the environments' tfvars without their options and comments (the plans
-    cover every option value in each environment)."""
+    """Content hash of the root module as its stack plans see it: bootstrap/ is a configuration
+    of its own, tests/ is run suite by suite (check_suite), and READMEs change no plan."""
     digest = hashlib.sha256()
     for path in tree_files(terraform_dir):
         relative = path.relative_to(terraform_dir).as_posix()
         if relative.startswith(("bootstrap/", "tests/")) or relative.endswith(".md"):
             continue
-        content = path.read_text()
-        if relative == "variables.tf":
-            for name in OPTION_VARIABLES:
-                content = option_default_pattern(name).sub(r'\1"<option>"', content)
-        elif relative.startswith("environments/") and relative.endswith(".tfvars"):
-            content = tfvars_without_options(content)
-        digest.update(relative.encode() + b"\0" + content.encode() + b"\0")
+        digest.update(relative.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 
 
@@ -404,30 +372,19 @@ def tree_hash(root: Path, exclude: Iterable[str] = ()) -> str:
 
 
 def stack_plan_file(terraform_dir: Path) -> str:
-    """The harness test file for this root module, built from its own environment tfvars."""
+    """The harness test file for this root module: one plan per environment, of its tfvars over
+    the variables' defaults, as `make deploy ENV=<environment>` applies them."""
     variables = (terraform_dir / "variables.tf").read_text()
-    # Every run sets the options itself: roots that differ only in which option an
-    # environment's tfvars set share one set of plans (see root_key and check_root).
-    tfvars = {
-        environment: "\n".join(
-            f"    {line}" if line.strip() else ""
-            for line in tfvars_without_options(
-                (terraform_dir / "environments" / f"{environment}.tfvars").read_text()
-            ).splitlines()
-        )
-        for environment in ENVIRONMENTS
-    }
-    cpu_architecture = variable_default(variables, "cpu_architecture")
     runs = "".join(
         STACK_RUN_TEMPLATE.format(
-            name=stack_run_name(environment, nat_gateways, cpu_architecture),
+            name=stack_run_name(environment),
             image_digest=TEST_IMAGE_DIGEST,
             app_version=TEST_APP_VERSION,
-            options=f'    nat_gateways = "{nat_gateways}"',
-            tfvars=tfvars[environment],
+            tfvars=textwrap.indent(
+                (terraform_dir / "environments" / f"{environment}.tfvars").read_text(), "    "
+            ),
         )
         for environment in ENVIRONMENTS
-        for nat_gateways in OPTION_VARIABLES["nat_gateways"]
     )
     region = variable_default(variables, "aws_region")
     project = variable_default(variables, "project")
@@ -484,11 +441,11 @@ def steps_record(steps: dict[str, Step], test_errors: list[str]) -> dict[str, An
     }
 
 
-def run_tests(work: Path, *, validate: bool, test_args: tuple[str, ...] = ()) -> dict[str, Any]:
-    """terraform init (+ validate) + test in a scratch copy; the outcome, plans trimmed."""
+def run_tests(work: Path, test_args: tuple[str, ...] = ()) -> dict[str, Any]:
+    """terraform init + test in a scratch copy; the outcome, plans trimmed. `terraform test`
+    validates the configuration before each run: a separate validate would load the provider's
+    schema once more for nothing."""
     steps = {"init": terraform("init", "-backend=false", "-input=false", "-no-color", cwd=work)}
-    if steps["init"].ok and validate:
-        steps["validate"] = terraform("validate", "-no-color", cwd=work)
     parsed: dict[str, Any] = {"errors": []}
     if steps["init"].ok:
         # A verbose plan carries every provider schema (megabytes): stream it through a file.
@@ -520,12 +477,9 @@ def scratch_copy(scratch: str, sources: dict[str, Path]) -> Path:
 
 @dataclass(frozen=True)
 class TreeResult:
-    """What init, validate and `terraform test` said about one Terraform tree."""
+    """What init and `terraform test` said about one Terraform tree."""
 
     raw: dict[str, Any]
-    # by environment, the option values a real apply of the render this result stands for
-    # would use (see OPTION_VARIABLES), and its cpu_architecture
-    selection: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def step(self, name: str) -> Step:
         step = self.raw["steps"].get(name)
@@ -538,7 +492,7 @@ class TreeResult:
         return self.raw.get("runs", {})
 
     def plan(self, environment: str) -> TerraformPlanOutput:
-        return self.run_plan(stack_run_name(environment, **self.selection[environment]))
+        return self.run_plan(stack_run_name(environment))
 
     def run_plan(self, name: str) -> TerraformPlanOutput:
         assert name in self.raw["plans"], f"no plan of run {name}\n{self.report()}"
@@ -549,9 +503,8 @@ class TreeResult:
 
 
 def check_root(render: Render, *, wait: bool = True) -> TreeResult:
-    """init and validate the root module, and plan the whole stack once per environment."""
+    """init the root module and plan the whole stack once per environment."""
     terraform_dir = render.project / "terraform"
-    # bootstrap/ is a configuration of its own and tests/ is run suite by suite.
     key = f"root-{root_key(terraform_dir)}-{harness_hash()}"
 
     def compute() -> dict[str, Any]:
@@ -568,22 +521,9 @@ def check_root(render: Render, *, wait: bool = True) -> TreeResult:
             (work / OFFLINE_PROVIDER_FILE).write_text(
                 OFFLINE_PROVIDER + ("\n" + OFFLINE_US_EAST_1_PROVIDER if cloudfront else "")
             )
-            return run_tests(work, validate=True, test_args=("-verbose",))
+            return run_tests(work, test_args=("-verbose",))
 
-    variables = (terraform_dir / "variables.tf").read_text()
-    selection = {}
-    for environment in ENVIRONMENTS:
-        # As in a real apply, where -var-file wins over the variable's default.
-        tfvars = (terraform_dir / "environments" / f"{environment}.tfvars").read_text()
-        selection[environment] = {
-            "cpu_architecture": variable_default(variables, "cpu_architecture")
-        }
-        for name in OPTION_VARIABLES:
-            set_here = option_setting_pattern(name).search(tfvars)
-            selection[environment][name] = (
-                set_here.group(1) if set_here else variable_default(variables, name)
-            )
-    return TreeResult(cached_json("terraform", key, compute, wait=wait), selection)
+    return TreeResult(cached_json("terraform", key, compute, wait=wait))
 
 
 SUITE_TARGET = re.compile(r'source\s*=\s*"\./modules/([\w-]+)"')
@@ -619,13 +559,13 @@ def check_suite(render: Render, suite: Path, *, wait: bool = True) -> TreeResult
             f"tests/{suite.name}": suite,
         }
         with tempfile.TemporaryDirectory(prefix="suite-", dir=TERRAFORM_CACHE) as scratch:
-            return run_tests(scratch_copy(scratch, sources), validate=False)
+            return run_tests(scratch_copy(scratch, sources))
 
     return TreeResult(cached_json("terraform", f"suite-{key}-{harness_hash()}", compute, wait=wait))
 
 
 def check_bootstrap(render: Render, *, wait: bool = True) -> TreeResult:
-    """init, validate and `terraform test` terraform/bootstrap."""
+    """init and `terraform test` terraform/bootstrap."""
     bootstrap_dir = render.project / "terraform" / "bootstrap"
     naming_dir = render.project / "terraform" / "modules" / "naming"
     key = f"bootstrap-{tree_hash(bootstrap_dir)}-{tree_hash(naming_dir)}-{harness_hash()}"
@@ -633,7 +573,7 @@ def check_bootstrap(render: Render, *, wait: bool = True) -> TreeResult:
     def compute() -> dict[str, Any]:
         with tempfile.TemporaryDirectory(prefix="bootstrap-", dir=TERRAFORM_CACHE) as scratch:
             work = scratch_copy(scratch, {"bootstrap": bootstrap_dir, "modules/naming": naming_dir})
-            return run_tests(work / "bootstrap", validate=True, test_args=("-verbose",))
+            return run_tests(work / "bootstrap", test_args=("-verbose",))
 
     return TreeResult(cached_json("terraform", key, compute, wait=wait))
 

