@@ -176,14 +176,11 @@ def hcl_value(value: Any) -> str:
     return json.dumps(value)
 
 
-def option_default_pattern(name: str) -> re.Pattern[str]:
-    return re.compile(rf'(variable "{name}" {{[^}}]*?default\s*=\s*)"([^"]*)"', re.S)
-
-
 def variable_default(variables_tf: str, name: str) -> str:
-    match = option_default_pattern(name).search(variables_tf)
+    """The string default of a variable in variables.tf."""
+    match = re.search(rf'variable "{name}" {{[^}}]*?default\s*=\s*"([^"]*)"', variables_tf, re.S)
     assert match, f"variables.tf has no string default for {name}"
-    return match.group(2)
+    return match.group(1)
 
 
 def stack_run_name(environment: str) -> str:
