@@ -30,13 +30,6 @@ from harness.tree import (
 )
 from hooks.post_gen_project import FILES_KEPT_FOR, ITEM_FILES, SQL_FILES, whole_file_variants
 
-# What an option value must leave no trace of: the one table, applied to the whole tree. Paths
-# are globs; words are regexes searched in every text file except lock files and the paths in
-# "except".
-# nat_gateways and cpu_architecture are also Terraform variables that an environment may set
-# differently (e.g. one NAT per AZ in production only), so the Terraform code accepts every
-# value; the choice must still be the only one in the tfvars, image build and workflows.
-
 
 def kept_only_when(answer: str, value: str) -> list[str]:
     """The patterns of the files the hook keeps only when `answer` is `value` (any package)."""
@@ -48,6 +41,12 @@ def kept_only_when(answer: str, value: str) -> list[str]:
     ]
 
 
+# What an option value must leave no trace of: the one table, applied to the whole tree. Paths
+# are globs; words are regexes searched in every text file except lock files and the paths in
+# "except".
+# nat_gateways and cpu_architecture are also Terraform variables that an environment may set
+# differently (e.g. one NAT per AZ in production only), so the Terraform code accepts every
+# value; the choice must still be the only one in the tfvars, image build and workflows.
 # What only the DynamoDB variant has.
 DYNAMODB_FILES = kept_only_when("database", "dynamodb")
 DYNAMODB_WORDS = [r"(?i)dynamodb", r"ITEMS_TABLE", r"(?i)\bmoto_?server\b"]
