@@ -47,6 +47,7 @@ from harness.project import (
     sync,
 )
 from harness.rendering import copy_project, render
+from harness.terraform import GO_RUNTIME
 
 pytestmark = [
     pytest.mark.slow,
@@ -189,6 +190,7 @@ class Deployment:
         self.aws_call_log = workdir / "aws-calls.log"
         self.terraform_log = workdir / "terraform.log"
         self.env.update(
+            GO_RUNTIME,
             PATH=f"{tools}{os.pathsep}{self.env['PATH']}",
             FAKE_DOCKER_LOG=str(self.docker_log),
             AWS_CALL_LOG=str(self.aws_call_log),
