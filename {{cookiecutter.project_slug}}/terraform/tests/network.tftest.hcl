@@ -48,7 +48,7 @@ run "two_zones_public_and_private_subnets" {
   }
 
   variables {
-    nat_gateways = "{{ cookiecutter.nat_gateways }}"
+    nat_gateways = "single"
   }
 
   assert {
@@ -102,7 +102,6 @@ run "two_zones_public_and_private_subnets" {
   }
 }
 
-{% if cookiecutter.nat_gateways == 'single' %}
 run "a_single_nat_gateway_serves_both_zones" {
   command = plan
 
@@ -124,7 +123,7 @@ run "a_single_nat_gateway_serves_both_zones" {
     error_message = "Both private route tables must send outbound traffic to the NAT gateway."
   }
 }
-{% elif cookiecutter.nat_gateways == 'one-per-az' %}
+
 run "one_nat_gateway_per_zone" {
   command = plan
 
@@ -146,7 +145,7 @@ run "one_nat_gateway_per_zone" {
     error_message = "Each private route table must send outbound traffic to a NAT gateway."
   }
 }
-{% else %}
+
 run "no_nat_gateway" {
   command = plan
 
@@ -168,4 +167,3 @@ run "no_nat_gateway" {
     error_message = "Without NAT gateways the private subnets must have no default route."
   }
 }
-{% endif %}

@@ -26,7 +26,6 @@ variables {
   aws_region                      = "{{ cookiecutter.aws_region }}"
   vpc_id                          = "vpc-0a1b2c3d4e5f60718"
   subnet_ids                      = ["subnet-0a1b2c3d4e5f60718", "subnet-1a2b3c4d5e6f70819"]
-  assign_public_ip                = {{ 'true' if cookiecutter.nat_gateways == 'none' else 'false' }}
   load_balancer_security_group_id = "sg-0a1b2c3d4e5f60718"
   https_only                      = false
   target_group_arn                = "arn:aws:elasticloadbalancing:{{ cookiecutter.aws_region }}:123456789012:targetgroup/{{ cookiecutter.project_slug }}-test/0123456789abcdef"
@@ -42,7 +41,7 @@ variables {
   execution_role_arn              = "arn:aws:iam::123456789012:role/{{ cookiecutter.project_slug }}/test/{{ cookiecutter.project_slug }}-test-task-execution"
   task_role_name                  = "{{ cookiecutter.project_slug }}-test-task"
   task_role_arn                   = "arn:aws:iam::123456789012:role/{{ cookiecutter.project_slug }}/test/{{ cookiecutter.project_slug }}-test-task"
-  cpu_architecture                = "{{ 'ARM64' if cookiecutter.cpu_architecture == 'arm64' else 'X86_64' }}"
+  cpu_architecture                = "ARM64"
   kms_key_arn                     = "arn:aws:kms:{{ cookiecutter.aws_region }}:123456789012:key/11111111-2222-3333-4444-555555555555"
 {% if 'postgresql' in cookiecutter.database %}
   database_host                   = "{{ cookiecutter.project_slug }}-test.cluster-abcdefghijkl.{{ cookiecutter.aws_region }}.rds.amazonaws.com"
@@ -84,8 +83,8 @@ run "with_the_default_variables" {
 
   # The task definition.
   assert {
-    condition     = aws_ecs_task_definition.this.runtime_platform[0].cpu_architecture == "{{ 'ARM64' if cookiecutter.cpu_architecture == 'arm64' else 'X86_64' }}" && aws_ecs_task_definition.this.runtime_platform[0].operating_system_family == "LINUX"
-    error_message = "The tasks must run on Linux/{{ 'ARM64' if cookiecutter.cpu_architecture == 'arm64' else 'X86_64' }}, the architecture the image is built for."
+    condition     = aws_ecs_task_definition.this.runtime_platform[0].cpu_architecture == "ARM64" && aws_ecs_task_definition.this.runtime_platform[0].operating_system_family == "LINUX"
+    error_message = "The tasks must run on Linux with the cpu_architecture given, the architecture the image is built for."
   }
 
   assert {
@@ -167,8 +166,8 @@ run "with_the_default_variables" {
   }
 
   assert {
-    condition     = aws_ecs_service.this.network_configuration[0].assign_public_ip == {{ 'true' if cookiecutter.nat_gateways == 'none' else 'false' }}
-    error_message = "{{ 'Without NAT gateways the tasks need public IPs to reach ECR.' if cookiecutter.nat_gateways == 'none' else 'Tasks behind NAT gateways must not get public IPs.' }}"
+    condition     = aws_ecs_service.this.network_configuration[0].assign_public_ip == false
+    error_message = "Tasks must get no public IP unless assign_public_ip asks for one (public subnets, no NAT gateway)."
   }
 
   assert {
