@@ -43,12 +43,22 @@ CONTEXT = (
     "alembic.ini",
     "migrations",
 )
-# The image is built for this machine's architecture, once per distinct content of what
-# shapes it (README.md is copied only because the package build reads it).
+# What shapes the image and the environment it runs the app in: the build steps, the
+# dependencies and the migrations. The code it copies is the app tests' concern (tests/app runs
+# each app variant, and imports each in the runtime environment this Dockerfile makes).
+BUILD_SHAPE = (
+    "Dockerfile",
+    ".dockerignore",
+    "pyproject.toml",
+    "uv.lock",
+    "alembic.ini",
+    "migrations",
+)
+# The image is built for this machine's architecture, once per distinct build shape.
 HOST_ARCHITECTURE = {"aarch64": "arm64", "arm64": "arm64"}.get(platform.machine(), "x86_64")
 VARIANTS = distinct_trees(
     list(dict.fromkeys(replace(c, cpu_architecture=HOST_ARCHITECTURE) for c in THREE_WISE)),
-    [name for name in CONTEXT if name != "README.md"],
+    BUILD_SHAPE,
 )
 WITH_SQL = [combination for combination in VARIANTS if combination.database in SQL_DATABASES]
 ON_DYNAMODB = [combination for combination in VARIANTS if combination.database == "dynamodb"]
