@@ -30,10 +30,13 @@ help: ## Show this help
 python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { echo "error: $(PYTHON) is not Python 3.11 or newer: install one, or name it, e.g. make $(MAKECMDGOALS) PYTHON=python3.12" >&2; exit 1; }
 
+# Compiled at install (uv does not by default): where PYTHONDONTWRITEBYTECODE is set (this kind of
+# machine sets it), every process the tests start (a render, an aws call, a pytest worker) would
+# otherwise compile all it imports anew.
 $(BIN)/pytest: pyproject.toml | python
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -r pyproject.toml --group test
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r pyproject.toml --group test
 	@touch $@
 
 # cookiecutter and uv only: what rendering the default project and serving it needs.
