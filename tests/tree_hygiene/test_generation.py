@@ -46,13 +46,15 @@ def kept_only_when(answer: str, value: str) -> list[str]:
 # "except".
 # nat_gateways and cpu_architecture are also Terraform variables that an environment may set
 # differently (e.g. one NAT per AZ in production only), so the Terraform code accepts every
-# value; the choice must still be the only one in the tfvars, image build and workflows.
+# value and the network module's suite tests each; the choice must still be the only one in the
+# tfvars, image build and workflows.
 # What only the DynamoDB variant has.
 DYNAMODB_FILES = kept_only_when("database", "dynamodb")
 DYNAMODB_WORDS = [r"(?i)dynamodb", r"ITEMS_TABLE", r"(?i)\bmoto_?server\b"]
 TERRAFORM_CODE = ["terraform/*.tf", "terraform/modules/**/*", "terraform/tests/*"]
 # The price table of `make cost` prices both architectures, which the tfvars may choose between.
 PRICE_TABLE = ["scripts/prices.toml"]
+NETWORK_SUITE = "terraform/tests/network.tftest.hcl"
 ABSENT_WHEN: dict[tuple[str, str], dict[str, list[str]]] = {
     ("database", "none"): {
         # Variants only a database uses: test_every_whole_file_variant_is_chosen_or_gone.
@@ -114,12 +116,18 @@ ABSENT_WHEN: dict[tuple[str, str], dict[str, list[str]]] = {
     ("https", "acm-existing"): {
         "words": [r"(?i)route ?53", r"aws_acm_certificate_validation", r"route53_zone"],
     },
-    ("nat_gateways", "none"): {"words": [r'nat_gateways\s*=\s*"(single|one-per-az)"']},
-    ("nat_gateways", "single"): {"words": [r'nat_gateways\s*=\s*"(none|one-per-az)"']},
+    ("nat_gateways", "none"): {
+        "words": [r'nat_gateways\s*=\s*"(single|one-per-az)"'],
+        "except": [NETWORK_SUITE],
+    },
+    ("nat_gateways", "single"): {
+        "words": [r'nat_gateways\s*=\s*"(none|one-per-az)"'],
+        "except": [NETWORK_SUITE],
+    },
     # Staging runs one NAT gateway whatever the choice: one per zone is for production.
     ("nat_gateways", "one-per-az"): {
         "words": [r'nat_gateways\s*=\s*"none"'],
-        "except": ["terraform/environments/staging.tfvars"],
+        "except": ["terraform/environments/staging.tfvars", NETWORK_SUITE],
     },
     ("waf", "no"): {
         "paths": kept_only_when("waf", "yes"),
