@@ -280,11 +280,12 @@ class Deployment:
         recorded instead: the test then checks the role's policies allow each one."""
         for log in (self.terraform_log, self.aws_call_log):
             log.unlink(missing_ok=True)
-        self.env.update(TF_LOG="debug", TF_LOG_PATH=str(self.terraform_log))
+        # The provider's log alone names the calls; Terraform's own would cost CPU for nothing.
+        self.env.update(TF_LOG_PROVIDER="debug", TF_LOG_PATH=str(self.terraform_log))
         try:
             return self.make(*args, check=check)
         finally:
-            del self.env["TF_LOG"], self.env["TF_LOG_PATH"]
+            del self.env["TF_LOG_PROVIDER"], self.env["TF_LOG_PATH"]
             actions = self.role_actions.setdefault(role, set())
             actions |= iam.terraform_log_actions(self.terraform_log)
             actions |= iam.aws_cli_log_actions(self.aws_call_log)
@@ -848,6 +849,10 @@ def run_deploy_lifecycle(
     assert environment_resources(moto) == before
 
     # Every call the roles made is one their policies allow, with conditions that apply to it.
+    # (The calls were read from the logs: a deploy's own calls among them shows the reading works.)
+    assert {"ecs:RegisterTaskDefinition", "ecs:DescribeServices"} <= deployment.role_actions[
+        STAGING_DEPLOYER
+    ], deployment.role_actions
     for role, actions in deployment.role_actions.items():
         policies = role_policies(moto, role)
         assert iam.ungranted_actions(policies, actions, ACCOUNT_ID, REGION) == [], role
