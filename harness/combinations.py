@@ -7,7 +7,7 @@ import hashlib
 import itertools
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -123,9 +123,15 @@ def option_values(combination: Combination) -> tuple[str, ...]:
     return tuple(getattr(combination, name) for name in OPTION_NAMES)
 
 
-def covering_sample(combinations: list[Combination], strength: int) -> list[Combination]:
+def covering_sample(
+    combinations: list[Combination],
+    strength: int,
+    values: Callable[[Combination], tuple[str, ...]] = option_values,
+) -> list[Combination]:
     """Combinations that together hold every `strength` values of any `strength` options that
-    any of `combinations` holds (a covering array), the first of them first.
+    any of `combinations` holds (a covering array), the first of them first. `values` names
+    what counts as an option's value: by default every option's answer; a check that reads
+    fewer options, or reads two answers alike, covers what it reads (sampling by concern).
 
     Greedy, and so the same on every run: each next one is the combination whose missing value
     tuples weigh most, a tuple weighing 1/(how many combinations hold it), so that the rare
@@ -133,11 +139,11 @@ def covering_sample(combinations: list[Combination], strength: int) -> list[Comb
     tie. (allpairspy, used before, left a pair out once the options had rules, and its 3-wise
     arrays miss most triples.)
     """
-    positions = list(itertools.combinations(range(len(OPTIONS)), strength))
+    positions = list(itertools.combinations(range(len(values(combinations[0]))), strength))
 
     def value_tuples(combination: Combination) -> frozenset[tuple[object, ...]]:
-        values = option_values(combination)
-        return frozenset((at, tuple(values[i] for i in at)) for at in positions)
+        answered = values(combination)
+        return frozenset((at, tuple(answered[i] for i in at)) for at in positions)
 
     held = {combination: value_tuples(combination) for combination in combinations}
     sample = [combinations[0]]

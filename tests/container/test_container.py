@@ -54,10 +54,15 @@ BUILD_SHAPE = (
     "alembic.ini",
     "migrations",
 )
-# The image is built for this machine's architecture, once per distinct build shape.
+# The image is built for this machine's architecture, once per distinct build shape: each shape
+# of the three-wise sample, built for this machine (the Dockerfile names the architecture it is
+# built for), compared again.
 HOST_ARCHITECTURE = {"aarch64": "arm64", "arm64": "arm64"}.get(platform.machine(), "x86_64")
 VARIANTS = distinct_trees(
-    list(dict.fromkeys(replace(c, cpu_architecture=HOST_ARCHITECTURE) for c in THREE_WISE)),
+    dict.fromkeys(
+        replace(combination, cpu_architecture=HOST_ARCHITECTURE)
+        for combination in distinct_trees(THREE_WISE, BUILD_SHAPE)
+    ),
     BUILD_SHAPE,
 )
 WITH_SQL = [combination for combination in VARIANTS if combination.database in SQL_DATABASES]
