@@ -566,13 +566,14 @@ def outage_warnings(server: Server) -> list[dict[str, object]]:
 @pytest.mark.slow
 @needs_toolchain
 @needs_postgres
+@pytest.mark.parametrize("combination", ON_DATABASE_CODE, ids=ids(ON_DATABASE_CODE))
 def test_a_database_shutting_down_is_a_503_not_a_500(
-    database: postgres.PostgresServer, tmp_path: Path
+    combination: Combination, database: postgres.PostgresServer, tmp_path: Path
 ):
     """The tester's reproducer: one other session keeps the server in a smart shutdown, which
     refuses new connections ("the database system is shutting down", SQLSTATE 57P03), while a
     freshly started service takes its first request."""
-    project = copy_project(rendered(WITH_SQL[0]), tmp_path)
+    project = copy_project(rendered(combination), tmp_path)
     sync(project)
     server = start_server(project, database.url)
     session = subprocess.Popen(
@@ -612,12 +613,13 @@ def test_a_database_shutting_down_is_a_503_not_a_500(
 @pytest.mark.slow
 @needs_toolchain
 @needs_postgres
+@pytest.mark.parametrize("combination", ON_DATABASE_CODE, ids=ids(ON_DATABASE_CODE))
 def test_a_role_out_of_connections_is_a_503_not_a_500(
-    database: postgres.PostgresServer, tmp_path: Path
+    combination: Combination, database: postgres.PostgresServer, tmp_path: Path
 ):
     """The tester's second reproducer: the service's role may open 5 connections, its pool
     wants more under 32 concurrent requests; "too many connections" (53300) is an outage."""
-    project = copy_project(rendered(WITH_SQL[0]), tmp_path)
+    project = copy_project(rendered(combination), tmp_path)
     sync(project)
     run([str(project / ".venv/bin/alembic"), "upgrade", "head"], project,
         project_environment(DATABASE_URL=database.url))  # fmt: skip
@@ -655,16 +657,17 @@ def test_a_role_out_of_connections_is_a_503_not_a_500(
 @pytest.mark.slow
 @needs_toolchain
 @needs_postgres
+@pytest.mark.parametrize("combination", ON_DATABASE_CODE, ids=ids(ON_DATABASE_CODE))
 def test_a_rotated_database_password_is_read_from_secrets_manager(
-    database: postgres.PostgresServer, tmp_path: Path
+    combination: Combination, database: postgres.PostgresServer, tmp_path: Path
 ):
     """As on ECS: DB_* parts injected at start, then RDS rotates the secret under the service.
 
-    The database variants share the application code: one of them is enough.
+    The SQL variants share the connection code: it runs once per distinct content of it.
     """
     from harness.moto_server import MotoServer
 
-    project = copy_project(rendered(WITH_SQL[0]), tmp_path)
+    project = copy_project(rendered(combination), tmp_path)
     sync(project)
     run([str(project / ".venv/bin/alembic"), "upgrade", "head"], project,
         project_environment(DATABASE_URL=database.url))  # fmt: skip
