@@ -350,8 +350,11 @@ ACTION_OF_OPERATION = {
 # Calls that need no permission: GetCallerIdentity never does, and the aws provider asks
 # iam:GetUser for the account ID only to fall back to GetCallerIdentity when it is refused.
 NEEDS_NO_PERMISSION = {"sts:GetCallerIdentity", "iam:GetUser"}
-PROVIDER_CALL = re.compile(r"HTTP Response Received.*?rpc\.method=(\w+)")
+PROVIDER_CALL = re.compile(r"HTTP Response Received.*?rpc\.method=(\w+)", re.DOTALL)
 PROVIDER_SERVICE = re.compile(r'rpc\.service=(?:"([^"]+)"|(\S+))')
+# Where a log entry begins: a value with line breaks (a response body) continues it on lines of
+# its own, and the fields after it (rpc.method among them) follow on the last of those.
+LOG_ENTRY = re.compile(r"\n(?=\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})")
 
 
 def iam_action(service: str, operation: str) -> str:
@@ -364,8 +367,8 @@ def terraform_log_actions(log: Path) -> set[str]:
     actions = set()
     if not log.exists():
         return actions
-    for line in log.read_text(errors="replace").splitlines():
-        call, service = PROVIDER_CALL.search(line), PROVIDER_SERVICE.search(line)
+    for entry in LOG_ENTRY.split(log.read_text(errors="replace")):
+        call, service = PROVIDER_CALL.search(entry), PROVIDER_SERVICE.search(entry)
         if call and service:
             name = service.group(1) or service.group(2)
             actions.add(iam_action(PROVIDER_SERVICES[name], call.group(1)))

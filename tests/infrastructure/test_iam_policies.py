@@ -17,6 +17,7 @@ import datetime
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -1288,3 +1289,21 @@ def test_a_subnet_needs_its_vpc_allowed_too() -> None:
     assert iam.ungranted_actions(
         found.deploy_policies("staging"), ["ec2:CreateSubnet"], TEST_ACCOUNT_ID, REGION
     )
+
+
+def test_the_deploys_read_each_call_from_the_providers_log(tmp_path: Path) -> None:
+    """The end-to-end deploys check every call a role made against its policies, reading the
+    calls from Terraform's debug log: a response body with line breaks moves the call's name to
+    a later line of its entry, and the call must still be read."""
+    log = tmp_path / "terraform.log"
+    log.write_text(
+        "2026-12-08T01:25:15.318Z [DEBUG] provider.terraform-provider-aws_v5.100.0_x5: HTTP"
+        " Response Received: http.status_code=200\n"
+        "  http.response.body=\n"
+        '  | {"taskDefinition": {\n'
+        '  |   "family": "orders-api-staging"}}\n'
+        "   rpc.service=ECS rpc.method=RegisterTaskDefinition @module=aws\n"
+        "2026-12-08T01:25:15.400Z [DEBUG] provider.terraform-provider-aws_v5.100.0_x5: HTTP"
+        ' Response Received: http.response.body="" rpc.method=DescribeVpcs rpc.service=EC2\n'
+    )
+    assert iam.terraform_log_actions(log) == {"ecs:RegisterTaskDefinition", "ec2:DescribeVpcs"}
