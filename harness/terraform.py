@@ -405,6 +405,16 @@ BOOTSTRAP_DEFAULT_RUN = "with_the_default_variables"
 KEPT_PLANS = (STACK_PLAN_FILE, f"tests/bootstrap.tftest.hcl::{BOOTSTRAP_DEFAULT_RUN}")
 
 
+TEST_RUN_HEADER = re.compile(r'"@testfile":"([^"]*)","@testrun":"([^"]*)"')
+
+
+def kept_plan(line: str) -> bool:
+    """Whether a test_plan line of `terraform test -json` is one of KEPT_PLANS (its file and run
+    come first, with the rest of the message's header: the keys are sorted)."""
+    header = TEST_RUN_HEADER.search(line, 0, 1000)
+    return header is None or (header[1] in KEPT_PLANS or f"{header[1]}::{header[2]}" in KEPT_PLANS)
+
+
 def parse_test_json(lines: Iterable[str]) -> dict[str, Any]:
     """The run outcomes, trimmed plans and errors of `terraform test -json [-verbose]`."""
     runs: dict[str, str] = {}
@@ -412,6 +422,9 @@ def parse_test_json(lines: Iterable[str]) -> dict[str, Any]:
     errors: list[str] = []
     summary: dict[str, Any] = {}
     for line in lines:
+        # A verbose plan is megabytes (it carries the provider's schemas): parse only those kept.
+        if line.rstrip().endswith('"type":"test_plan"}') and not kept_plan(line):
+            continue
         try:
             message = json.loads(line)
         except json.JSONDecodeError:
