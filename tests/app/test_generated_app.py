@@ -80,9 +80,11 @@ NO_SERVER = [
     for combination in VARIANTS
     if combination.database not in SQL_DATABASES or combination in SQL_PAIRS
 ]
-# What the checks of the connection to PostgreSQL (TLS, readiness) exercise: the connection code,
-# the health routes and the migrations, which events and uploads leave as they are.
+# What the checks of the connection to PostgreSQL (TLS, readiness, the outage reproducers, the
+# rotated password) exercise: the connection code, the health routes and the migrations, which
+# events and uploads leave as they are. A part missing would hash as empty and hide a variant.
 DATABASE_CODE = ("src/orders_api/db", "src/orders_api/api/health.py", "migrations", "alembic.ini")
+assert all((render(WITH_SQL[0].answers).project / part).exists() for part in DATABASE_CODE)
 ON_DATABASE_CODE = distinct_trees(WITH_SQL, DATABASE_CODE)
 
 needs_toolchain = pytest.mark.skipif(MISSING_TOOLCHAIN is not None, reason=str(MISSING_TOOLCHAIN))
