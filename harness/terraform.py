@@ -408,11 +408,15 @@ KEPT_PLANS = (STACK_PLAN_FILE, f"tests/bootstrap.tftest.hcl::{BOOTSTRAP_DEFAULT_
 TEST_RUN_HEADER = re.compile(r'"@testfile":"([^"]*)","@testrun":"([^"]*)"')
 
 
+def is_kept(test_file: str | None, run: str | None) -> bool:
+    return test_file in KEPT_PLANS or f"{test_file}::{run}" in KEPT_PLANS
+
+
 def kept_plan(line: str) -> bool:
     """Whether a test_plan line of `terraform test -json` is one of KEPT_PLANS (its file and run
     come first, with the rest of the message's header: the keys are sorted)."""
     header = TEST_RUN_HEADER.search(line, 0, 1000)
-    return header is None or (header[1] in KEPT_PLANS or f"{header[1]}::{header[2]}" in KEPT_PLANS)
+    return header is None or is_kept(header[1], header[2])
 
 
 def parse_test_json(lines: Iterable[str]) -> dict[str, Any]:
@@ -433,7 +437,7 @@ def parse_test_json(lines: Iterable[str]) -> dict[str, Any]:
         key = f"{message.get('@testfile')}::{message.get('@testrun')}"
         if kind == "test_run" and message["test_run"].get("progress") == "complete":
             runs[key] = message["test_run"]["status"]
-        elif kind == "test_plan" and (key in KEPT_PLANS or message.get("@testfile") in KEPT_PLANS):
+        elif kind == "test_plan" and is_kept(message.get("@testfile"), message.get("@testrun")):
             plans[message["@testrun"]] = trimmed(message["test_plan"])
         elif kind == "test_summary":
             summary = message["test_summary"]
